@@ -1,0 +1,101 @@
+/**
+ * The venue contract. The CLI and the mirror engine speak only this interface, so they never know
+ * which venue they trade on. Adapters never print, prompt, read env or files, or exit: everything
+ * they need arrives in their AdapterContext and every failure is thrown as a src/core/errors type.
+ */
+import type { Clock, Logger } from '../core/runtime.js';
+import type {
+  AuthResult,
+  Balance,
+  CancelRequest,
+  CancelResult,
+  CashoutRequest,
+  CashoutResult,
+  MarketPrice,
+  OpenOrder,
+  OrderBook,
+  OrderParams,
+  OrderResult,
+  Outcome,
+  PermissionReport,
+  Position,
+} from '../core/types.js';
+
+/** What an adapter can do beyond the required methods (ccxt's `has`). Commands ask before calling. */
+export interface Capabilities {
+  cashout: boolean;
+  orderBook: boolean;
+  positions: boolean;
+  openOrders: boolean;
+  /** fetchOrder(id): needed by the mirror to reconcile orders whose outcome was unknown at a crash. */
+  fetchOrder: boolean;
+  /** FOK/FAK with a worst-price cap. */
+  marketableOrders: boolean;
+  /** GTD orders with an expiry. */
+  expiringOrders: boolean;
+}
+
+export interface IExchangeAdapter {
+  readonly exchangeName: string;
+  readonly has: Capabilities;
+
+  /** Loads what the adapter needs before trading (venue version, signer address...). Idempotent. */
+  initialize(): Promise<void>;
+  /** Checks locally and against the venue that the credentials can trade and move funds. */
+  validatePermissions(): Promise<PermissionReport>;
+  /** Obtains venue credentials (e.g. Polymarket L2 API keys). Returns secrets for the caller to store. */
+  authenticate(): Promise<AuthResult>;
+  fetchBalance(): Promise<Balance>;
+  getMarketPrice(market: string, outcome?: Outcome): Promise<MarketPrice>;
+  createOrder(params: OrderParams): Promise<OrderResult>;
+  cancelOrder(request: CancelRequest): Promise<CancelResult>;
+  cashout(request: CashoutRequest): Promise<CashoutResult>;
+
+  fetchOrderBook?(market: string, outcome?: Outcome): Promise<OrderBook>;
+  fetchPositions?(): Promise<Position[]>;
+  fetchOpenOrders?(market?: string): Promise<OpenOrder[]>;
+  /** One order's current state by id; OrderNotFoundError if the venue never saw it. */
+  fetchOrder?(orderId: string): Promise<OrderResult>;
+  /** Releases sockets and timers. */
+  close?(): Promise<void>;
+}
+
+/**
+ * Everything an adapter receives. Settings are already resolved (flags > environment > profile >
+ * defaults) and secrets already unlocked by the caller.
+ */
+export interface AdapterContext {
+  settings: Readonly<Record<string, string | undefined>>;
+  secrets: Readonly<Record<string, string | undefined>>;
+  fetch: typeof fetch;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface SettingSpec {
+  /** Key in the profile's venue settings and in AdapterContext.settings. */
+  key: string;
+  /** Environment variable that overrides the profile value. */
+  env?: string;
+  description: string;
+  default?: string;
+}
+
+export interface SecretSpec {
+  /** Key in the secret store (scoped by venue) and in AdapterContext.secrets. */
+  key: string;
+  /** Environment variable accepted for CI and scripts. */
+  env?: string;
+  description: string;
+  /** Needed for every private call; otherwise optional (e.g. API credentials derivable by authenticate). */
+  required: boolean;
+}
+
+/** One entry of the adapter registry. */
+export interface VenueDefinition {
+  id: string;
+  title: string;
+  settings: readonly SettingSpec[];
+  secrets: readonly SecretSpec[];
+  create(context: AdapterContext): IExchangeAdapter;
+}
