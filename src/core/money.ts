@@ -13,7 +13,7 @@ export function toMicros(value: string | number): Micros {
   const text = typeof value === 'number' ? numberToPlain(value) : value.trim();
   const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) throw new RangeError(`not a decimal number: "${text}"`);
-  const [, minus, whole, frac = ''] = match;
+  const [, minus, whole = '0', frac = ''] = match;
   if (frac.length > DECIMALS && /[1-9]/.test(frac.slice(DECIMALS))) {
     throw new RangeError(`too many decimals (max ${DECIMALS}): "${text}"`);
   }

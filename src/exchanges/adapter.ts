@@ -86,6 +86,8 @@ export interface SecretSpec {
   key: string;
   /** Environment variable accepted for CI and scripts. */
   env?: string;
+  /** Environment variable naming a file whose content is the secret (e.g. a PEM key file). */
+  fileEnv?: string;
   description: string;
   /** Needed for every private call; otherwise optional (e.g. API credentials derivable by authenticate). */
   required: boolean;

@@ -1,0 +1,42 @@
+/** The entry point: builds the real dependencies from the process, runs the CLI, exits. */
+import { readFileSync } from 'node:fs';
+import { defaultConfigDir } from '../config/config.js';
+import { systemClock } from '../core/runtime.js';
+import { defaultRegistry } from '../exchanges/registry.js';
+import { readTextFile, type Deps } from './context.js';
+import { runCli } from './program.js';
+import { inquirerPrompter, nonInteractivePrompter } from './prompter.js';
+
+export async function main(proc: NodeJS.Process): Promise<void> {
+  const interrupt = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) proc.exit(130); // a second Ctrl-C means "now"
+    interrupt.abort(new Error(`received ${signal}`));
+  };
+  proc.on('SIGINT', onSignal);
+  proc.on('SIGTERM', onSignal);
+
+  const deps: Deps = {
+    io: { stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin },
+    env: proc.env,
+    clock: systemClock,
+    fetch: globalThis.fetch,
+    prompter: proc.stdin.isTTY ? inquirerPrompter() : nonInteractivePrompter(),
+    exchanges: await defaultRegistry(),
+    signal: interrupt.signal,
+    configDir: defaultConfigDir(proc.env),
+    version: packageVersion(),
+    readTextFile,
+  };
+  const code = await runCli(proc.argv.slice(2), deps);
+  proc.exitCode = code;
+  // Let stdout drain, then leave even if a library kept a socket open.
+  setTimeout(() => proc.exit(code), 50).unref();
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,143 @@
+/** `betmirror order`: one manual order, limit (GTC/GTD) or marketable with a worst-price cap (FOK/FAK). */
+import type { Command } from 'commander';
+import type { CommandContext } from '../cli/context.js';
+import { BadInputError, NotSupportedError } from '../core/errors.js';
+import { formatMicros, microsToNumber, mulMicros } from '../core/money.js';
+import type { OrderParams, OrderResult } from '../core/types.js';
+import { parseAmount, parseExpiry, parseOrderType, parseOutcome, parsePrice, parseSide } from './parse.js';
+import { withVenue } from './venue.js';
+
+export interface OrderOptions {
+  exchange?: string;
+  token?: string;
+  market?: string;
+  outcome?: string;
+  side: string;
+  size: string;
+  price: string;
+  type: string;
+  expires?: string;
+  clientOrderId?: string;
+  dryRun?: boolean;
+}
+
+export interface OrderCommandResult {
+  exchange: string;
+  orderId: string;
+  status: OrderResult['status'];
+  market: string;
+  outcome?: string;
+  side: string;
+  type: string;
+  size: number;
+  price: number;
+  filledSize: number;
+  filledValue: number;
+  dryRun: boolean;
+  /** The signed payload, shown for --dry-run only. */
+  request?: unknown;
+}
+
+export function register(program: Command, context: (command: Command) => CommandContext): void {
+  program
+    .command('order')
+    .description('Place one order: limit (gtc, gtd) or marketable with a worst-price cap (fok, fak)')
+    .option('-e, --exchange <id>', "venue (default: the profile's exchange)")
+    .option('--token <tokenId>', 'Polymarket outcome token id')
+    .option('--market <id>', 'market: a Kalshi ticker (or a Polymarket token id)')
+    .option('--outcome <yes|no>', 'outcome, for venues whose markets carry both (Kalshi)')
+    .requiredOption('--side <buy|sell>', 'buy or sell')
+    .requiredOption('--size <shares>', 'number of shares / contracts')
+    .requiredOption('--price <0..1>', 'limit price per share in USD; for fok/fak the worst price accepted')
+    .option('--type <gtc|gtd|fok|fak>', 'order type', 'gtc')
+    .option('--expires <when>', 'gtd expiry: 30m, 2h, 1d, unix seconds or an ISO date')
+    .option('--client-order-id <id>', 'idempotency key, where the venue supports one')
+    .option('--dry-run', 'build and sign the order, print it, send nothing')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ betmirror order --exchange polymarket --token 7132...9041 --side buy --size 10 --price 0.56 --yes --json\n  $ betmirror order --exchange kalshi --market KXBTCD-25DEC31-T100000 --outcome yes --side buy --size 5 --price 0.40 --type fak --yes\n`,
+    )
+    .action(async (options: OrderOptions, command: Command) => {
+      const ctx = context(command);
+      ctx.output.result(await run(options, ctx), render);
+    });
+}
+
+export function toOrderParams(options: OrderOptions, nowMs: number): OrderParams {
+  const market = options.token ?? options.market;
+  if (!market) throw new BadInputError('say what to trade: --token <tokenId> (Polymarket) or --market <ticker> (Kalshi)');
+  if (options.token && options.market && options.token !== options.market) {
+    throw new BadInputError('give either --token or --market, not both');
+  }
+  const type = parseOrderType(options.type);
+  if (type === 'GTD' && !options.expires) throw new BadInputError('--type gtd needs --expires');
+  if (type !== 'GTD' && options.expires) throw new BadInputError('--expires only applies to --type gtd');
+  return {
+    market,
+    ...(options.outcome ? { outcome: parseOutcome(options.outcome) } : {}),
+    side: parseSide(options.side),
+    size: parseAmount('--size', options.size),
+    price: parsePrice('--price', options.price),
+    type,
+    ...(options.expires ? { expiresAt: parseExpiry(options.expires, nowMs) } : {}),
+    ...(options.clientOrderId ? { clientOrderId: options.clientOrderId } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+}
+
+export async function run(options: OrderOptions, ctx: CommandContext): Promise<OrderCommandResult> {
+  const params = toOrderParams(options, ctx.deps.clock.now());
+  return withVenue(ctx, options.exchange, async ({ adapter }) => {
+    if ((params.type === 'FOK' || params.type === 'FAK') && !adapter.has.marketableOrders) {
+      throw new NotSupportedError(`${adapter.exchangeName} does not offer ${params.type} orders`);
+    }
+    if (params.type === 'GTD' && !adapter.has.expiringOrders) {
+      throw new NotSupportedError(`${adapter.exchangeName} does not offer GTD orders: use --type gtc and cancel it`);
+    }
+    if (!params.dryRun) {
+      const notional = formatMicros(mulMicros(params.size, params.price));
+      await ctx.confirm(
+        `${params.side.toUpperCase()} ${formatMicros(params.size)} ${params.outcome ?? ''} @ ${formatMicros(params.price)} ` +
+          `(${params.type}, up to $${notional}) on ${adapter.exchangeName} ${params.market}?`.replace(/\s+/g, ' '),
+      );
+    }
+    const spinner = ctx.output.spinner(params.dryRun ? 'signing order' : 'placing order');
+    try {
+      const result = await adapter.createOrder(params);
+      spinner.stop();
+      return toResult(result, Boolean(params.dryRun));
+    } catch (error) {
+      spinner.fail('order refused');
+      throw error;
+    }
+  });
+}
+
+function toResult(result: OrderResult, dryRun: boolean): OrderCommandResult {
+  return {
+    exchange: result.exchange,
+    orderId: result.orderId,
+    status: result.status,
+    market: result.market,
+    ...(result.outcome ? { outcome: result.outcome } : {}),
+    side: result.side,
+    type: result.type,
+    size: microsToNumber(result.size),
+    price: microsToNumber(result.price),
+    filledSize: microsToNumber(result.filledSize),
+    filledValue: microsToNumber(result.filledValue),
+    dryRun,
+    ...(dryRun ? { request: result.request } : {}),
+  };
+}
+
+function render(result: OrderCommandResult): string {
+  const head = result.dryRun ? 'dry run, nothing sent:' : `${result.status}:`;
+  const lines = [
+    `${head} ${result.side} ${result.size} ${result.outcome ?? ''} @ ${result.price} (${result.type}) on ${result.exchange}`.replace(/\s+/g, ' '),
+    `order id: ${result.orderId}`,
+  ];
+  if (result.filledSize > 0) lines.push(`filled: ${result.filledSize} shares for $${result.filledValue.toFixed(2)}`);
+  if (result.dryRun) lines.push(JSON.stringify(result.request, null, 2));
+  return lines.join('\n');
+}

@@ -1,0 +1,108 @@
+/**
+ * Shared by every venue command: resolve --exchange through the registry, resolve the venue's settings
+ * (flags > environment > profile > defaults) and secrets (environment > secret store), and build the
+ * adapter. The only place that reads credentials for an adapter.
+ */
+import type { CommandContext } from '../cli/context.js';
+import { AuthenticationError, BadInputError } from '../core/errors.js';
+import type { AdapterContext, IExchangeAdapter, VenueDefinition } from '../exchanges/adapter.js';
+
+export const DEFAULT_EXCHANGE = 'polymarket';
+
+export interface VenueSession {
+  venue: VenueDefinition;
+  adapter: IExchangeAdapter;
+  settings: Record<string, string | undefined>;
+}
+
+export interface OpenVenueOptions {
+  /** Settings given by flags, by setting key. */
+  overrides?: Record<string, string | undefined>;
+  /** Secrets obtained by the command itself (e.g. typed at an `auth` prompt). */
+  secrets?: Record<string, string | undefined>;
+  /** When false, missing required secrets are not an error (the caller asks for them). */
+  requireSecrets?: boolean;
+}
+
+export function resolveVenue(ctx: CommandContext, exchange: string | undefined): VenueDefinition {
+  return ctx.deps.exchanges.get(exchange ?? ctx.profile.exchange ?? DEFAULT_EXCHANGE);
+}
+
+export function resolveSettings(
+  ctx: CommandContext,
+  venue: VenueDefinition,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  const stored = ctx.profile.venues?.[venue.id] ?? {};
+  const settings: Record<string, string | undefined> = {};
+  for (const spec of venue.settings) {
+    settings[spec.key] = overrides[spec.key] ?? (spec.env ? ctx.deps.env[spec.env] : undefined) ?? stored[spec.key] ?? spec.default;
+  }
+  return settings;
+}
+
+export async function resolveSecrets(
+  ctx: CommandContext,
+  venue: VenueDefinition,
+  given: Record<string, string | undefined> = {},
+  requireSecrets = true,
+): Promise<Record<string, string | undefined>> {
+  const secrets: Record<string, string | undefined> = {};
+  for (const spec of venue.secrets) {
+    secrets[spec.key] = given[spec.key] ?? (spec.env ? ctx.deps.env[spec.env] : undefined);
+    const file = spec.fileEnv ? ctx.deps.env[spec.fileEnv] : undefined;
+    if (secrets[spec.key] === undefined && file) {
+      secrets[spec.key] = await ctx.deps.readTextFile(file).catch((cause) => {
+        throw new BadInputError(`cannot read ${spec.fileEnv} (${file}): ${(cause as Error).message}`);
+      });
+    }
+  }
+  const missing = venue.secrets.filter((spec) => secrets[spec.key] === undefined);
+  if (missing.length > 0 && ctx.vault().exists() && (requireSecrets || ctx.canUnlockVault())) {
+    const stored = await ctx.readVault();
+    for (const spec of missing) secrets[spec.key] = stored[vaultKey(venue, spec.key)];
+  }
+  Object.values(secrets).forEach((secret) => ctx.redactor.add(secret));
+  const absent = venue.secrets.find((spec) => spec.required && secrets[spec.key] === undefined);
+  if (absent && requireSecrets) {
+    const sources = [absent.env, absent.fileEnv].filter(Boolean).join(' or ');
+    throw new AuthenticationError(`no ${absent.description} for ${venue.title}`, {
+      hint: `run \`betmirror auth --exchange ${venue.id}\`${sources ? ` or set ${sources}` : ''}`,
+    });
+  }
+  return secrets;
+}
+
+
+export function vaultKey(venue: VenueDefinition, key: string): string {
+  return `${venue.id}.${key}`;
+}
+
+export async function openVenue(
+  ctx: CommandContext,
+  exchange: string | undefined,
+  options: OpenVenueOptions = {},
+): Promise<VenueSession> {
+  const venue = resolveVenue(ctx, exchange);
+  const settings = resolveSettings(ctx, venue, options.overrides);
+  const secrets = await resolveSecrets(ctx, venue, options.secrets, options.requireSecrets ?? true);
+  const context: AdapterContext = { settings, secrets, fetch: ctx.deps.fetch, clock: ctx.deps.clock, logger: ctx.logger };
+  const adapter = venue.create(context);
+  return { venue, adapter, settings };
+}
+
+/** Runs `work` with an initialized adapter and always releases it. */
+export async function withVenue<T>(
+  ctx: CommandContext,
+  exchange: string | undefined,
+  work: (session: VenueSession) => Promise<T>,
+  options: OpenVenueOptions = {},
+): Promise<T> {
+  const session = await openVenue(ctx, exchange, options);
+  try {
+    await session.adapter.initialize();
+    return await work(session);
+  } finally {
+    await session.adapter.close?.();
+  }
+}
