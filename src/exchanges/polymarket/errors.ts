@@ -1,0 +1,131 @@
+/**
+ * Translates what the CLOB, the Data API, the relayer and the chain answer into the unified error tree,
+ * keeping the venue's reason in the message and its raw payload in `info`, with every secret removed.
+ * https://docs.polymarket.com/developers/CLOB/orders/create-order#error-messages
+ */
+import {
+  AuthenticationError,
+  BetmirrorError,
+  ExchangeError,
+  ExchangeUnavailableError,
+  InsufficientFundsError,
+  InvalidOrderError,
+  NetworkError,
+  OrderNotFoundError,
+  RateLimitedError,
+  RequestTimeoutError,
+} from '../../core/errors.js';
+
+export interface VenueFailure {
+  /** The venue's reason (error string / errorMsg). */
+  reason: string;
+  status?: number;
+  payload?: unknown;
+}
+
+const INVALID_ORDER_CODES = [
+  'INVALID_ORDER_MIN_TICK_SIZE',
+  'INVALID_ORDER_MIN_SIZE',
+  'INVALID_ORDER_DUPLICATED',
+  'INVALID_ORDER_EXPIRATION',
+  'INVALID_POST_ONLY_ORDER',
+  'FOK_ORDER_NOT_FILLED_ERROR',
+  'MARKET_NOT_READY',
+  'INVALID_ORDER_ERROR',
+];
+
+/** Maps one venue failure to the error class a caller can act on. */
+export function venueError(context: string, failure: VenueFailure): BetmirrorError {
+  const { reason, status } = failure;
+  const message = `${context}: ${reason}${status ? ` (HTTP ${status})` : ''}`;
+  const options = { info: { reason, status, payload: failure.payload } };
+  const text = reason.toLowerCase();
+  if (status === 429 || text.includes('too many requests') || text.includes('rate limit')) {
+    return new RateLimitedError(message, undefined, options);
+  }
+  if (status === 401 || status === 403 || text.includes('unauthorized') || text.includes('invalid api key') || text.includes('invalid signature')) {
+    return new AuthenticationError(message, { ...options, hint: 'run `betmirror auth --exchange polymarket`, then `betmirror doctor`' });
+  }
+  if (text.includes('not enough balance') || text.includes('allowance') || text.includes('insufficient')) {
+    return new InsufficientFundsError(message, { ...options, hint: 'fund the funder address with pUSD and approve the exchange' });
+  }
+  if (INVALID_ORDER_CODES.some((code) => reason.includes(code)) || text.includes('invalid order') || text.includes('min size') || text.includes('tick size')) {
+    return new InvalidOrderError(message, options);
+  }
+  if (status === 404 || text.includes('not found')) return new OrderNotFoundError(message, options);
+  if (status === 408 || text.includes('timeout')) return new RequestTimeoutError(message, options);
+  if ((status !== undefined && status >= 500) || status === undefined) {
+    // No status means the request never got an answer (connection refused, DNS...).
+    return status === undefined && !/econn|socket|network|connect|fetch failed/i.test(reason)
+      ? new ExchangeError(message, options)
+      : new ExchangeUnavailableError(message, options);
+  }
+  if (status === 400) return new InvalidOrderError(message, options);
+  return new ExchangeError(message, options);
+}
+
+/** Reads `{error, status}` objects and ApiError instances of @polymarket/clob-client-v2. */
+export function failureOf(error: unknown): VenueFailure | undefined {
+  if (error && typeof error === 'object') {
+    const record = error as { error?: unknown; status?: unknown; data?: unknown; message?: unknown; name?: unknown };
+    if (record.name === 'ApiError') {
+      return { reason: String(record.message), status: numberOrUndefined(record.status), payload: record.data };
+    }
+    if ('error' in record && record.error !== undefined) {
+      const reason = typeof record.error === 'string' ? record.error : JSON.stringify(record.error);
+      return { reason, status: numberOrUndefined(record.status), payload: record };
+    }
+  }
+  return undefined;
+}
+
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** Any thrown value as a BetmirrorError (venue failures mapped, unknown errors as network/exchange errors). */
+export function toBetmirrorError(context: string, error: unknown): BetmirrorError {
+  if (error instanceof BetmirrorError) return error;
+  const failure = failureOf(error);
+  if (failure) return venueError(context, failure);
+  const message = error instanceof Error ? error.message : String(error);
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|fetch failed|socket hang up|network/i.test(message)) {
+    return new NetworkError(`${context}: ${message}`, { cause: error });
+  }
+  return new ExchangeError(`${context}: ${message}`, { cause: error });
+}
+
+/**
+ * Rebuilds an error with every occurrence of the given secrets removed from its message, hint and info
+ * (the cause is dropped: third-party errors may carry request headers). Same class, same fields.
+ */
+export function redactError(error: BetmirrorError, secrets: readonly string[]): BetmirrorError {
+  const needles = secretNeedles(secrets);
+  if (needles.length === 0) return error;
+  const clean = (text: string) => needles.reduce((acc, needle) => acc.split(needle).join('[redacted]'), text);
+  const info = error.info === undefined ? undefined : JSON.parse(clean(safeJson(error.info)));
+  const options = { hint: error.hint === undefined ? undefined : clean(error.hint), info };
+  const message = clean(error.message);
+  if (error instanceof RateLimitedError) return new RateLimitedError(message, error.retryAfterMs, options);
+  const Ctor = error.constructor as new (message: string, options: object) => BetmirrorError;
+  return new Ctor(message, options);
+}
+
+function secretNeedles(secrets: readonly string[]): string[] {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret || secret.length < 8) continue;
+    needles.add(secret);
+    if (secret.startsWith('0x')) needles.add(secret.slice(2));
+    needles.add(secret.toLowerCase());
+  }
+  return [...needles].sort((a, b) => b.length - a.length);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null';
+  } catch {
+    return JSON.stringify(String(value));
+  }
+}

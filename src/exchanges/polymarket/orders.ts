@@ -1,0 +1,226 @@
+/**
+ * Orders: the checks made before anything is sent, the translation of a unified order into the official
+ * client's order builders, the order hash (the CLOB's order id), and the mapping of the venue's answer.
+ * https://docs.polymarket.com/developers/CLOB/orders/create-order
+ */
+import {
+  getContractConfig,
+  OrderType as ClobOrderType,
+  Side as ClobSide,
+  type ClobClient,
+  type OrderResponse,
+  type SignedOrder,
+} from '@polymarket/clob-client-v2';
+import { hashTypedData } from 'viem';
+import { InvalidOrderError } from '../../core/errors.js';
+import { formatMicros, MICRO, mulMicros, toMicros, type Micros } from '../../core/money.js';
+import type { OrderParams, OrderStatus } from '../../core/types.js';
+import type { MarketMeta } from './market-meta.js';
+
+/** Shares are rounded down to 2 decimals by the builder: refuse more precision rather than trade less. */
+const SIZE_STEP = 10_000n;
+const CENT = 10_000n;
+/** Marketable orders must be worth at least $1 (VENUES 1.4 Minimums). */
+const MIN_MARKETABLE_NOTIONAL = MICRO;
+/** The CLOB refuses GTD orders expiring within its one-minute security threshold. */
+const GTD_MIN_LEAD_SECONDS = 60;
+
+export type OrderVersion = 1 | 2 | 3;
+
+/** Checks that need no market data: run first, so a malformed order costs no request at all. */
+export function checkOrderShape(params: OrderParams, nowMs: number): void {
+  if (!/^\d{1,78}$/.test(params.market)) {
+    throw new InvalidOrderError(`unknown token "${params.market}": a Polymarket token id is a decimal uint256`);
+  }
+  if (params.price <= 0n || params.price >= MICRO) {
+    throw new InvalidOrderError(`price ${formatMicros(params.price)} is outside (0, 1)`);
+  }
+  if (params.size <= 0n) throw new InvalidOrderError(`size ${formatMicros(params.size)} must be positive`);
+  if (params.size % SIZE_STEP !== 0n) {
+    throw new InvalidOrderError(`size ${formatMicros(params.size)} has more than 2 decimals (Polymarket trades shares in 0.01 steps)`);
+  }
+  if (params.type === 'GTD') {
+    const earliest = Math.floor(nowMs / 1000) + GTD_MIN_LEAD_SECONDS;
+    if (params.expiresAt === undefined || params.expiresAt <= earliest) {
+      throw new InvalidOrderError(`GTD orders need an expiry more than ${GTD_MIN_LEAD_SECONDS} s ahead (INVALID_ORDER_EXPIRATION)`);
+    }
+  }
+}
+
+/** Checks against the market's rules (tick, price range, minimum size): the venue's own refusals, made locally. */
+export function checkOrderAgainstMarket(params: OrderParams, meta: MarketMeta): void {
+  const tick = formatMicros(meta.tick);
+  if (params.price % meta.tick !== 0n) {
+    throw new InvalidOrderError(
+      `INVALID_ORDER_MIN_TICK_SIZE: price ${formatMicros(params.price)} is not a multiple of the market's tick size ${tick}`,
+      { info: { tickSize: tick } },
+    );
+  }
+  if (params.price < meta.tick || params.price > MICRO - meta.tick) {
+    throw new InvalidOrderError(
+      `price ${formatMicros(params.price)} is outside the market's range [${tick}, ${formatMicros(MICRO - meta.tick)}]`,
+    );
+  }
+  if (isMarketable(params)) {
+    const notional = marketBuyAmount(params);
+    if (notional < MIN_MARKETABLE_NOTIONAL) {
+      throw new InvalidOrderError(
+        `INVALID_ORDER_MIN_SIZE: a marketable order must be worth at least $1 (this one: $${formatMicros(notional)})`,
+      );
+    }
+  } else if (params.size < meta.minOrderSize) {
+    throw new InvalidOrderError(
+      `INVALID_ORDER_MIN_SIZE: size ${formatMicros(params.size)} is below the market's minimum of ${formatMicros(meta.minOrderSize)} shares`,
+      { info: { minOrderSize: formatMicros(meta.minOrderSize) } },
+    );
+  }
+}
+
+export function isMarketable(params: OrderParams): boolean {
+  return params.type === 'FOK' || params.type === 'FAK';
+}
+
+/** USD a marketable BUY spends: size x cap, rounded down to the cent (the builder keeps 2 decimals). */
+function marketBuyAmount(params: OrderParams): Micros {
+  const value = mulMicros(params.size, params.price);
+  return value - (value % CENT);
+}
+
+const asNumber = (value: Micros) => Number(formatMicros(value));
+
+/**
+ * Builds and signs the order with the official client. Limit orders (GTC/GTD) go through createOrder;
+ * FOK/FAK through createMarketOrder with the price as worst-price cap: a BUY spends at most size x cap
+ * USD and receives at least that / cap shares; a SELL sells `size` shares for at least size x cap.
+ */
+export async function buildSignedOrder(
+  client: ClobClient,
+  params: OrderParams,
+  meta: MarketMeta,
+  version: OrderVersion,
+): Promise<SignedOrder> {
+  const side = params.side === 'buy' ? ClobSide.BUY : ClobSide.SELL;
+  const options = { tickSize: meta.tickSize, negRisk: meta.negRisk, version };
+  if (isMarketable(params)) {
+    return client.createMarketOrder(
+      {
+        tokenID: params.market,
+        side,
+        price: asNumber(params.price),
+        amount: asNumber(params.side === 'buy' ? marketBuyAmount(params) : params.size),
+        orderType: params.type === 'FOK' ? ClobOrderType.FOK : ClobOrderType.FAK,
+      },
+      options,
+    );
+  }
+  return client.createOrder(
+    {
+      tokenID: params.market,
+      side,
+      price: asNumber(params.price),
+      size: asNumber(params.size),
+      ...(params.type === 'GTD' ? { expiration: params.expiresAt } : {}),
+    },
+    options,
+  );
+}
+
+export function clobOrderType(params: OrderParams): ClobOrderType {
+  return ClobOrderType[params.type];
+}
+
+const ORDER_FIELDS = [
+  { name: 'salt', type: 'uint256' },
+  { name: 'maker', type: 'address' },
+  { name: 'signer', type: 'address' },
+  { name: 'tokenId', type: 'uint256' },
+  { name: 'makerAmount', type: 'uint256' },
+  { name: 'takerAmount', type: 'uint256' },
+  { name: 'side', type: 'uint8' },
+  { name: 'signatureType', type: 'uint8' },
+  { name: 'timestamp', type: 'uint256' },
+  { name: 'metadata', type: 'bytes32' },
+  { name: 'builder', type: 'bytes32' },
+] as const;
+
+interface SignedOrderV2Fields {
+  salt: string;
+  maker: string;
+  signer: string;
+  tokenId: string;
+  makerAmount: string;
+  takerAmount: string;
+  side: string | number;
+  signatureType: number;
+  timestamp: string;
+  metadata: string;
+  builder: string;
+}
+
+/** The exchange contract a V2/V3 order is signed for (VENUES 1.4). */
+export function exchangeFor(chainId: 137 | 80002, version: OrderVersion, negRisk: boolean): `0x${string}` {
+  const contracts = getContractConfig(chainId);
+  if (version === 3) return contracts.exchangeV3 as `0x${string}`;
+  return (negRisk ? contracts.negRiskExchangeV2 : contracts.exchangeV2) as `0x${string}`;
+}
+
+/** EIP-712 hash of a V2/V3 order: what the CLOB returns as orderID, computed locally for dry runs. */
+export function orderHash(order: SignedOrderV2Fields, market: { chainId: 137 | 80002; version: OrderVersion; negRisk: boolean }): `0x${string}` {
+  return hashTypedData({
+    domain: {
+      name: 'Polymarket CTF Exchange',
+      version: String(market.version),
+      chainId: market.chainId,
+      verifyingContract: exchangeFor(market.chainId, market.version, market.negRisk),
+    },
+    types: { Order: ORDER_FIELDS },
+    primaryType: 'Order',
+    message: {
+      salt: BigInt(order.salt),
+      maker: order.maker as `0x${string}`,
+      signer: order.signer as `0x${string}`,
+      tokenId: BigInt(order.tokenId),
+      makerAmount: BigInt(order.makerAmount),
+      takerAmount: BigInt(order.takerAmount),
+      side: order.side === 'BUY' || order.side === 0 ? 0 : 1,
+      signatureType: order.signatureType,
+      timestamp: BigInt(order.timestamp),
+      metadata: order.metadata as `0x${string}`,
+      builder: order.builder as `0x${string}`,
+    },
+  });
+}
+
+/** Decimal strings of the venue ("5.6", "10") to micro-units; tolerates more than 6 decimals by truncating. */
+export function venueMicros(value: unknown): Micros {
+  if (value === undefined || value === null || value === '') return 0n;
+  const text = String(value).trim();
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) return 0n;
+  return toMicros(`${match[1]}.${(match[2] ?? '0').slice(0, 6)}`);
+}
+
+/** Executed shares and USD from the POST /order answer (BUY: taking = shares; SELL: making = shares). */
+export function filledAmounts(params: OrderParams, response: OrderResponse): { filledSize: Micros; filledValue: Micros } {
+  const making = venueMicros(response.makingAmount);
+  const taking = venueMicros(response.takingAmount);
+  return params.side === 'buy' ? { filledSize: taking, filledValue: making } : { filledSize: making, filledValue: taking };
+}
+
+export function orderStatus(params: OrderParams, response: OrderResponse, filledSize: Micros): OrderStatus {
+  const status = String(response.status ?? '').toLowerCase();
+  const complete = filledSize > 0n && filledSize >= params.size;
+  switch (status) {
+    case 'matched':
+      // A marketable BUY may receive more shares than asked for (better prices than the cap).
+      return complete || (isMarketable(params) && params.side === 'buy' && filledSize > 0n) ? 'filled' : 'partially_filled';
+    case 'live':
+      return filledSize > 0n ? 'partially_filled' : 'open';
+    case 'delayed':
+      return 'pending';
+    case 'unmatched':
+      return isMarketable(params) ? (filledSize > 0n ? 'partially_filled' : 'cancelled') : 'open';
+    default:
+      return 'pending';
+  }
+}
