@@ -1,0 +1,313 @@
+/**
+ * KalshiAdapter: IExchangeAdapter over Kalshi's Trade API v2 (https://docs.kalshi.com/api-reference).
+ * Money arrives in cents (balance) or dollar strings and leaves as bigint micro-units.
+ */
+import type { KeyObject } from 'node:crypto';
+import {
+  AuthenticationError,
+  BadInputError,
+  ConfigError,
+  InvalidOrderError,
+  NotSupportedError,
+  OrderNotFoundError,
+  type BetmirrorError,
+} from '../../core/errors.js';
+import { MICRO, formatMicros } from '../../core/money.js';
+import type {
+  AuthResult,
+  Balance,
+  CancelRequest,
+  CancelResult,
+  CashoutRequest,
+  CashoutResult,
+  MarketPrice,
+  OpenOrder,
+  OrderBook,
+  OrderParams,
+  OrderResult,
+  Outcome,
+  PermissionCheck,
+  PermissionReport,
+  Position,
+} from '../../core/types.js';
+import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
+import { loadPrivateKey } from './auth.js';
+import { KalshiClient, type KalshiCredentials } from './client.js';
+import { readErrorBody } from './errors.js';
+import {
+  FOK_KILLED_CODE,
+  buildOrderBody,
+  createResult,
+  killedResult,
+  openOrderFrom,
+  orderResultFrom,
+  validateOrder,
+  type CreateOrderResponse,
+  type KalshiOrder,
+} from './orders.js';
+import { centsToMicros, describeGrid, onGrid, outcomeBook, parseFixed, parseOrderbook, parsePriceRanges, type PriceRange } from './wire.js';
+
+export const KALSHI_URLS = {
+  prod: 'https://external-api.kalshi.com/trade-api/v2',
+  demo: 'https://external-api.demo.kalshi.co/trade-api/v2',
+} as const;
+export type KalshiEnv = keyof typeof KALSHI_URLS;
+
+/**
+ * Kalshi does not publish how far KALSHI-ACCESS-TIMESTAMP may drift. 5 s is the usual exchange window
+ * (e.g. Binance's default recvWindow); the Date header only has 1 s resolution and half a round trip of
+ * uncertainty on top, so skew is flagged at 3 s: early enough to fix the clock before signatures fail.
+ */
+export const MAX_CLOCK_SKEW_MS = 3_000;
+
+/** An order id no order can have, for the read-only probe in validatePermissions. */
+const PROBE_ORDER_ID = '00000000-0000-4000-8000-000000000000';
+
+export class KalshiAdapter implements IExchangeAdapter {
+  readonly exchangeName = 'kalshi';
+  readonly has: Capabilities = {
+    cashout: false,
+    orderBook: true,
+    positions: true,
+    openOrders: true,
+    fetchOrder: true,
+    marketableOrders: true,
+    expiringOrders: true,
+  };
+
+  readonly env: KalshiEnv;
+  readonly baseUrl: string;
+  private readonly keyId?: string;
+  private readonly pem?: string;
+  private key?: KeyObject;
+  private readonly client: KalshiClient;
+  private readonly grids = new Map<string, PriceRange[] | undefined>();
+
+  constructor(private readonly context: AdapterContext) {
+    const env = context.settings.env ?? 'prod';
+    if (env !== 'prod' && env !== 'demo') {
+      throw new ConfigError(`unknown Kalshi environment "${env}"; use prod or demo`);
+    }
+    this.env = env;
+    this.baseUrl = (context.settings.apiUrl || KALSHI_URLS[env]).replace(/\/+$/, '');
+    this.keyId = context.settings.apiKeyId || undefined;
+    this.pem = context.secrets.privateKeyPem || undefined;
+    this.client = new KalshiClient(this.baseUrl, context.fetch, context.clock, () => this.credentials());
+  }
+
+  private credentials(): KalshiCredentials | undefined {
+    if (!this.keyId || !this.pem) return undefined;
+    this.key ??= loadPrivateKey(this.pem);
+    return { keyId: this.keyId, key: this.key };
+  }
+
+  async initialize(): Promise<void> {
+    this.credentials();
+  }
+
+  /** Kalshi API keys are created in the web app; there is nothing to derive. Proves the key works. */
+  async authenticate(): Promise<AuthResult> {
+    const response = await this.client.call('GET', '/portfolio/balance', { auth: true, kind: 'account' });
+    return { account: this.keyId ?? '', info: response.data };
+  }
+
+  async validatePermissions(): Promise<PermissionReport> {
+    const checks: PermissionCheck[] = [];
+    const push = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
+    try {
+      const credentials = this.credentials();
+      if (!credentials) {
+        push('credentials', false, 'KALSHI_API_KEY_ID and a private key (KALSHI_PRIVATE_KEY_PATH) are required');
+        return { ok: false, checks };
+      }
+      const bits = credentials.key.asymmetricKeyDetails?.modulusLength;
+      push('credentials', true, `key id ${credentials.keyId}, RSA ${bits ?? '?'}-bit private key, ${this.env} at ${this.baseUrl}`);
+    } catch (error) {
+      push('credentials', false, (error as Error).message);
+      return { ok: false, checks };
+    }
+
+    try {
+      const response = await this.client.call('GET', '/portfolio/balance', { auth: true, kind: 'account' });
+      push('signed request', true, `Kalshi accepted a signed GET /portfolio/balance (${this.env})`);
+      if (response.serverDateMs === undefined) {
+        push('clock', true, 'the server sent no Date header; clock skew unknown');
+      } else {
+        // Date has 1 s resolution: the server time lies in [Date, Date + 1 s), so take the middle.
+        const skew = response.serverDateMs + 500 - (response.sentAtMs + response.receivedAtMs) / 2;
+        const ok = Math.abs(skew) <= MAX_CLOCK_SKEW_MS;
+        const direction = skew >= 0 ? 'behind' : 'ahead of';
+        push(
+          'clock',
+          ok,
+          `local clock is about ${Math.abs(Math.round(skew))} ms ${direction} Kalshi's` +
+            (ok ? '' : `; above ${MAX_CLOCK_SKEW_MS} ms signatures start being refused: sync the clock (NTP)`),
+        );
+      }
+    } catch (error) {
+      push('signed request', false, (error as Error).message + ((error as BetmirrorError).hint ? ` (${(error as BetmirrorError).hint})` : ''));
+      return { ok: false, checks };
+    }
+
+    // A read-only key can read but not trade. Cancelling an order id that cannot exist is harmless and
+    // tells the two apart: a trading key gets "not found", a read-only key is refused (401/403).
+    try {
+      await this.client.call('DELETE', `/portfolio/events/orders/${PROBE_ORDER_ID}`, { auth: true, kind: 'order-lookup' });
+      push('trade permission', true, 'the key may place and cancel orders');
+    } catch (error) {
+      if (error instanceof AuthenticationError) push('trade permission', false, `the key cannot trade: ${error.message}`);
+      else if (error instanceof OrderNotFoundError) push('trade permission', true, 'the key may place and cancel orders');
+      else push('trade permission', true, `not refused (probe answered: ${(error as Error).message})`);
+    }
+    push('withdrawals', true, "not part of Kalshi's API: betmirror never moves funds on Kalshi (withdraw in the Kalshi web app)");
+    return { ok: checks.every((check) => check.ok), checks };
+  }
+
+  /** https://docs.kalshi.com/api-reference/portfolio/get-balance: `balance` and `portfolio_value` in cents. */
+  async fetchBalance(): Promise<Balance> {
+    const { data } = await this.client.call<Record<string, unknown>>('GET', '/portfolio/balance', { auth: true, kind: 'account' });
+    const cash = data.balance !== undefined ? centsToMicros(data.balance) : parseFixed(data.balance_dollars);
+    return {
+      cash,
+      positionsValue: data.portfolio_value !== undefined ? centsToMicros(data.portfolio_value) : undefined,
+      currency: 'USD',
+      info: data,
+    };
+  }
+
+  /** https://docs.kalshi.com/api-reference/market/get-market-orderbook (bids only; asks derived). */
+  async fetchOrderBook(market: string, outcome: Outcome = 'yes'): Promise<OrderBook> {
+    const { data } = await this.client.call('GET', `/markets/${encodeURIComponent(market)}/orderbook`, { auth: false, kind: 'market' });
+    const book = outcomeBook(parseOrderbook(data), outcome);
+    return { market, outcome, bids: book.bids, asks: book.asks, info: data };
+  }
+
+  async getMarketPrice(market: string, outcome: Outcome = 'yes'): Promise<MarketPrice> {
+    const book = await this.fetchOrderBook(market, outcome);
+    const bid = book.bids[0]?.price;
+    const ask = book.asks[0]?.price;
+    const mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2n : undefined;
+    return { market, outcome, bid, ask, mid, info: book.info };
+  }
+
+  /** https://docs.kalshi.com/api-reference/orders/create-order-v2 (mapping in wire.ts). */
+  async createOrder(params: OrderParams): Promise<OrderResult> {
+    const { needsMarketGrid } = validateOrder(params, this.context.clock.now());
+    if (needsMarketGrid) await this.checkMarketGrid(params.market, params.outcome as Outcome, params.price);
+    const body = buildOrderBody(params);
+    if (params.dryRun) {
+      return { ...killedResult(params, body, undefined), status: 'dry_run' };
+    }
+    try {
+      const { data } = await this.client.call<CreateOrderResponse>('POST', '/portfolio/events/orders', {
+        auth: true,
+        kind: 'order',
+        body,
+      });
+      return createResult(params, body, data);
+    } catch (error) {
+      const info = (error as BetmirrorError).info as { body?: unknown } | undefined;
+      if (error instanceof InvalidOrderError && readErrorBody(info?.body).code === FOK_KILLED_CODE) {
+        return killedResult(params, body, info);
+      }
+      throw error;
+    }
+  }
+
+  /** Sub-cent prices are valid only on some markets: check against the market's `price_ranges`. */
+  private async checkMarketGrid(market: string, outcome: Outcome, price: bigint): Promise<void> {
+    if (!this.grids.has(market)) {
+      const { data } = await this.client.call<{ market?: Record<string, unknown> }>('GET', `/markets/${encodeURIComponent(market)}`, {
+        auth: false,
+        kind: 'market',
+      });
+      this.grids.set(market, parsePriceRanges(data.market ?? {}));
+    }
+    const ranges = this.grids.get(market);
+    const yesPrice = outcome === 'yes' ? price : MICRO - price;
+    const fits = ranges ? onGrid(yesPrice, ranges) : false;
+    if (!fits) {
+      throw new BadInputError(
+        `invalid Kalshi order: price ${formatMicros(price)} is not on ${market}'s price grid` +
+          (ranges ? ` (${describeGrid(ranges)})` : ' (1 cent)'),
+      );
+    }
+  }
+
+  /** https://docs.kalshi.com/api-reference/orders/cancel-order-v2; `all` cancels every resting order. */
+  async cancelOrder(request: CancelRequest): Promise<CancelResult> {
+    const ids = request.all ? (await this.fetchOpenOrders()).map((order) => order.orderId) : request.orderIds;
+    const result: CancelResult = { cancelled: [], notCancelled: {}, info: [] as unknown[] };
+    for (const id of ids) {
+      try {
+        const { data } = await this.client.call('DELETE', `/portfolio/events/orders/${encodeURIComponent(id)}`, {
+          auth: true,
+          kind: 'order-lookup',
+        });
+        result.cancelled.push(id);
+        (result.info as unknown[]).push(data);
+      } catch (error) {
+        if (!(error instanceof OrderNotFoundError || error instanceof InvalidOrderError)) throw error;
+        result.notCancelled[id] = error.message;
+      }
+    }
+    return result;
+  }
+
+  cashout(_request: CashoutRequest): Promise<CashoutResult> {
+    return Promise.reject(
+      new NotSupportedError("Kalshi's API offers no withdrawal: betmirror cannot cash out from Kalshi", {
+        hint: 'withdraw in the Kalshi web app (kalshi.com > Account > Withdraw)',
+      }),
+    );
+  }
+
+  /** https://docs.kalshi.com/api-reference/portfolio/get-positions: `position_fp` > 0 is YES, < 0 is NO. */
+  async fetchPositions(): Promise<Position[]> {
+    const rows = await this.pages<Record<string, unknown>>('/portfolio/positions', 'market_positions', {});
+    const positions: Position[] = [];
+    for (const row of rows) {
+      const signed = row.position_fp !== undefined ? parseFixed(row.position_fp) : parseFixed(row.position);
+      if (signed === 0n) continue;
+      positions.push({
+        market: String(row.ticker),
+        outcome: signed > 0n ? 'yes' : 'no',
+        size: signed > 0n ? signed : -signed,
+        currentValue: row.market_exposure_dollars !== undefined ? parseFixed(row.market_exposure_dollars) : undefined,
+        info: row,
+      });
+    }
+    return positions;
+  }
+
+  /** https://docs.kalshi.com/api-reference/orders/get-orders?status=resting */
+  async fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
+    const orders = await this.pages<KalshiOrder>('/portfolio/orders', 'orders', { status: 'resting', ticker: market });
+    return orders.map(openOrderFrom);
+  }
+
+  async fetchOrder(orderId: string): Promise<OrderResult> {
+    const { data } = await this.client.call<{ order: KalshiOrder }>('GET', `/portfolio/orders/${encodeURIComponent(orderId)}`, {
+      auth: true,
+      kind: 'order-lookup',
+    });
+    return orderResultFrom(data.order);
+  }
+
+  /** Cursor pagination: `cursor` comes back until the last page. */
+  private async pages<T>(path: string, field: string, query: Record<string, string | undefined>): Promise<T[]> {
+    const all: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 1000; page++) {
+      const { data } = await this.client.call<Record<string, unknown>>('GET', path, {
+        auth: true,
+        kind: 'account',
+        query: { ...query, limit: '200', cursor },
+      });
+      all.push(...((data[field] as T[] | undefined) ?? []));
+      cursor = typeof data.cursor === 'string' && data.cursor ? data.cursor : undefined;
+      if (!cursor) break;
+    }
+    return all;
+  }
+}
