@@ -82,7 +82,9 @@ export class Output {
 
   /** A spinner on a TTY stderr outside --json; elsewhere a no-op, so piped output stays stable. */
   spinner(text: string): Spinner {
-    if (!this.io.stderr.isTTY || this.json) {
+    // ora needs a real terminal stream (cursor control); anything else gets no spinner at all.
+    const terminal = this.io.stderr.isTTY && typeof (this.io.stderr as { clearLine?: unknown }).clearLine === 'function';
+    if (!terminal || this.json) {
       return { update() {}, succeed() {}, fail() {}, stop() {} };
     }
     const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream }).start();

@@ -96,9 +96,10 @@ export async function run(options: OrderOptions, ctx: CommandContext): Promise<O
     }
     if (!params.dryRun) {
       const notional = formatMicros(mulMicros(params.size, params.price));
+      const outcome = params.outcome ? ` ${params.outcome.toUpperCase()}` : '';
       await ctx.confirm(
-        `${params.side.toUpperCase()} ${formatMicros(params.size)} ${params.outcome ?? ''} @ ${formatMicros(params.price)} ` +
-          `(${params.type}, up to $${notional}) on ${adapter.exchangeName} ${params.market}?`.replace(/\s+/g, ' '),
+        `${params.side.toUpperCase()} ${formatMicros(params.size)}${outcome} @ ${formatMicros(params.price)} ` +
+          `(${params.type}, up to $${notional}) on ${adapter.exchangeName} ${params.market}?`,
       );
     }
     const spinner = ctx.output.spinner(params.dryRun ? 'signing order' : 'placing order');
