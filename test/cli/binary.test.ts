@@ -1,0 +1,37 @@
+/** A few smoke tests of the real binary (built by `npm install`'s prepare step), spawned as a user would. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { tempConfigDir } from '../support/cli.js';
+
+const bin = new URL('../../bin/betmirror', import.meta.url).pathname;
+const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+function betmirror(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, BETMIRROR_CONFIG_DIR: tempConfigDir() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+describe('betmirror binary', () => {
+  it('prints its version', () => {
+    const result = betmirror('--version');
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+
+  it('lists the six subcommands', () => {
+    const result = betmirror('--help');
+    expect(result.status).toBe(0);
+    for (const name of ['auth', 'balance', 'mirror', 'order', 'cancel', 'cashout']) expect(result.stdout).toContain(`  ${name}`);
+  });
+
+  it('exits 2 naming the valid exchanges for an unknown one', () => {
+    const result = betmirror('balance', '--exchange', 'nope');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/valid exchanges: .*polymarket.*kalshi|valid exchanges: .*kalshi.*polymarket/);
+    expect(result.stdout).toBe('');
+  });
+});
