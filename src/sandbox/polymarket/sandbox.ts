@@ -1,0 +1,101 @@
+/** Starts the sandbox: one HTTP server (CLOB at root, Data API, Gamma) plus the RTDS websocket. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getAddress } from 'viem';
+import { BadInputError } from '../../core/errors.js';
+import { systemClock } from '../../core/runtime.js';
+import { registerClobRoutes } from './clob.js';
+import { registerDataRoutes, registerGammaRoutes } from './data.js';
+import { Router, fail, flatHeaders, readBody, send } from './http.js';
+import { MarketMaker } from './liquidity.js';
+import { VALID_TICK_SIZES, defaultMarkets } from './markets.js';
+import { RtdsServer } from './rtds.js';
+import type { PolymarketSandbox, RecordedRequest, SandboxOptions } from './types.js';
+import { Venue } from './venue.js';
+import { Whales } from './whales.js';
+
+export async function startPolymarketSandbox(options: SandboxOptions = {}): Promise<PolymarketSandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const chainId = options.chainId ?? 137;
+  const clock = options.clock ?? systemClock;
+  const seed = options.seed ?? 1;
+  const markets = (options.markets ?? defaultMarkets()).map((m) => ({ ...m, tokens: [...m.tokens] as typeof m.tokens }));
+  const venue = new Venue(markets, clock, chainId, options.exchangeVersion ?? 2, `sandbox-${seed}`);
+  const maker = options.liquidity === false ? undefined : new MarketMaker(venue);
+  maker?.start();
+  const whales = new Whales(venue, maker, options.whales?.count ?? 2, options.whales?.intervalMs ?? 3000, seed);
+
+  const router = new Router();
+  registerClobRoutes(router, venue);
+  registerDataRoutes(router, venue, '/data-api');
+  registerGammaRoutes(router, venue, '/gamma');
+  const rtds = new RtdsServer(venue);
+  const requests: RecordedRequest[] = [];
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const rawBody = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://sandbox');
+      const headers = flatHeaders(req);
+      const method = (req.method ?? 'GET').toUpperCase();
+      requests.push({ method, path: `${url.pathname}${url.search}`, headers, body: rawBody, at: clock.now() });
+      try {
+        send(res, await router.dispatch({ method, path: url.pathname, query: url.searchParams, headers, rawBody }));
+      } catch (error) {
+        send(res, fail(500, error instanceof Error ? error.message : 'internal error'));
+      }
+    })();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://sandbox').pathname === '/rtds') rtds.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  if (options.whales?.autoStart) whales.start();
+
+  return {
+    url,
+    clobUrl: url,
+    dataApiUrl: `${url}/data-api`,
+    gammaUrl: `${url}/gamma`,
+    rtdsUrl: `ws://${host}:${port}/rtds`,
+    chainId,
+    markets,
+    whales: whales.addresses,
+    requests,
+    fund: (address, usd) => venue.ledger.fund(address, usd),
+    collateralOf: (address) => venue.ledger.collateralOf(address),
+    setShares: (address, tokenId, shares) => venue.ledger.setShares(address, tokenId, shares),
+    sharesOf: (address, tokenId) => venue.ledger.sharesOf(address, tokenId),
+    reservedOf: (address) => venue.reservedOf(address),
+    registerDepositWallet(wallet, owner, sessionSigners = []) {
+      venue.depositWallets.set(wallet.toLowerCase(), {
+        owner: getAddress(owner),
+        sessionSigners: new Set(sessionSigners.map((s) => s.toLowerCase())),
+      });
+    },
+    whaleTrade: async (input) => whales.trade(input),
+    startWhales: () => whales.start(),
+    stopWhales: () => whales.stop(),
+    setRtdsSilent(silent) {
+      rtds.silent = silent;
+    },
+    setTickSize(conditionId, tickSize) {
+      const market = venue.marketById(conditionId);
+      if (!market) throw new BadInputError(`unknown market ${conditionId}`);
+      if (!(VALID_TICK_SIZES as readonly string[]).includes(tickSize)) throw new BadInputError(`invalid tick size ${tickSize}`);
+      market.tickSize = tickSize;
+    },
+    async close() {
+      whales.stop();
+      await rtds.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

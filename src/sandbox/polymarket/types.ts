@@ -1,0 +1,127 @@
+/** Public shapes of the local Polymarket sandbox (the contract agreed in sandbox-api.md). */
+import type { Clock } from '../../core/runtime.js';
+
+export interface SandboxToken {
+  /** Decimal string of the uint256 outcome token id. */
+  tokenId: string;
+  outcome: string;
+}
+
+export interface SandboxMarket {
+  conditionId: `0x${string}`;
+  question: string;
+  slug: string;
+  eventSlug: string;
+  /** YES then NO. */
+  tokens: [SandboxToken, SandboxToken];
+  /** "0.01" etc. */
+  tickSize: string;
+  /** Shares, e.g. 5. */
+  minOrderSize: number;
+  negRisk: boolean;
+  active: boolean;
+  closed: boolean;
+}
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 = random free port. One HTTP server serves CLOB, Data API, Gamma and the RTDS websocket. */
+  port?: number;
+  /** Default 137. */
+  chainId?: 137 | 80002;
+  /** Default systemClock. */
+  clock?: Clock;
+  /** Default: a few built-in markets (one neg-risk, one with tick 0.001, one closed). */
+  markets?: SandboxMarket[];
+  /** Default true: an internal market maker rests bids/asks on every active market. */
+  liquidity?: boolean;
+  /** Scripted whales; default count 2, interval 3000 ms, autoStart false. */
+  whales?: { count?: number; intervalMs?: number; autoStart?: boolean };
+  /** GET /version answer; default 2. */
+  exchangeVersion?: 2 | 3;
+  /** Seed of the sandbox's deterministic randomness (API keys, whale choices). Default 1. Addition. */
+  seed?: number;
+}
+
+/** One Data API activity row (GET /activity), also the RTDS trade payload. */
+export interface ActivityItem {
+  proxyWallet: string;
+  timestamp: number;
+  conditionId: string;
+  type: 'TRADE';
+  size: number;
+  usdcSize: number;
+  transactionHash: string;
+  price: number;
+  asset: string;
+  side: 'BUY' | 'SELL';
+  outcomeIndex: number;
+  outcome: string;
+  title: string;
+  slug: string;
+  icon: string;
+  eventSlug: string;
+  name: string;
+  pseudonym: string;
+  bio: string;
+  profileImage: string;
+  profileImageOptimized: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with query string. */
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+export interface WhaleTradeInput {
+  wallet: string;
+  tokenId: string;
+  side: 'BUY' | 'SELL';
+  /** Shares. */
+  size: number;
+  /** Worst price accepted. */
+  price: number;
+}
+
+export interface PolymarketSandbox {
+  /** Base URL, e.g. http://127.0.0.1:PORT. */
+  url: string;
+  /** == url (CLOB REST at root paths, like production). */
+  clobUrl: string;
+  /** `${url}/data-api`. */
+  dataApiUrl: string;
+  /** `${url}/gamma`. */
+  gammaUrl: string;
+  /** ws://127.0.0.1:PORT/rtds. */
+  rtdsUrl: string;
+  chainId: number;
+  markets: SandboxMarket[];
+  /** Addresses of the scripted whale wallets (their "proxyWallet"). */
+  whales: `0x${string}`[];
+  /** Credit collateral (pUSD micro-units) to any address (the funder / maker address). */
+  fund(address: string, usd: bigint): void;
+  collateralOf(address: string): bigint;
+  /** Set outcome-token shares (micro-units). */
+  setShares(address: string, tokenId: string, shares: bigint): void;
+  sharesOf(address: string, tokenId: string): bigint;
+  /** Registers a deposit wallet (signature type 3) with its owner and optional approved session signers. */
+  registerDepositWallet(wallet: string, owner: string, sessionSigners?: string[]): void;
+  /** Makes a whale (or any internal wallet) trade NOW against the book; returns its fills (Data API shape). */
+  whaleTrade(input: WhaleTradeInput): Promise<ActivityItem[]>;
+  startWhales(): void;
+  stopWhales(): void;
+  /** RTDS control for tests: stop sending messages without closing sockets (a "silent" stream), and resume. */
+  setRtdsSilent(silent: boolean): void;
+  /** Every HTTP request received. */
+  requests: RecordedRequest[];
+  /** Addition: changes a market's tick size (the venue does this near 0/1); clients with a cached tick then get refused. */
+  setTickSize(conditionId: string, tickSize: string): void;
+  /** Addition: collateral reserved by the address's resting BUY orders (micro-units). */
+  reservedOf(address: string): bigint;
+  close(): Promise<void>;
+}
