@@ -24,9 +24,10 @@ export function createSigner(privateKey: `0x${string}`): WalletClient & { accoun
 export interface ClobWiring {
   host: string;
   chainId: 137 | 80002;
-  signer: WalletClient;
+  /** Absent for a public (market data only) client. */
+  signer?: WalletClient;
   signatureType: SignatureType;
-  funder: `0x${string}`;
+  funder?: `0x${string}`;
   creds?: ApiKeyCreds;
   /** true (default): failures throw ApiError; false: they come back as {error, status} (needed by createOrDeriveApiKey). */
   throwOnError?: boolean;

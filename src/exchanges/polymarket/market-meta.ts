@@ -28,7 +28,8 @@ export class MarketMetaCache {
   private readonly entries = new Map<string, Promise<MarketMeta>>();
 
   constructor(
-    private readonly client: ClobClient,
+    /** A getter: the adapter rebuilds its client when credentials change. */
+    private readonly client: () => ClobClient,
     private readonly logger: Logger,
   ) {}
 
@@ -56,7 +57,7 @@ export class MarketMetaCache {
   private async load(tokenId: string): Promise<MarketMeta> {
     let book: OrderBookSummary;
     try {
-      book = await this.client.getOrderBook(tokenId);
+      book = await this.client().getOrderBook(tokenId);
     } catch (error) {
       const failure = failureOf(error);
       if (failure && (failure.status === 404 || failure.status === 400)) {
@@ -66,7 +67,7 @@ export class MarketMetaCache {
     }
     const meta = metaFromBook(tokenId, book);
     try {
-      const details = await this.client.getClobMarketInfo(meta.conditionId);
+      const details = await this.client().getClobMarketInfo(meta.conditionId);
       meta.feeRate = details.fd?.r ?? 0;
       meta.feeExponent = details.fd?.e ?? 0;
       if (details.nr !== undefined) meta.negRisk = details.nr;

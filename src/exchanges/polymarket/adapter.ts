@@ -1,0 +1,341 @@
+/**
+ * PolymarketAdapter: IExchangeAdapter over the official @polymarket/clob-client-v2, for the four funding
+ * modes (0 EOA, 1 proxy, 2 Safe, 3 deposit wallet). The signer/funder pair is checked locally before any
+ * private request, orders are checked against the market's rules before they are sent, and every error
+ * leaves through one place that maps it and removes secrets.
+ * https://docs.polymarket.com/developers/CLOB/introduction
+ */
+import { AssetType, orderToJsonV2, type ApiKeyCreds, type ClobClient } from '@polymarket/clob-client-v2';
+import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { AuthenticationError, BetmirrorError, ConfigError, OrderNotFoundError } from '../../core/errors.js';
+import type {
+  AuthResult,
+  Balance,
+  CancelRequest,
+  CancelResult,
+  CashoutRequest,
+  CashoutResult,
+  MarketPrice,
+  OpenOrder,
+  OrderBook,
+  OrderParams,
+  OrderResult,
+  PermissionReport,
+  Position,
+} from '../../core/types.js';
+import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
+import { cashout } from './cashout.js';
+import { PolygonRpc } from './chain.js';
+import { createClobClient, createSigner, type ClobWiring } from './clob.js';
+import { resolveConfig, type PolymarketConfig } from './config.js';
+import { redactError, toBetmirrorError, venueError } from './errors.js';
+import { resolveFunding } from './funding.js';
+import { MarketMetaCache } from './market-meta.js';
+import {
+  bookOf,
+  fetchPositions,
+  openOrderOf,
+  orderResultOf,
+  permissionChecksOf,
+} from './mapping.js';
+import {
+  buildSignedOrder,
+  checkOrderAgainstMarket,
+  checkOrderShape,
+  clobOrderType,
+  filledAmounts,
+  orderHash,
+  orderStatus,
+  type OrderVersion,
+} from './orders.js';
+import { RelayerHttp } from './relayer.js';
+
+interface Identity {
+  account: PrivateKeyAccount;
+  privateKey: `0x${string}`;
+  funder: `0x${string}`;
+}
+
+export class PolymarketAdapter implements IExchangeAdapter {
+  readonly exchangeName = 'polymarket';
+  readonly has: Capabilities = {
+    cashout: true,
+    orderBook: true,
+    positions: true,
+    openOrders: true,
+    fetchOrder: true,
+    marketableOrders: true,
+    expiringOrders: true,
+  };
+
+  private readonly config: PolymarketConfig;
+  private creds?: ApiKeyCreds;
+  private clientInstance?: ClobClient;
+  private metaCache?: MarketMetaCache;
+  private version?: OrderVersion;
+
+  constructor(private readonly ctx: AdapterContext) {
+    this.config = resolveConfig(ctx.settings, ctx.secrets);
+    this.creds = this.config.creds;
+  }
+
+  /** Local only: resolves the signer and checks the signer/funder pair. */
+  initialize(): Promise<void> {
+    return this.guard('initializing Polymarket', async () => {
+      this.identity();
+    });
+  }
+
+  validatePermissions(): Promise<PermissionReport> {
+    return this.guard('checking Polymarket permissions', async () => {
+      if (!this.config.privateKey) {
+        return { ok: false, checks: [{ name: 'private key', ok: false, detail: 'POLYMARKET_PRIVATE_KEY is not set' }] };
+      }
+      const signer = privateKeyToAccount(this.config.privateKey).address;
+      const funding = this.funding(signer);
+      if (!funding.ok) {
+        // Refused locally: nothing is sent for a pair the exchange contract would reject.
+        return { ok: false, signer, funder: this.config.funder, checks: [funding.check] };
+      }
+      await this.ensureCreds();
+      const collateral = await this.client().getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
+      const checks = [funding.check, ...permissionChecksOf(collateral, this.config.chainId, funding.funder!)];
+      return { ok: checks.every((check) => check.ok), signer, funder: funding.funder, checks };
+    });
+  }
+
+  authenticate(): Promise<AuthResult> {
+    return this.guard('creating Polymarket API credentials', async () => {
+      const { account, funder } = this.identity();
+      // Without throwOnError, createOrDeriveApiKey falls back to derive when create is refused.
+      const l1 = createClobClient({ ...this.wiring(funder), creds: undefined, throwOnError: false });
+      const creds = await l1.createOrDeriveApiKey();
+      if (!creds?.key || !creds.secret || !creds.passphrase) {
+        throw new AuthenticationError('the CLOB did not issue API credentials', { info: { key: creds?.key } });
+      }
+      this.setCreds(creds);
+      return {
+        account: funder,
+        issuedSecrets: { apiKey: creds.key, apiSecret: creds.secret, apiPassphrase: creds.passphrase },
+        info: { signer: account.address, funder, signatureType: this.config.signatureType },
+      };
+    });
+  }
+
+  fetchBalance(): Promise<Balance> {
+    return this.guard('reading the Polymarket balance', async () => {
+      const { funder } = this.identity();
+      await this.ensureCreds();
+      const response = await this.client().getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
+      return { cash: BigInt(response.balance || '0'), currency: 'USD', account: funder, info: response };
+    });
+  }
+
+  getMarketPrice(market: string): Promise<MarketPrice> {
+    return this.guard(`reading the price of ${market}`, async () => {
+      const book = await this.fetchBook(market);
+      const bid = book.bids[0]?.price;
+      const ask = book.asks[0]?.price;
+      const mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2n : undefined;
+      return { market, bid, ask, mid, info: book.info };
+    });
+  }
+
+  fetchOrderBook(market: string): Promise<OrderBook> {
+    return this.guard(`reading the order book of ${market}`, () => this.fetchBook(market));
+  }
+
+  createOrder(params: OrderParams): Promise<OrderResult> {
+    return this.guard('placing a Polymarket order', async () => {
+      checkOrderShape(params, this.ctx.clock.now());
+      this.identity();
+      // Credentials first: deriving them rebuilds the official client, whose caches the metadata load primes.
+      if (!params.dryRun) await this.ensureCreds();
+      const meta = await this.meta().get(params.market);
+      checkOrderAgainstMarket(params, meta);
+      const version = await this.orderVersion();
+      const signed = await buildSignedOrder(this.client(), params, meta, version);
+      const orderId = orderHash(signed as never, { chainId: this.config.chainId, version, negRisk: meta.negRisk });
+      const request = orderToJsonV2(signed as never, this.creds?.key ?? '', clobOrderType(params));
+      const result = { exchange: this.exchangeName, orderId, market: params.market, side: params.side, type: params.type, size: params.size, price: params.price };
+      if (params.dryRun) return { ...result, status: 'dry_run', filledSize: 0n, filledValue: 0n, request };
+
+      const response = await this.client().postOrder(signed, clobOrderType(params));
+      if (!response?.success || response.errorMsg) {
+        throw venueError('order refused', { reason: response?.errorMsg || 'order not accepted', payload: response });
+      }
+      const filled = filledAmounts(params, response);
+      return {
+        ...result,
+        orderId: response.orderID || orderId,
+        status: orderStatus(params, response, filled.filledSize),
+        ...filled,
+        request,
+        info: response,
+      };
+    });
+  }
+
+  cancelOrder(request: CancelRequest): Promise<CancelResult> {
+    return this.guard('cancelling Polymarket orders', async () => {
+      this.identity();
+      await this.ensureCreds();
+      const client = this.client();
+      const ids = request.orderIds;
+      const response = (request.all
+        ? await client.cancelAll()
+        : ids.length === 1
+          ? await client.cancelOrder({ orderID: ids[0]! })
+          : await client.cancelOrders(ids)) as { canceled?: string[]; not_canceled?: Record<string, string> };
+      return { cancelled: response.canceled ?? [], notCancelled: response.not_canceled ?? {}, info: response };
+    });
+  }
+
+  cashout(request: CashoutRequest): Promise<CashoutResult> {
+    return this.guard('cashing out of Polymarket', async () => {
+      const { account, privateKey, funder } = this.identity();
+      const { chainId, rpcUrl, relayerUrl, builderCreds, signatureType } = this.config;
+      return cashout(
+        {
+          account,
+          privateKey,
+          signatureType,
+          funder,
+          chainId,
+          rpc: new PolygonRpc(rpcUrl, chainId, this.ctx.fetch),
+          relayer: new RelayerHttp(relayerUrl, this.ctx.fetch, builderCreds, () => Math.floor(this.ctx.clock.now() / 1000)),
+          clock: this.ctx.clock,
+        },
+        request,
+      );
+    });
+  }
+
+  fetchPositions(): Promise<Position[]> {
+    return this.guard('reading Polymarket positions', async () => {
+      const { funder } = this.identity();
+      return fetchPositions(this.ctx.fetch, this.config.dataApiUrl, funder);
+    });
+  }
+
+  fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
+    return this.guard('reading open Polymarket orders', async () => {
+      this.identity();
+      await this.ensureCreds();
+      const orders = await this.client().getOpenOrders(market ? { asset_id: market } : undefined);
+      return orders.map(openOrderOf);
+    });
+  }
+
+  fetchOrder(orderId: string): Promise<OrderResult> {
+    return this.guard(`reading Polymarket order ${orderId}`, async () => {
+      this.identity();
+      await this.ensureCreds();
+      const order = await this.client().getOrder(orderId);
+      if (!order || typeof order !== 'object' || !order.id) throw new OrderNotFoundError(`order ${orderId} is unknown to the CLOB`);
+      return orderResultOf(order);
+    });
+  }
+
+  async close(): Promise<void> {
+    // Nothing held open: the official client and fetch keep no sockets of ours.
+  }
+
+  // ---- internals ----
+
+  private identityCache?: Identity;
+
+  /** The signer and its funder; throws before anything is sent when the pair cannot trade. */
+  private identity(): Identity {
+    if (this.identityCache) return this.identityCache;
+    const privateKey = this.config.privateKey;
+    if (!privateKey) {
+      throw new ConfigError('no Polymarket private key', { hint: 'set POLYMARKET_PRIVATE_KEY or run `betmirror auth --exchange polymarket`' });
+    }
+    const account = privateKeyToAccount(privateKey);
+    const funding = this.funding(account.address);
+    if (!funding.ok) throw new AuthenticationError(funding.check.detail, { hint: funding.hint });
+    this.identityCache = { account, privateKey, funder: funding.funder! };
+    return this.identityCache;
+  }
+
+  private funding(signer: `0x${string}`) {
+    const { signatureType, funder, depositWalletOwner, chainId } = this.config;
+    return resolveFunding({ signatureType, signer, funder, depositWalletOwner, chainId });
+  }
+
+  private wiring(funder: `0x${string}`): ClobWiring {
+    return {
+      host: this.config.clobUrl,
+      chainId: this.config.chainId,
+      signer: createSigner(this.config.privateKey!),
+      signatureType: this.config.signatureType,
+      funder,
+      creds: this.creds,
+    };
+  }
+
+  /** One official client per adapter, so its version and market caches live as long as the adapter. */
+  private client(): ClobClient {
+    if (!this.clientInstance) {
+      if (this.config.privateKey) {
+        this.clientInstance = createClobClient(this.wiring(this.identity().funder));
+      } else {
+        // Public market data needs no key.
+        this.clientInstance = createClobClient({ host: this.config.clobUrl, chainId: this.config.chainId, signatureType: 0 });
+      }
+    }
+    return this.clientInstance;
+  }
+
+  private meta(): MarketMetaCache {
+    this.metaCache ??= new MarketMetaCache(() => this.client(), this.ctx.logger);
+    return this.metaCache;
+  }
+
+  private setCreds(creds: ApiKeyCreds): void {
+    this.creds = creds;
+    // The official client binds credentials at construction: rebuild it (our metadata cache survives).
+    this.clientInstance = undefined;
+  }
+
+  /** API credentials from the secret store, else derived from the key (L1) and kept in memory only. */
+  private async ensureCreds(): Promise<void> {
+    if (this.creds) return;
+    const l1 = createClobClient({ ...this.wiring(this.identity().funder), creds: undefined, throwOnError: false });
+    const creds = await l1.createOrDeriveApiKey();
+    if (!creds?.key || !creds.secret || !creds.passphrase) {
+      throw new AuthenticationError('no Polymarket API credentials and the CLOB did not issue any', {
+        hint: 'run `betmirror auth --exchange polymarket`',
+      });
+    }
+    this.ctx.logger.debug('polymarket: derived API credentials for this session (run `auth` to store them)');
+    this.setCreds(creds);
+  }
+
+  private async orderVersion(): Promise<OrderVersion> {
+    if (this.version === undefined) {
+      const version = await this.client().getVersion();
+      this.version = version === 3 ? 3 : 2;
+    }
+    return this.version;
+  }
+
+  private async fetchBook(market: string): Promise<OrderBook> {
+    const summary = await this.client().getOrderBook(market);
+    this.meta().remember(summary);
+    return bookOf(market, summary);
+  }
+
+  /** The one exit for errors: mapped to the unified tree, secrets removed from message, hint and info. */
+  private async guard<T>(context: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const mapped: BetmirrorError = toBetmirrorError(context, error);
+      const { privateKey, creds, builderCreds } = this.config;
+      const secrets = [privateKey, creds?.secret, creds?.passphrase, this.creds?.secret, this.creds?.passphrase, builderCreds?.secret, builderCreds?.passphrase];
+      throw redactError(mapped, secrets.filter((s): s is string => Boolean(s)));
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Polygon access for what the CLOB does not do: reading collateral on chain and the EOA-mode cashout
+ * (a plain pUSD transfer signed by the key). JSON-RPC goes through the injected fetch.
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  http,
+  parseAbi,
+  type Chain,
+  type PublicClient,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+
+/** Polymarket's collateral, pUSD (6 decimals), on Polygon and Amoy (VENUES 1.4). */
+export const PUSD: `0x${string}` = '0xC011a7E12a19f7B1f670d46F03B03f3342E82DFB';
+
+export const erc20Abi = parseAbi([
+  'function balanceOf(address) view returns (uint256)',
+  'function allowance(address owner, address spender) view returns (uint256)',
+  'function transfer(address to, uint256 value) returns (bool)',
+]);
+
+export function transferCalldata(destination: `0x${string}`, amount: bigint): `0x${string}` {
+  return encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [destination, amount] });
+}
+
+export function polygonChain(chainId: number, rpcUrl: string): Chain {
+  return {
+    id: chainId,
+    name: chainId === 137 ? 'Polygon' : 'Polygon Amoy',
+    nativeCurrency: { name: 'POL', symbol: 'POL', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  };
+}
+
+export class PolygonRpc {
+  readonly publicClient: PublicClient;
+  private readonly chain: Chain;
+
+  constructor(
+    private readonly rpcUrl: string,
+    chainId: number,
+    private readonly fetchFn: typeof fetch,
+  ) {
+    this.chain = polygonChain(chainId, rpcUrl);
+    this.publicClient = createPublicClient({ chain: this.chain, transport: this.transport() });
+  }
+
+  private transport() {
+    return http(this.rpcUrl, { fetchFn: this.fetchFn, retryCount: 0 });
+  }
+
+  collateralOf(owner: `0x${string}`): Promise<bigint> {
+    return this.publicClient.readContract({ address: PUSD, abi: erc20Abi, functionName: 'balanceOf', args: [owner] });
+  }
+
+  /** Signs and sends pUSD.transfer from the key's own address; resolves once mined successfully. */
+  async transferCollateral(privateKey: `0x${string}`, destination: `0x${string}`, amount: bigint): Promise<`0x${string}`> {
+    const wallet = createWalletClient({ account: privateKeyToAccount(privateKey), chain: this.chain, transport: this.transport() });
+    const hash = await wallet.sendTransaction({ to: PUSD, data: transferCalldata(destination, amount) });
+    const receipt = await this.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 250 });
+    if (receipt.status !== 'success') throw new Error(`transfer ${hash} reverted`);
+    return hash;
+  }
+}
