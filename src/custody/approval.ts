@@ -1,0 +1,109 @@
+/**
+ * Owner side, run once at `auth --smart-account`: the owner's key builds the Kernel v3.1 account and
+ * signs the enable data of a restricted permission for the session key. Only the session key's
+ * ADDRESS is involved here; the owner's key lives in memory for the duration of this call.
+ * https://docs.zerodev.app/smart-accounts/permissions/1-click-trading (owner-agent pattern)
+ */
+import { getKernelAddressFromECDSA, signerToEcdsaValidator } from '@zerodev/ecdsa-validator';
+import { serializePermissionAccount, toPermissionValidator } from '@zerodev/permissions';
+import { toECDSASigner } from '@zerodev/permissions/signers';
+import { addressToEmptyAccount, createKernelAccount } from '@zerodev/sdk';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem';
+import { AuthenticationError, BadInputError } from '../core/errors.js';
+import { publicClientFor } from './clients.js';
+import { ENTRY_POINT, KERNEL_ADDRESSES, KERNEL_VERSION, POLYMARKET_EXCHANGES } from './constants.js';
+import { buildSessionPolicies, decodeApprovalPolicy, type SessionPolicy } from './policy.js';
+
+export interface SessionKey {
+  /** Keep it in the encrypted secret store; it is the only secret the bot holds. */
+  privateKey: Hex;
+  address: Address;
+}
+
+export function generateSessionKey(): SessionKey {
+  const privateKey = generatePrivateKey();
+  return { privateKey, address: privateKeyToAccount(privateKey).address };
+}
+
+export interface ApproveSessionKeyRequest {
+  /** Used once, in memory, to sign the permission; never stored or returned. */
+  ownerPrivateKey: Hex;
+  sessionKeyAddress: Address;
+  chainId: number;
+  rpcUrl: string;
+  collateral: Address;
+  cashoutDestinations: readonly Address[];
+  /** Spenders the session key may approve; default: Polymarket's two V2 exchanges. */
+  exchangeSpenders?: readonly Address[];
+  /** Kernel account index of the owner (default 0). */
+  accountIndex?: bigint;
+  fetch?: typeof fetch;
+}
+
+export interface SessionApproval {
+  /** serializePermissionAccount(...) output: store it with the session key. Holds no secret. */
+  approval: string;
+  smartAccountAddress: Address;
+  ownerAddress: Address;
+  sessionKeyAddress: Address;
+  policy: SessionPolicy;
+}
+
+export async function approveSessionKey(request: ApproveSessionKeyRequest): Promise<SessionApproval> {
+  if (!isHex(request.ownerPrivateKey) || request.ownerPrivateKey.length !== 66) {
+    throw new BadInputError('the owner key must be a 32-byte hex private key');
+  }
+  if (!isAddress(request.sessionKeyAddress)) {
+    throw new BadInputError(`session key address is not an address: ${request.sessionKeyAddress}`);
+  }
+  const owner = privateKeyToAccount(request.ownerPrivateKey);
+  const sessionKeyAddress = getAddress(request.sessionKeyAddress);
+  if (sessionKeyAddress === owner.address) {
+    throw new BadInputError('the session key must not be the owner key');
+  }
+  const policies = buildSessionPolicies({
+    collateral: request.collateral,
+    cashoutDestinations: request.cashoutDestinations,
+    exchangeSpenders: request.exchangeSpenders ?? POLYMARKET_EXCHANGES,
+  });
+  const client = publicClientFor(request);
+  const index = request.accountIndex ?? 0n;
+
+  const sudo = await signerToEcdsaValidator(client, { signer: owner, entryPoint: ENTRY_POINT, kernelVersion: KERNEL_VERSION });
+  const regular = await toPermissionValidator(client, {
+    signer: await toECDSASigner({ signer: addressToEmptyAccount(sessionKeyAddress) }),
+    policies,
+    entryPoint: ENTRY_POINT,
+    kernelVersion: KERNEL_VERSION,
+  });
+  // CREATE2 of Kernel's factory, computed off-chain: the same address EntryPoint.getSenderAddress
+  // returns, without needing the factory's code on the RPC's chain.
+  const address = await getKernelAddressFromECDSA({
+    entryPoint: ENTRY_POINT,
+    kernelVersion: KERNEL_VERSION,
+    eoaAddress: owner.address,
+    index,
+    initCodeHash: KERNEL_ADDRESSES.initCodeHash!,
+  });
+  const account = await createKernelAccount(client, {
+    entryPoint: ENTRY_POINT,
+    kernelVersion: KERNEL_VERSION,
+    plugins: { sudo, regular },
+    index,
+    address,
+  });
+  let approval: string;
+  try {
+    approval = await serializePermissionAccount(account);
+  } catch (cause) {
+    throw new AuthenticationError('the owner could not sign the session-key permission', { cause });
+  }
+  return {
+    approval,
+    smartAccountAddress: account.address,
+    ownerAddress: owner.address,
+    sessionKeyAddress,
+    policy: decodeApprovalPolicy(approval),
+  };
+}

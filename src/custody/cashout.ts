@@ -1,0 +1,149 @@
+/**
+ * Cash-out from the Kernel smart account with the session key: one sponsored UserOperation that
+ * calls collateral.transfer(destination, amount). Everything that can be refused locally is refused
+ * before the first network request: a destination outside the approved policy, another token, a
+ * session key that is not the approved one.
+ */
+import { createKernelAccountClient, createZeroDevPaymasterClient } from '@zerodev/sdk';
+import {
+  BaseError,
+  encodeFunctionData,
+  getAddress,
+  HttpRequestError,
+  isAddress,
+  TimeoutError,
+  type Address,
+  type Hex,
+} from 'viem';
+import { WaitForUserOperationReceiptTimeoutError } from 'viem/account-abstraction';
+import { BadInputError, ExchangeError, NetworkError } from '../core/errors.js';
+import { chainFor, publicClientFor, transportFor } from './clients.js';
+import { erc20TransferAbi } from './constants.js';
+import { feeEstimator, sponsorship, type GasPriceSource, type SponsorshipSource } from './gas.js';
+import { assertDestinationAllowed, decodeApprovalPolicy } from './policy.js';
+import { assertSessionKeyMatches, loadSessionAccount } from './session.js';
+
+export interface SmartAccountCashoutRequest {
+  /** The owner's serialized approval (see approveSessionKey). */
+  approval: string;
+  /** The session key's private key (from the encrypted secret store). */
+  sessionKey: Hex;
+  token: Address;
+  destination: Address;
+  /** Token base units; for pUSD (6 decimals) these are micro-dollars (src/core/money.ts). */
+  amount: bigint;
+  chainId: number;
+  /** Execution RPC: nonce and account reads. */
+  rpcUrl: string;
+  /** ERC-4337 bundler, e.g. the ZeroDev project RPC. */
+  bundlerUrl: string;
+  /** Paymaster (ZeroDev or ERC-7677); defaults to bundlerUrl, as ZeroDev serves both there. */
+  paymasterUrl?: string;
+  /** Extra local allow-list (e.g. the profile's configured cash-out addresses); narrows the policy. */
+  allowedDestinations?: readonly Address[];
+  fetch?: typeof fetch;
+  /** How long to wait for inclusion; 0 returns right after the bundler accepted. Default 60 s. */
+  receiptTimeoutMs?: number;
+  pollingIntervalMs?: number;
+}
+
+export interface SmartAccountCashoutResult {
+  userOpHash: Hex;
+  /** Set once the bundler reports the UserOperation included. */
+  txHash?: Hex;
+  smartAccount: Address;
+  destination: Address;
+  token: Address;
+  amount: bigint;
+  gasPriceSource?: GasPriceSource;
+  sponsorshipSource?: SponsorshipSource;
+}
+
+export async function cashoutViaSmartAccount(request: SmartAccountCashoutRequest): Promise<SmartAccountCashoutResult> {
+  // ---- local checks: nothing has been sent yet ----
+  if (typeof request.amount !== 'bigint' || request.amount <= 0n) {
+    throw new BadInputError('the cash-out amount must be a positive number of token units');
+  }
+  if (!isAddress(request.destination)) throw new BadInputError(`destination is not an address: ${request.destination}`);
+  if (!isAddress(request.token)) throw new BadInputError(`token is not an address: ${request.token}`);
+  const destination = getAddress(request.destination);
+  const token = getAddress(request.token);
+  const policy = decodeApprovalPolicy(request.approval);
+  assertDestinationAllowed(policy, token, destination, request.allowedDestinations);
+  await assertSessionKeyMatches(request.approval, request.sessionKey);
+
+  // ---- network ----
+  let gasPriceSource: GasPriceSource | undefined;
+  let sponsorshipSource: SponsorshipSource | undefined;
+  const chain = chainFor(request.chainId, request.rpcUrl);
+  const publicClient = publicClientFor(request);
+  try {
+    const account = await loadSessionAccount(publicClient, request.approval, request.sessionKey);
+    const paymaster = createZeroDevPaymasterClient({
+      chain,
+      transport: transportFor(request.paymasterUrl ?? request.bundlerUrl, request.fetch),
+    });
+    const client = createKernelAccountClient({
+      account,
+      chain,
+      client: publicClient,
+      bundlerTransport: transportFor(request.bundlerUrl, request.fetch),
+      paymaster: sponsorship(paymaster, (s) => (sponsorshipSource = s)),
+      userOperation: { estimateFeesPerGas: feeEstimator(publicClient, (s) => (gasPriceSource = s)) },
+      pollingInterval: request.pollingIntervalMs,
+    });
+    const userOpHash = await client.sendUserOperation({
+      calls: [
+        {
+          to: token,
+          value: 0n,
+          data: encodeFunctionData({ abi: erc20TransferAbi, functionName: 'transfer', args: [destination, request.amount] }),
+        },
+      ],
+    });
+    const result: SmartAccountCashoutResult = {
+      userOpHash,
+      smartAccount: account.address,
+      destination,
+      token,
+      amount: request.amount,
+      gasPriceSource,
+      sponsorshipSource,
+    };
+    const timeout = request.receiptTimeoutMs ?? 60_000;
+    if (timeout === 0) return result;
+    try {
+      const receipt = await client.waitForUserOperationReceipt({
+        hash: userOpHash,
+        timeout,
+        pollingInterval: request.pollingIntervalMs,
+      });
+      if (!receipt.success) {
+        throw new ExchangeError(`the cash-out UserOperation was included but reverted: ${receipt.reason ?? 'no reason'}`, {
+          info: { userOpHash, txHash: receipt.receipt.transactionHash },
+        });
+      }
+      return { ...result, txHash: receipt.receipt.transactionHash };
+    } catch (error) {
+      // Accepted but not yet seen included: report the UserOperation hash so the caller can follow it.
+      if (error instanceof WaitForUserOperationReceiptTimeoutError) return result;
+      throw error;
+    }
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+/** viem/bundler failures -> the error tree: transport trouble is retryable, a refusal is final. */
+function translate(error: unknown): unknown {
+  if (error instanceof BadInputError || error instanceof ExchangeError || error instanceof NetworkError) return error;
+  if (error instanceof BaseError) {
+    const transport = error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError);
+    if (transport) return new NetworkError(`bundler or RPC unreachable: ${error.shortMessage}`, { cause: error });
+    return new ExchangeError(`the bundler refused the cash-out: ${error.shortMessage}`, {
+      cause: error,
+      info: { details: error.details },
+    });
+  }
+  return error;
+}

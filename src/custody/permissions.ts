@@ -1,0 +1,115 @@
+/**
+ * What the session key may and may not do, for the adapter's validatePermissions, and the refusal of
+ * the seed's "hybrid" order signing (VENUES.md 2).
+ */
+import { getAddress, isAddressEqual, type Address } from 'viem';
+import { AuthenticationError } from '../core/errors.js';
+import type { PermissionCheck, PermissionReport } from '../core/types.js';
+import { decodeApprovalPolicy, type SessionPolicy } from './policy.js';
+
+export interface SessionPermissions {
+  smartAccount: Address;
+  sessionKeyAddress?: Address;
+  collateral: Address;
+  may: string[];
+  mayNot: string[];
+  policy: SessionPolicy;
+  report: PermissionReport;
+}
+
+/** Reads the approval (no network) and says, in words and as checks, what the session key can do. */
+export function describeSessionPermissions(approval: string, sessionKeyAddress?: Address): SessionPermissions {
+  const policy = decodeApprovalPolicy(approval);
+  const may = [
+    `transfer ${policy.collateral} from ${policy.smartAccount} only to ${list(policy.transferDestinations)}`,
+    `approve ${policy.collateral} only for ${list(policy.approveSpenders)}`,
+  ];
+  const mayNot = [
+    'transfer the collateral anywhere else, or call any other contract or function',
+    'send native value, change the account, its owner or its modules',
+    'sign messages, typed data or venue orders on behalf of the smart account (EIP-1271)',
+  ];
+  const checks: PermissionCheck[] = [
+    {
+      name: 'session-transfers',
+      ok: policy.transferDestinations.length > 0,
+      detail: `collateral transfers only to ${list(policy.transferDestinations)}`,
+    },
+    {
+      name: 'session-approvals',
+      ok: policy.approveSpenders.length > 0,
+      detail: `collateral approvals only to ${list(policy.approveSpenders)}`,
+    },
+    {
+      name: 'session-no-other-calls',
+      ok: policy.otherCalls.length === 0,
+      detail:
+        policy.otherCalls.length === 0
+          ? 'no other call is allowed'
+          : `the policy also allows: ${policy.otherCalls.map((c) => `${c.selector} on ${c.target}`).join(', ')}`,
+    },
+    {
+      name: 'session-no-eip1271',
+      ok: policy.signaturesBlocked,
+      detail: policy.signaturesBlocked
+        ? 'the session key cannot sign for the smart account (signature-caller policy with no allowed caller)'
+        : 'WARNING: the session key can produce EIP-1271 signatures for the smart account',
+    },
+  ];
+  return {
+    smartAccount: policy.smartAccount,
+    sessionKeyAddress: sessionKeyAddress && getAddress(sessionKeyAddress),
+    collateral: policy.collateral,
+    may,
+    mayNot,
+    policy,
+    report: {
+      ok: checks.every((c) => c.ok),
+      signer: sessionKeyAddress && getAddress(sessionKeyAddress),
+      funder: policy.smartAccount,
+      checks,
+    },
+  };
+}
+
+/** One venue order's signing roles, as the venue's exchange contract will check them. */
+export interface VenueOrderSigning {
+  venue: string;
+  /** The funder: whose collateral the order spends. */
+  maker: Address;
+  /** The key that produces the order signature. */
+  signer: Address;
+  /** Polymarket: 0 EOA, 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE, 3 POLY_1271. */
+  signatureType: number;
+}
+
+export const HYBRID_ORDER_ALTERNATIVES =
+  'Working alternatives: (1) a Polymarket deposit wallet (signature type 3) with this machine\'s key ' +
+  'registered as an approved session signer; (2) a Polymarket Safe (signature type 2) owned by the ' +
+  'trading key. Keep the Kernel smart account for custody and cash-out only.';
+
+/**
+ * Refuses the seed's hybrid before anything is signed: a session key signing a Polymarket order with
+ * the ZeroDev Kernel account as maker. The exchange contract rejects it whatever the signature type:
+ * type 0 needs signer == maker; types 1/2 need maker == the Polymarket proxy/Safe derived from the
+ * signer; type 3 needs maker == signer == a contract wallet whose isValidSignature accepts it, and the
+ * session key is denied EIP-1271 by design (and nothing public shows the CLOB accepting wallets other
+ * than its own deposit wallets). VENUES.md 2.
+ */
+export function assertCanSignVenueOrder(order: VenueOrderSigning, smartAccount: Address): void {
+  if (!isAddressEqual(order.maker, smartAccount)) return;
+  const why =
+    order.signatureType === 0
+      ? 'signature type 0 requires the signer to be the maker'
+      : order.signatureType === 1 || order.signatureType === 2
+        ? `signature type ${order.signatureType} requires the maker to be the Polymarket proxy/Safe of the signer, not a Kernel account`
+        : 'signature type 3 requires the maker to validate the signature itself (EIP-1271), and this session key is denied EIP-1271 signing; the CLOB only documents its own deposit wallets for type 3';
+  throw new AuthenticationError(
+    `${order.venue} refuses orders signed by ${order.signer} with the ZeroDev smart account ${order.maker} as maker: ${why}.`,
+    { hint: HYBRID_ORDER_ALTERNATIVES, info: { ...order, smartAccount } },
+  );
+}
+
+function list(addresses: readonly Address[]): string {
+  return addresses.length ? addresses.join(', ') : 'nobody';
+}

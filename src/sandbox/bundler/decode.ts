@@ -1,0 +1,239 @@
+/**
+ * Protocol-level reading of a Kernel v3 UserOperation (EntryPoint 0.7), as a bundler and the account
+ * would read it: nonce key -> validator, callData -> execute(mode, target|value|data), signature ->
+ * enable data + session signature, initCode -> counterfactual address. Nothing is executed.
+ */
+import { KernelV3_1AccountAbi, KernelV3FactoryAbi, KernelFactoryStakerAbi } from '@zerodev/sdk';
+import { KernelVersionToAddressesMap } from '@zerodev/sdk/constants';
+import {
+  concat,
+  decodeAbiParameters,
+  decodeFunctionData,
+  getAddress,
+  getContractAddress,
+  hashMessage,
+  hexToBigInt,
+  keccak256,
+  pad,
+  recoverAddress,
+  recoverTypedDataAddress,
+  size,
+  slice,
+  toHex,
+  type Address,
+  type Hex,
+} from 'viem';
+import { getUserOperationHash, type UserOperation } from 'viem/account-abstraction';
+
+export type RpcUserOperation = Record<string, Hex | undefined>;
+
+const BIGINT_FIELDS = [
+  'nonce',
+  'callGasLimit',
+  'verificationGasLimit',
+  'preVerificationGas',
+  'maxFeePerGas',
+  'maxPriorityFeePerGas',
+  'paymasterVerificationGasLimit',
+  'paymasterPostOpGasLimit',
+] as const;
+
+/** JSON-RPC (hex) form -> viem's UserOperation<'0.7'>. */
+export function parseUserOperation(raw: RpcUserOperation): UserOperation<'0.7'> {
+  if (!raw?.sender || !raw.callData || raw.nonce === undefined) throw new Error('not a v0.7 UserOperation');
+  const op: Record<string, unknown> = { ...raw, sender: getAddress(raw.sender) };
+  for (const field of BIGINT_FIELDS) if (raw[field] !== undefined) op[field] = hexToBigInt(raw[field]!);
+  op.signature = raw.signature ?? '0x';
+  return op as unknown as UserOperation<'0.7'>;
+}
+
+export type ValidationType = 'root' | 'validator' | 'permission';
+
+export interface EnableData {
+  hook: Address;
+  validatorData: Hex;
+  hookData: Hex;
+  selectorData: Hex;
+  enableSignature: Hex;
+  /** Installed policies (flag + module address), in order. */
+  policies: Array<{ flag: Hex; address: Address; data: Hex }>;
+  /** The permission's signer module and the key it accepts. */
+  signerModule: Address;
+  signerKey: Address;
+}
+
+export interface DecodedUserOperation {
+  sender: Address;
+  nonceKey: bigint;
+  sequence: bigint;
+  validatorMode: 'default' | 'enable';
+  validationType: ValidationType;
+  /** For a permission: its 4-byte id; for a validator: its address. */
+  validationId: Hex;
+  call?: { target: Address; value: bigint; data: Hex };
+  transfer?: { token: Address; to: Address; amount: bigint };
+  enable?: EnableData;
+  /** The validator's part of the signature (for a permission: policy sigs, 0xff, the ECDSA signature). */
+  userOpSignature: Hex;
+  factory?: Address;
+  factoryData?: Hex;
+  paymaster?: Address;
+  paymasterData?: Hex;
+}
+
+const VALIDATION_TYPES: Record<number, ValidationType> = { 0: 'root', 1: 'validator', 2: 'permission' };
+
+export function decodeKernelUserOperation(op: UserOperation<'0.7'>): DecodedUserOperation {
+  // nonce = key(24 bytes: mode | type | identifier(20) | custom(2)) << 64 | sequence
+  const nonce = pad(toHex(op.nonce), { size: 32 });
+  const mode = Number(slice(nonce, 0, 1));
+  const type = VALIDATION_TYPES[Number(slice(nonce, 1, 2))];
+  if (!type || mode > 1) throw new Error(`nonce key selects no Kernel validator: ${nonce}`);
+  const identifier = slice(nonce, 2, 22);
+  const decoded: DecodedUserOperation = {
+    sender: op.sender,
+    nonceKey: op.nonce >> 64n,
+    sequence: op.nonce & 0xffffffffffffffffn,
+    validatorMode: mode === 1 ? 'enable' : 'default',
+    validationType: type,
+    validationId: type === 'permission' ? slice(identifier, 0, 4) : identifier,
+    userOpSignature: op.signature,
+    factory: op.factory ? getAddress(op.factory) : undefined,
+    factoryData: op.factoryData,
+    paymaster: op.paymaster ? getAddress(op.paymaster) : undefined,
+    paymasterData: op.paymasterData,
+  };
+  decoded.call = decodeExecute(op.callData);
+  decoded.transfer = decoded.call && decodeTransfer(decoded.call);
+  if (decoded.validatorMode === 'enable') {
+    decoded.enable = decodeEnable(op.signature);
+    decoded.userOpSignature = decodeAbiParameters(ENABLE_PARAMS, slice(op.signature, 20))[4];
+  }
+  return decoded;
+}
+
+/** Kernel v3 execute(bytes32 mode, bytes executionCalldata) with a single call. */
+function decodeExecute(callData: Hex): DecodedUserOperation['call'] {
+  const { functionName, args } = decodeFunctionData({ abi: KernelV3_1AccountAbi, data: callData });
+  if (functionName !== 'execute') throw new Error(`callData is ${functionName}, not execute`);
+  const [execMode, execution] = args as [Hex, Hex];
+  if (slice(execMode, 0, 1) !== '0x00') throw new Error(`execute mode ${execMode} is not a single call`);
+  return {
+    target: getAddress(slice(execution, 0, 20)),
+    value: hexToBigInt(slice(execution, 20, 52)),
+    data: size(execution) > 52 ? slice(execution, 52) : '0x',
+  };
+}
+
+function decodeTransfer(call: NonNullable<DecodedUserOperation['call']>): DecodedUserOperation['transfer'] {
+  if (size(call.data) !== 68 || slice(call.data, 0, 4) !== '0xa9059cbb') return undefined;
+  const [to, amount] = decodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], slice(call.data, 4));
+  return { token: call.target, to: getAddress(to), amount };
+}
+
+const ENABLE_PARAMS = [
+  { type: 'bytes' }, // validatorData
+  { type: 'bytes' }, // hookData
+  { type: 'bytes' }, // selectorData
+  { type: 'bytes' }, // enableSig
+  { type: 'bytes' }, // userOpSig
+] as const;
+
+/** signature = hook(20) || abi.encode(validatorData, hookData, selectorData, enableSig, userOpSig). */
+function decodeEnable(signature: Hex): EnableData {
+  const hook = getAddress(slice(signature, 0, 20));
+  const [validatorData, hookData, selectorData, enableSignature] = decodeAbiParameters(ENABLE_PARAMS, slice(signature, 20));
+  // A permission's enable data: bytes[] of flag(2)|module(20)|data, the signer last.
+  const [entries] = decodeAbiParameters([{ type: 'bytes[]' }], validatorData);
+  if (entries.length < 1) throw new Error('permission enable data has no signer');
+  const split = (entry: Hex) => ({ flag: slice(entry, 0, 2), address: getAddress(slice(entry, 2, 22)), data: slice(entry, 22) });
+  const signer = split(entries[entries.length - 1]!);
+  return {
+    hook,
+    validatorData,
+    hookData,
+    selectorData,
+    enableSignature,
+    policies: entries.slice(0, -1).map(split),
+    signerModule: signer.address,
+    signerKey: getAddress(slice(signer.data, 0, 20)),
+  };
+}
+
+export function userOperationHash(op: UserOperation<'0.7'>, chainId: number, entryPoint: Address): Hex {
+  return getUserOperationHash({ userOperation: op, entryPointAddress: entryPoint, entryPointVersion: '0.7', chainId });
+}
+
+/**
+ * The keys that could have signed the UserOperation hash, as Kernel's ECDSASigner accepts it: over the
+ * EIP-191 form (what the SDK signs) or the raw hash. Permission signatures carry the 0xff prefix
+ * ("no more policy signatures, the signer's follows").
+ */
+export async function recoverSessionSigners(decoded: DecodedUserOperation, hash: Hex): Promise<{ eip191: Address; raw: Address }> {
+  const sig = decoded.userOpSignature;
+  if (size(sig) !== 66 || slice(sig, 0, 1) !== '0xff') throw new Error('permission signature is not 0xff || 65-byte ECDSA');
+  const ecdsa = slice(sig, 1);
+  return {
+    eip191: await recoverAddress({ hash: hashMessage({ raw: hash }), signature: ecdsa }),
+    raw: await recoverAddress({ hash, signature: ecdsa }),
+  };
+}
+
+/** Recovers who signed the Enable typed data (Kernel's EIP-712 domain, verifyingContract = account). */
+export async function recoverEnableSigner(
+  decoded: DecodedUserOperation,
+  chainId: number,
+  validatorNonce = 1,
+): Promise<Address> {
+  if (!decoded.enable) throw new Error('not an enable-mode UserOperation');
+  const e = decoded.enable;
+  return recoverTypedDataAddress({
+    domain: { name: 'Kernel', version: '0.3.1', chainId, verifyingContract: decoded.sender },
+    types: {
+      Enable: [
+        { name: 'validationId', type: 'bytes21' },
+        { name: 'nonce', type: 'uint32' },
+        { name: 'hook', type: 'address' },
+        { name: 'validatorData', type: 'bytes' },
+        { name: 'hookData', type: 'bytes' },
+        { name: 'selectorData', type: 'bytes' },
+      ],
+    },
+    primaryType: 'Enable',
+    message: {
+      validationId: concat(['0x02', pad(decoded.validationId, { size: 20, dir: 'right' })]),
+      nonce: validatorNonce,
+      hook: e.hook,
+      validatorData: e.validatorData,
+      hookData: e.hookData,
+      selectorData: e.selectorData,
+    },
+    signature: e.enableSignature,
+  });
+}
+
+/** The address Kernel v3.1's factory would deploy for this initCode (what EntryPoint checks as AA14). */
+export function counterfactualKernelAddress(factory: Address, factoryData: Hex): Address {
+  const addresses = KernelVersionToAddressesMap['0.3.1'];
+  let data: Hex;
+  let salt: Hex;
+  if (factory.toLowerCase() === addresses.metaFactoryAddress!.toLowerCase()) {
+    const call = decodeFunctionData({ abi: KernelFactoryStakerAbi, data: factoryData });
+    if (call.functionName !== 'deployWithFactory') throw new Error(`meta factory call is ${call.functionName}`);
+    const [kernelFactory, createData, index] = call.args as [Address, Hex, Hex];
+    if (getAddress(kernelFactory) !== getAddress(addresses.factoryAddress)) throw new Error('not Kernel v3.1 factory');
+    [data, salt] = [createData, pad(index, { size: 32 })];
+  } else if (factory.toLowerCase() === addresses.factoryAddress.toLowerCase()) {
+    const call = decodeFunctionData({ abi: KernelV3FactoryAbi, data: factoryData });
+    if (call.functionName !== 'createAccount') throw new Error(`factory call is ${call.functionName}`);
+    [data, salt] = [call.args[0] as Hex, pad(call.args[1] as Hex, { size: 32 })];
+  } else {
+    throw new Error(`unknown factory ${factory}`);
+  }
+  return getContractAddress({
+    opcode: 'CREATE2',
+    from: addresses.factoryAddress,
+    salt: keccak256(concat([data, salt])),
+    bytecodeHash: addresses.initCodeHash!,
+  });
+}
