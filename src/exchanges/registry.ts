@@ -18,6 +18,8 @@ export class ExchangeRegistry {
   }
 }
 
+/** Every venue betmirror ships (imported here, by the entry point only, so tests can build their own registries). */
 export async function defaultRegistry(): Promise<ExchangeRegistry> {
-  return new ExchangeRegistry([]);
+  const [{ polymarketVenue }, { kalshiVenue }] = await Promise.all([import('./polymarket/index.js'), import('./kalshi/index.js')]);
+  return new ExchangeRegistry([polymarketVenue, kalshiVenue]);
 }
