@@ -22,6 +22,8 @@ export interface MarketMeta {
   /** Taker fee parameters from /clob-markets (fd.r, fd.e); 0 when the venue reports none. */
   feeRate: number;
   feeExponent: number;
+  /** False when the venue says the market no longer takes orders (closed / paused). */
+  acceptingOrders: boolean;
 }
 
 export class MarketMetaCache {
@@ -61,7 +63,9 @@ export class MarketMetaCache {
     } catch (error) {
       const failure = failureOf(error);
       if (failure && (failure.status === 404 || failure.status === 400)) {
-        throw new InvalidOrderError(`unknown token ${tokenId}: ${failure.reason}`, { info: failure });
+        throw new InvalidOrderError(`token ${tokenId} has no order book (unknown token or closed market): ${failure.reason}`, {
+          info: failure,
+        });
       }
       throw toBetmirrorError(`loading market of token ${tokenId}`, error);
     }
@@ -71,6 +75,7 @@ export class MarketMetaCache {
       meta.feeRate = details.fd?.r ?? 0;
       meta.feeExponent = details.fd?.e ?? 0;
       if (details.nr !== undefined) meta.negRisk = details.nr;
+      if (details.ao === false) meta.acceptingOrders = false;
     } catch (error) {
       this.logger.debug(`polymarket: no /clob-markets details for ${meta.conditionId}: ${String((error as Error).message)}`);
     }
@@ -92,5 +97,6 @@ function metaFromBook(tokenId: string, book: OrderBookSummary): MarketMeta {
     negRisk: Boolean(book.neg_risk),
     feeRate: 0,
     feeExponent: 0,
+    acceptingOrders: true,
   };
 }

@@ -49,6 +49,7 @@ export function checkOrderShape(params: OrderParams, nowMs: number): void {
 
 /** Checks against the market's rules (tick, price range, minimum size): the venue's own refusals, made locally. */
 export function checkOrderAgainstMarket(params: OrderParams, meta: MarketMeta): void {
+  if (!meta.acceptingOrders) throw new InvalidOrderError(`MARKET_NOT_READY: the market of token ${params.market} does not accept orders`);
   const tick = formatMicros(meta.tick);
   if (params.price % meta.tick !== 0n) {
     throw new InvalidOrderError(
