@@ -1,0 +1,132 @@
+/**
+ * The copy decision: one pure function from (whale fill, market rules, risk config, our account, the
+ * whale's book) to "place this order" or "skip, because". No I/O, no clock: the executor gathers the
+ * inputs, this decides, and tests cover every branch.
+ */
+import { divMicros, formatMicros as fmt, MICRO, type Micros } from '../core/money.js';
+import { floorTo, worstPrice } from './pricing.js';
+import { buyUsd, fillUsd, sellShares } from './sizing.js';
+import type { Decision, MarketRules, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
+
+/** Our side of the books at decision time (reservations already subtracted / included). */
+export interface AccountView {
+  /** Cash not reserved by orders in flight. */
+  availableCash: Micros;
+  /** Cash + positions at their last price. */
+  portfolioValue: Micros;
+  /** Shares held in the fill's token. */
+  position: Micros;
+  /** Cost of positions + reservations in the fill's market. */
+  marketExposure: Micros;
+  /** Cost of all positions + reservations. */
+  totalExposure: Micros;
+  /** USD bought today. */
+  dailyVolume: Micros;
+  /** Equity change since the start of the day (negative = loss). */
+  dailyPnl: Micros;
+}
+
+export interface WhaleView {
+  /** Whale portfolio value (proportional sizing). */
+  value?: Micros;
+  /** Whale's shares in the token before this fill (proportional sells). */
+  positionBefore?: Micros;
+}
+
+export function decide(
+  fill: WhaleFill,
+  rules: MarketRules,
+  risk: RiskConfig,
+  whale: WhaleView,
+  account: AccountView,
+): Decision {
+  const filtered = marketFilter(rules, risk);
+  if (filtered) return filtered;
+  return fill.side === 'buy' ? decideBuy(fill, rules, risk, whale, account) : decideSell(fill, rules, risk, whale, account);
+}
+
+function marketFilter(rules: MarketRules, risk: RiskConfig): Decision | undefined {
+  const ids = [rules.token, rules.market, rules.slug].filter((id): id is string => !!id).map((id) => id.toLowerCase());
+  const listed = (list: readonly string[]) => list.some((entry) => ids.includes(entry.toLowerCase()));
+  if (listed(risk.deny)) return skip('market_denied', `market ${rules.slug ?? rules.market} is on the deny list`);
+  if (risk.allow.length > 0 && !listed(risk.allow)) {
+    return skip('market_not_allowed', `market ${rules.slug ?? rules.market} is not on the allow list`);
+  }
+  if (rules.closed) return skip('market_closed', `market ${rules.slug ?? rules.market} is closed`);
+  if (!rules.active) return skip('market_inactive', `market ${rules.slug ?? rules.market} is not active`);
+  return undefined;
+}
+
+function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale: WhaleView, account: AccountView): Decision {
+  const { caps } = risk;
+  if (caps.dailyLossLimit !== undefined && account.dailyPnl <= -caps.dailyLossLimit) {
+    return skip('daily_loss_limit', `today's PnL ${fmt(account.dailyPnl)} reached the daily loss limit ${fmt(caps.dailyLossLimit)}`);
+  }
+  const usd = buyUsd(risk.sizing, {
+    whaleUsd: fillUsd(fill.size, fill.price),
+    whaleValue: whale.value,
+    ownValue: account.portfolioValue,
+    ownCash: account.availableCash,
+  });
+  if (usd === undefined) return skip('whale_value_unknown', `no portfolio value for ${fill.wallet}`);
+  const price = worstPrice('buy', fill.price, risk.maxSlippage, rules.tickSize);
+  if (price === undefined) return skip('price_out_of_range', `no tradable price near ${fmt(fill.price)}`);
+
+  // The intended copy is sized at the whale's price; caps bound the worst case (size x cap price).
+  const wanted = floorTo(divMicros(usd, fill.price), rules.sizeStep);
+  const minimum = belowMinimum(wanted, price, rules);
+  if (minimum) return skip('below_minimum', minimum);
+
+  const limits: Array<[SkipReason, Micros | undefined]> = [
+    ['max_per_trade', caps.maxPerTrade],
+    ['max_per_market', caps.maxPerMarket === undefined ? undefined : caps.maxPerMarket - account.marketExposure],
+    ['max_exposure', caps.maxExposure === undefined ? undefined : caps.maxExposure - account.totalExposure],
+    ['max_daily_volume', caps.maxDailyVolume === undefined ? undefined : caps.maxDailyVolume - account.dailyVolume],
+    ['insufficient_balance', account.availableCash],
+  ];
+  let tightest: [SkipReason, Micros] | undefined;
+  for (const [reason, room] of limits) {
+    if (room !== undefined && (tightest === undefined || room < tightest[1])) tightest = [reason, room];
+  }
+  if (tightest === undefined || notionalOf(wanted, price) <= tightest[1]) {
+    return { action: 'place', order: order('buy', wanted, price, risk) };
+  }
+  // Shrink to fit the tightest cap; never round back up past it, never inflate to the venue minimum.
+  const [reason, room] = tightest;
+  const fitted = room <= 0n ? 0n : floorTo(divMicros(room, price), rules.sizeStep);
+  const fittedNotional = notionalOf(fitted, price);
+  const shrunk = fittedNotional > room ? fitted - rules.sizeStep : fitted;
+  const tooSmall = belowMinimum(shrunk, price, rules);
+  if (tooSmall) return skip(reason, `${reason} leaves room for ${fmt(room < 0n ? 0n : room)} USD: ${tooSmall}`);
+  return { action: 'place', order: order('buy', shrunk, price, risk), limitedBy: reason };
+}
+
+function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale: WhaleView, account: AccountView): Decision {
+  if (account.position <= 0n) return skip('no_position', `no shares held in token ${fill.token}`);
+  const price = worstPrice('sell', fill.price, risk.maxSlippage, rules.tickSize);
+  if (price === undefined) return skip('price_out_of_range', `no tradable price near ${fmt(fill.price)}`);
+  const shares = floorTo(sellShares(account.position, fill.size, whale.positionBefore), rules.sizeStep);
+  const minimum = belowMinimum(shares, price, rules);
+  if (minimum) return skip('below_minimum', minimum);
+  return { action: 'place', order: order('sell', shares, price, risk) };
+}
+
+function belowMinimum(size: Micros, price: Micros, rules: MarketRules): string | undefined {
+  if (size <= 0n || size < rules.minSize) return `size ${fmt(size > 0n ? size : 0n)} is below the venue minimum of ${fmt(rules.minSize)} shares`;
+  const notional = notionalOf(size, price);
+  if (notional < rules.minNotional) return `value ${fmt(notional)} USD is below the venue minimum of ${fmt(rules.minNotional)} USD`;
+  return undefined;
+}
+
+/** size x price rounded UP: what we reserve must cover whatever the venue charges. */
+export function notionalOf(size: Micros, price: Micros): Micros {
+  return (size * price + MICRO - 1n) / MICRO;
+}
+
+function order(side: 'buy' | 'sell', size: Micros, price: Micros, risk: RiskConfig): PlannedOrder {
+  return { side, size, price, type: risk.orderType, notional: notionalOf(size, price) };
+}
+
+function skip(reason: SkipReason, detail: string): Decision {
+  return { action: 'skip', reason, detail };
+}

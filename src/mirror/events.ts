@@ -1,0 +1,89 @@
+/**
+ * What the engine reports: NDJSON-ready objects with stable field names (every field present, null
+ * when it does not apply), and the live status model a TTY renderer draws.
+ */
+import { microsToNumber, type Micros } from '../core/money.js';
+import type { Side } from '../core/types.js';
+
+export type MirrorEventType =
+  | 'started'
+  | 'decision' // one per signal: status 'copy' or 'skip' (with reason)
+  | 'order' // one per placed order: its outcome
+  | 'reconciled' // an order whose outcome a crash left unknown, settled with the venue
+  | 'cashout'
+  | 'warning'
+  | 'stopped';
+
+export interface MirrorEvent {
+  type: MirrorEventType;
+  /** ISO time of the event. */
+  at: string;
+  wallet: string | null;
+  token: string | null;
+  market: string | null;
+  side: Side | null;
+  /** The whale's fill: shares and price. */
+  whaleSize: number | null;
+  whalePrice: number | null;
+  /** Our copy: shares and worst price (the order's cap). */
+  copySize: number | null;
+  copyPrice: number | null;
+  orderId: string | null;
+  /** decision: copy | skip; order: filled | partially_filled | cancelled | open | pending | unknown | failed | dry_run. */
+  status: string | null;
+  reason: string | null;
+  /** Executed shares and USD (order events). */
+  filledSize: number | null;
+  filledValue: number | null;
+  /** Which source saw the fill, the fill's tx hash, and ms from fill-visible to order-result. */
+  source: string | null;
+  txHash: string | null;
+  /** cashout: amount, destination, transfer hash. */
+  amount: number | null;
+  destination: string | null;
+  detail: string | null;
+}
+
+const EMPTY: Omit<MirrorEvent, 'type' | 'at'> = {
+  wallet: null,
+  token: null,
+  market: null,
+  side: null,
+  whaleSize: null,
+  whalePrice: null,
+  copySize: null,
+  copyPrice: null,
+  orderId: null,
+  status: null,
+  reason: null,
+  filledSize: null,
+  filledValue: null,
+  source: null,
+  txHash: null,
+  amount: null,
+  destination: null,
+  detail: null,
+};
+
+export function makeEvent(type: MirrorEventType, now: number, fields: Partial<Omit<MirrorEvent, 'type' | 'at'>> = {}): MirrorEvent {
+  return { type, at: new Date(now).toISOString(), ...EMPTY, ...fields };
+}
+
+export const usd = (value: Micros | undefined): number | null => (value === undefined ? null : microsToNumber(value));
+
+/** The live status: what a TTY shows and what the summary prints at the end. */
+export interface MirrorStatus {
+  wallets: string[];
+  sources: string[];
+  startedAt: string;
+  dryRun: boolean;
+  signals: { seen: number; copied: number; skipped: number; failed: number; duplicates: number; beforeStart: number };
+  skipReasons: Record<string, number>;
+  orders: { sent: number; filled: number; partiallyFilled: number; missed: number; unknown: number };
+  positions: Array<{ token: string; market: string; size: number; cost: number; mark: number }>;
+  cash: number;
+  reserved: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  cashedOut: number;
+}

@@ -1,0 +1,132 @@
+/**
+ * The RTDS source: Polymarket's real-time activity stream, filtered locally by wallet (the stream has
+ * no wallet filter). Text "ping" every 5 s; a silence watchdog reconnects and resubscribes a stream
+ * that went quiet without closing, then reconciles the gap over REST /activity.
+ * https://docs.polymarket.com/developers/RTDS/RTDS-overview
+ */
+import WebSocket from 'ws';
+import type { Clock, Logger } from '../../core/runtime.js';
+import { activityToFill, type ActivityItem } from './data-api.js';
+import type { FillSink, FillSource } from './source.js';
+
+export interface RtdsOptions {
+  url: string;
+  wallets: readonly string[];
+  pingMs?: number;
+  /** No message (trades or pong) for this long = a dead stream. */
+  silenceMs?: number;
+  /** Re-reads the REST activity since a time (ms): fills missed while the stream was down. */
+  reconcile?: (since: number) => Promise<void>;
+}
+
+export class RtdsSource implements FillSource {
+  readonly name = 'rtds' as const;
+  private readonly wallets: Set<string>;
+  private socket: WebSocket | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private lastMessageAt = 0;
+  private lastHealthyAt = 0;
+  private sink: FillSink | undefined;
+  private stopped = false;
+  private reconnecting = false;
+  private reconnectDelay = 250;
+  /** Connections opened (tests and status). */
+  connects = 0;
+  reconciles = 0;
+
+  constructor(
+    private readonly options: RtdsOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.wallets = new Set(options.wallets.map((w) => w.toLowerCase()));
+  }
+
+  async start(sink: FillSink): Promise<void> {
+    this.sink = sink;
+    this.lastHealthyAt = this.clock.now();
+    await this.connect();
+    const ping = setInterval(() => this.socket?.readyState === WebSocket.OPEN && this.socket.send('ping'), this.options.pingMs ?? 5000);
+    const silence = this.options.silenceMs ?? 15_000;
+    const watchdog = setInterval(() => {
+      if (!this.reconnecting && this.clock.now() - this.lastMessageAt > silence) {
+        this.logger.warn(`RTDS silent for ${silence} ms: reconnecting`);
+        void this.reconnect();
+      }
+    }, Math.max(50, Math.floor(silence / 4)));
+    this.timers.push(ping, watchdog);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.socket?.removeAllListeners();
+    this.socket?.on('error', () => undefined);
+    this.socket?.terminate();
+  }
+
+  private connect(): Promise<void> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(this.options.url);
+      this.socket = socket;
+      this.connects++;
+      socket.on('open', () => {
+        socket.send(JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: 'activity', type: 'trades' }] }));
+        this.lastMessageAt = this.clock.now();
+        this.reconnectDelay = 250;
+        resolve();
+      });
+      socket.on('message', (data) => this.onMessage(data.toString()));
+      socket.on('error', (error) => {
+        this.logger.warn(`RTDS: ${error.message}`);
+        resolve();
+      });
+      socket.on('close', () => {
+        if (!this.stopped && this.socket === socket) void this.reconnect();
+      });
+    });
+  }
+
+  private onMessage(text: string): void {
+    const now = this.clock.now();
+    this.lastMessageAt = now;
+    this.lastHealthyAt = now;
+    if (text === 'pong' || text === 'ping' || !text.startsWith('{')) return;
+    let message: { topic?: string; type?: string; payload?: ActivityItem };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const payload = message.payload;
+    if (message.topic !== 'activity' || !payload?.proxyWallet) return;
+    if (!this.wallets.has(payload.proxyWallet.toLowerCase())) return;
+    this.sink?.(activityToFill(payload, 'rtds', this.clock));
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.stopped || this.reconnecting) return;
+    this.reconnecting = true;
+    const gapStart = this.lastHealthyAt;
+    try {
+      const old = this.socket;
+      this.socket = undefined;
+      old?.removeAllListeners();
+      old?.on('error', () => undefined);
+      old?.terminate();
+      while (!this.stopped) {
+        await this.clock.sleep(this.reconnectDelay).catch(() => undefined);
+        await this.connect();
+        if ((this.socket as WebSocket | undefined)?.readyState === WebSocket.OPEN) break;
+        this.reconnectDelay = Math.min(this.reconnectDelay * 2, 10_000);
+      }
+    } finally {
+      this.reconnecting = false;
+    }
+    // Whatever happened while the stream was silent comes from REST; the monitor drops repeats.
+    if (!this.stopped && this.options.reconcile) {
+      this.reconciles++;
+      await this.options.reconcile(gapStart - 1000).catch((error: Error) => this.logger.warn(`RTDS gap reconciliation: ${error.message}`));
+    }
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The durable store (better-sqlite3, WAL): every signal's lifecycle and our book. The intent to place
+ * an order is written, with a deterministic client id, BEFORE the order is sent; after a kill -9 the
+ * restart finds it and reconciles with the venue instead of sending again.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Micros } from '../core/money.js';
+import type { Side } from '../core/types.js';
+import type { DailyFigures, Holding } from './portfolio.js';
+import type { WhaleFill } from './types.js';
+
+export type SignalStatus =
+  | 'seen' // recorded, not decided yet
+  | 'skipped' // decided not to copy (reason)
+  | 'intent' // decided to copy; the order may or may not have reached the venue
+  | 'unknown' // sent, but the outcome never came back (network error, crash)
+  | 'filled'
+  | 'partially_filled'
+  | 'open'
+  | 'pending'
+  | 'cancelled'
+  | 'failed'
+  | 'dry_run';
+
+export interface SignalRecord {
+  key: string;
+  wallet: string;
+  token: string;
+  market: string | null;
+  side: Side;
+  size: string;
+  price: string;
+  status: SignalStatus;
+  reason: string | null;
+  clientId: string | null;
+  orderId: string | null;
+  copySide: Side | null;
+  copySize: string | null;
+  copyPrice: string | null;
+}
+
+export interface OrderIntent {
+  clientId: string;
+  side: Side;
+  size: Micros;
+  price: Micros;
+}
+
+export interface OrderOutcome {
+  status: SignalStatus;
+  orderId?: string;
+  filledSize?: Micros;
+  filledValue?: Micros;
+  reason?: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS signals (
+  key TEXT PRIMARY KEY, wallet TEXT NOT NULL, token TEXT NOT NULL, market TEXT, side TEXT NOT NULL,
+  size TEXT NOT NULL, price TEXT NOT NULL, fill_ts INTEGER NOT NULL, source TEXT NOT NULL, seen_at INTEGER NOT NULL,
+  status TEXT NOT NULL, reason TEXT, client_id TEXT, order_id TEXT, copy_side TEXT, copy_size TEXT,
+  copy_price TEXT, filled_size TEXT, filled_value TEXT, updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signals_status ON signals(status);
+CREATE TABLE IF NOT EXISTS holdings (token TEXT PRIMARY KEY, market TEXT NOT NULL, size TEXT NOT NULL, cost TEXT NOT NULL, mark TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export class MirrorStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  /** `path` ':memory:' for dry runs and tests. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL is durable across a process crash (kill -9): only an OS crash can lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.stmts = {
+      has: this.db.prepare('SELECT 1 FROM signals WHERE key = ?'),
+      insert: this.db.prepare(
+        `INSERT OR IGNORE INTO signals (key, wallet, token, market, side, size, price, fill_ts, source, seen_at, status, updated_at)
+         VALUES (@key, @wallet, @token, @market, @side, @size, @price, @fillTs, @source, @seenAt, 'seen', @now)`,
+      ),
+      skip: this.db.prepare(`UPDATE signals SET status = 'skipped', reason = ?, updated_at = ? WHERE key = ?`),
+      intent: this.db.prepare(
+        `UPDATE signals SET status = 'intent', client_id = ?, copy_side = ?, copy_size = ?, copy_price = ?, updated_at = ? WHERE key = ?`,
+      ),
+      outcome: this.db.prepare(
+        `UPDATE signals SET status = ?, order_id = COALESCE(?, order_id), filled_size = ?, filled_value = ?, reason = ?, updated_at = ? WHERE key = ?`,
+      ),
+      unresolved: this.db.prepare(`SELECT * FROM signals WHERE status IN ('seen', 'intent', 'unknown') ORDER BY seen_at`),
+      get: this.db.prepare('SELECT * FROM signals WHERE key = ?'),
+      all: this.db.prepare('SELECT * FROM signals ORDER BY seen_at'),
+      holdings: this.db.prepare('SELECT * FROM holdings'),
+      upsertHolding: this.db.prepare(
+        `INSERT INTO holdings (token, market, size, cost, mark) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(token) DO UPDATE SET market = excluded.market, size = excluded.size, cost = excluded.cost, mark = excluded.mark`,
+      ),
+      deleteHolding: this.db.prepare('DELETE FROM holdings WHERE token = ?'),
+      getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      prune: this.db.prepare(`DELETE FROM signals WHERE seen_at < ? AND status NOT IN ('seen', 'intent', 'unknown')`),
+    };
+  }
+
+  /** The state directory's database file, created if needed. */
+  static open(stateDir: string): MirrorStore {
+    mkdirSync(stateDir, { recursive: true });
+    return new MirrorStore(join(stateDir, 'mirror.sqlite'));
+  }
+
+  has(key: string): boolean {
+    return this.stmts.has.get(key) !== undefined;
+  }
+
+  /** Records a new signal; false if it was already recorded (by this run or an earlier one). */
+  recordSeen(key: string, fill: WhaleFill, now: number): boolean {
+    const info = this.stmts.insert.run({
+      key,
+      wallet: fill.wallet,
+      token: fill.token,
+      market: fill.market ?? null,
+      side: fill.side,
+      size: fill.size.toString(),
+      price: fill.price.toString(),
+      fillTs: fill.timestamp,
+      source: fill.source,
+      seenAt: fill.seenAt,
+      now,
+    });
+    return info.changes === 1;
+  }
+
+  recordSkip(key: string, reason: string, now: number): void {
+    this.stmts.skip.run(reason, now, key);
+  }
+
+  recordIntent(key: string, intent: OrderIntent, now: number): void {
+    this.stmts.intent.run(intent.clientId, intent.side, intent.size.toString(), intent.price.toString(), now, key);
+  }
+
+  recordOutcome(key: string, outcome: OrderOutcome, now: number): void {
+    this.stmts.outcome.run(
+      outcome.status,
+      outcome.orderId ?? null,
+      outcome.filledSize?.toString() ?? null,
+      outcome.filledValue?.toString() ?? null,
+      outcome.reason ?? null,
+      now,
+      key,
+    );
+  }
+
+  /** Signals whose lifecycle a crash interrupted. */
+  unresolved(): SignalRecord[] {
+    return (this.stmts.unresolved.all() as Row[]).map(toRecord);
+  }
+
+  get(key: string): SignalRecord | undefined {
+    const row = this.stmts.get.get(key) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  all(): SignalRecord[] {
+    return (this.stmts.all.all() as Row[]).map(toRecord);
+  }
+
+  holdings(): Holding[] {
+    return (this.stmts.holdings.all() as Array<{ token: string; market: string; size: string; cost: string; mark: string }>).map(
+      (r) => ({ token: r.token, market: r.market, size: BigInt(r.size), cost: BigInt(r.cost), mark: BigInt(r.mark) }),
+    );
+  }
+
+  saveHolding(token: string, holding: Holding | undefined): void {
+    if (!holding) this.stmts.deleteHolding.run(token);
+    else this.stmts.upsertHolding.run(token, holding.market, holding.size.toString(), holding.cost.toString(), holding.mark.toString());
+  }
+
+  daily(): DailyFigures | undefined {
+    const raw = (this.stmts.getMeta.get('daily') as { value: string } | undefined)?.value;
+    if (!raw) return undefined;
+    const parsed = JSON.parse(raw) as { day: number; volume: string; startEquity: string };
+    return { day: parsed.day, volume: BigInt(parsed.volume), startEquity: BigInt(parsed.startEquity) };
+  }
+
+  saveDaily(daily: DailyFigures): void {
+    this.stmts.setMeta.run('daily', JSON.stringify({ day: daily.day, volume: daily.volume.toString(), startEquity: daily.startEquity.toString() }));
+  }
+
+  /** Several writes as one commit. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /** Drops settled signals older than `before` (ms) so the file does not grow forever. */
+  prune(before: number): number {
+    return this.stmts.prune.run(before).changes;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface Row {
+  key: string;
+  wallet: string;
+  token: string;
+  market: string | null;
+  side: Side;
+  size: string;
+  price: string;
+  status: SignalStatus;
+  reason: string | null;
+  client_id: string | null;
+  order_id: string | null;
+  copy_side: Side | null;
+  copy_size: string | null;
+  copy_price: string | null;
+}
+
+function toRecord(row: Row): SignalRecord {
+  return {
+    key: row.key,
+    wallet: row.wallet,
+    token: row.token,
+    market: row.market,
+    side: row.side,
+    size: row.size,
+    price: row.price,
+    status: row.status,
+    reason: row.reason,
+    clientId: row.client_id,
+    orderId: row.order_id,
+    copySide: row.copy_side,
+    copySize: row.copy_size,
+    copyPrice: row.copy_price,
+  };
+}

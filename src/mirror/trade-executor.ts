@@ -1,0 +1,207 @@
+/**
+ * TradeExecutor: turns a whale fill into an order. Gathers the decision's inputs (market rules, the
+ * whale's book, ours), lets the pure `decide` choose, reserves cash, records the intent durably,
+ * places a marketable FAK/FOK order with the worst-price cap, and books the outcome. Signals on the
+ * same token run in order; different tokens run concurrently.
+ */
+import { createHash } from 'node:crypto';
+import { formatMicros, type Micros } from '../core/money.js';
+import type { Clock, Logger } from '../core/runtime.js';
+import type { OrderResult } from '../core/types.js';
+import { isRetryable, RateLimitedError } from '../core/errors.js';
+import type { IExchangeAdapter } from '../exchanges/adapter.js';
+import { decide } from './decide.js';
+import { makeEvent, usd, type MirrorEvent } from './events.js';
+import { KeyedQueue } from './keyed-queue.js';
+import type { MarketRulesSource } from './market-rules.js';
+import type { Portfolio } from './portfolio.js';
+import type { MirrorStore, SignalStatus } from './store.js';
+import type { MappedMarket, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
+import type { WhaleBalanceCache } from './whale-balance-cache.js';
+import type { WhalePositions } from './whale-positions.js';
+
+export interface ExecutorDeps {
+  adapter: IExchangeAdapter;
+  store: MirrorStore;
+  portfolio: Portfolio;
+  markets: MarketRulesSource;
+  whaleValues: WhaleBalanceCache;
+  whalePositions: WhalePositions;
+  risk: RiskConfig;
+  clock: Clock;
+  logger: Logger;
+  emit: (event: MirrorEvent) => void;
+  dryRun: boolean;
+  /** Polymarket token or condition id -> the market to trade on another venue. */
+  marketMap?: ReadonlyMap<string, MappedMarket>;
+  /** Called after a sell executed (FundManager trigger). */
+  onSold?: () => void;
+  /** Called when an order result is known, with the ms spent deciding+signing+posting (benchmarks). */
+  onPlaced?: (key: string, fill: WhaleFill, placeMs: number) => void;
+}
+
+export interface ExecutorCounters {
+  copied: number;
+  skipped: number;
+  failed: number;
+  skipReasons: Record<string, number>;
+  orders: { sent: number; filled: number; partiallyFilled: number; missed: number; unknown: number };
+}
+
+/** A deterministic client id per signal: the same whale fill always maps to the same order intent. */
+export function clientIdFor(key: string): string {
+  return `bm-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
+
+export class TradeExecutor {
+  private readonly queue = new KeyedQueue();
+  private stopping = false;
+  readonly counters: ExecutorCounters = {
+    copied: 0,
+    skipped: 0,
+    failed: 0,
+    skipReasons: {},
+    orders: { sent: 0, filled: 0, partiallyFilled: 0, missed: 0, unknown: 0 },
+  };
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  get inFlight(): number {
+    return this.queue.pending;
+  }
+
+  submit(key: string, fill: WhaleFill): Promise<void> {
+    return this.queue.push(fill.token, () => this.process(key, fill));
+  }
+
+  /** Stop starting new signals (queued ones are recorded as skipped) and wait for those in flight. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.queue.drain();
+  }
+
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  private async process(key: string, fill: WhaleFill): Promise<void> {
+    const { deps } = this;
+    // The whale's book must follow every fill, copied or not, so later sells see the right position.
+    const whalePositionBefore = deps.whalePositions.apply(fill);
+    deps.portfolio.mark(fill.token, fill.price);
+    if (this.stopping) return this.skip(key, fill, 'shutdown', 'the mirror is stopping');
+
+    const started = deps.clock.now();
+    const mapped = deps.marketMap ? (deps.marketMap.get(fill.token) ?? (fill.market ? deps.marketMap.get(fill.market) : undefined)) : undefined;
+    if (deps.marketMap && !mapped) return this.skip(key, fill, 'unmapped_market', `no --market-map entry for token ${fill.token}`);
+
+    let rules;
+    try {
+      rules = await deps.markets.get(fill);
+    } catch (error) {
+      return this.skip(key, fill, 'market_unknown', `market lookup failed: ${(error as Error).message}`);
+    }
+    let whaleValue: Micros | undefined;
+    if (fill.side === 'buy' && deps.risk.sizing.mode === 'proportional') {
+      whaleValue = await deps.whaleValues.get(fill.wallet).catch((error: Error) => {
+        deps.logger.warn(`whale value for ${fill.wallet}: ${error.message}`);
+        return undefined;
+      });
+    }
+
+    // From here to the reservation nothing awaits: decide + reserve are one atomic step.
+    const account = deps.portfolio.view(fill.token, rules.market, deps.clock.now());
+    const decision = decide(fill, rules, deps.risk, { value: whaleValue, positionBefore: whalePositionBefore }, account);
+    if (decision.action === 'skip') return this.skip(key, fill, decision.reason, decision.detail);
+    const { order } = decision;
+    const clientId = clientIdFor(key);
+    if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, order.notional)) {
+      return this.skip(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
+    }
+    deps.store.recordIntent(key, { clientId, side: order.side, size: order.size, price: order.price }, deps.clock.now());
+    deps.emit(this.event('decision', fill, order, { status: 'copy', reason: decision.limitedBy ?? null }));
+
+    let result: OrderResult;
+    try {
+      this.counters.orders.sent++;
+      result = await deps.adapter.createOrder({
+        market: mapped?.market ?? fill.token,
+        outcome: mapped?.outcome,
+        side: order.side,
+        size: order.size,
+        price: order.price,
+        type: order.type,
+        clientOrderId: clientId,
+        dryRun: deps.dryRun,
+      });
+    } catch (error) {
+      deps.portfolio.release(clientId);
+      // A 429 or a refusal means the venue did not take the order; a timeout or dropped connection
+      // means it may have: that one stays 'unknown' and is reconciled, never re-sent.
+      const unknown = isRetryable(error) && !(error instanceof RateLimitedError);
+      const status: SignalStatus = unknown ? 'unknown' : 'failed';
+      const message = (error as Error).message;
+      deps.store.recordOutcome(key, { status, reason: message }, deps.clock.now());
+      if (unknown) this.counters.orders.unknown++;
+      this.counters.failed++;
+      deps.emit(this.event('order', fill, order, { status, reason: message }));
+      return;
+    }
+    deps.onPlaced?.(key, fill, deps.clock.now() - started);
+    this.book(key, fill, rules.market, order, result, clientId);
+  }
+
+  private book(key: string, fill: WhaleFill, market: string, order: PlannedOrder, result: OrderResult, clientId: string): void {
+    const { deps } = this;
+    // A dry run books the copy as if filled at the whale's price, so later sells and the status stay meaningful.
+    const dry = result.status === 'dry_run';
+    const filledSize = dry ? order.size : result.filledSize;
+    const filledValue = dry ? (order.size * fill.price) / 1_000_000n : result.filledValue;
+    deps.store.transaction(() => {
+      deps.portfolio.applyFill(clientId, { token: fill.token, market, side: order.side, size: filledSize, value: filledValue });
+      deps.store.recordOutcome(key, { status: result.status, orderId: result.orderId, filledSize, filledValue }, deps.clock.now());
+      deps.store.saveHolding(fill.token, deps.portfolio.holdings.get(fill.token));
+      deps.store.saveDaily(deps.portfolio.daily);
+    });
+    if (filledSize > 0n) {
+      this.counters.copied++;
+      if (result.status === 'partially_filled') this.counters.orders.partiallyFilled++;
+      else this.counters.orders.filled++;
+    } else {
+      this.counters.orders.missed++;
+    }
+    deps.emit(
+      this.event('order', fill, order, {
+        orderId: result.orderId,
+        status: result.status,
+        filledSize: usd(filledSize),
+        filledValue: usd(filledValue),
+        reason: filledSize === 0n && !dry ? 'no liquidity inside the price cap' : null,
+      }),
+    );
+    if (order.side === 'sell' && filledSize > 0n) deps.onSold?.();
+  }
+
+  private skip(key: string, fill: WhaleFill, reason: SkipReason, detail: string): void {
+    this.deps.store.recordSkip(key, reason, this.deps.clock.now());
+    this.counters.skipped++;
+    this.counters.skipReasons[reason] = (this.counters.skipReasons[reason] ?? 0) + 1;
+    this.deps.emit(this.event('decision', fill, undefined, { status: 'skip', reason, detail }));
+  }
+
+  private event(type: 'decision' | 'order', fill: WhaleFill, order: PlannedOrder | undefined, fields: Partial<MirrorEvent>): MirrorEvent {
+    return makeEvent(type, this.deps.clock.now(), {
+      wallet: fill.wallet,
+      token: fill.token,
+      market: fill.market ?? null,
+      side: fill.side,
+      whaleSize: usd(fill.size),
+      whalePrice: usd(fill.price),
+      copySize: usd(order?.size),
+      copyPrice: usd(order?.price),
+      source: fill.source,
+      txHash: fill.txHash,
+      ...fields,
+    });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * TradeMonitor: runs the sources, drops what is not a new fill of a followed wallet (duplicates from
+ * several sources or repeated messages, trades from before the start, stale reconciliation rows),
+ * records each new signal durably and hands it on.
+ */
+import type { Clock } from '../core/runtime.js';
+import { fillKey, SeenSet } from './dedup.js';
+import type { FillSource } from './sources/source.js';
+import type { MirrorStore } from './store.js';
+import type { WhaleFill } from './types.js';
+
+export interface MonitorCounters {
+  seen: number;
+  duplicates: number;
+  beforeStart: number;
+}
+
+export const DEFAULT_DEDUP_WINDOW_MS = 30 * 60_000;
+
+export class TradeMonitor {
+  private readonly seen: SeenSet;
+  private readonly wallets: Set<string>;
+  private accepting = true;
+  readonly counters: MonitorCounters = { seen: 0, duplicates: 0, beforeStart: 0 };
+
+  constructor(
+    private readonly options: {
+      sources: readonly FillSource[];
+      wallets: readonly string[];
+      /** Fills before this time (ms) are history: never copied. */
+      startAt: number;
+      /** The aggregation window: seen keys older than this are pruned, fills older than this ignored. */
+      windowMs?: number;
+      store: MirrorStore;
+      clock: Clock;
+      onSignal: (key: string, fill: WhaleFill) => void;
+    },
+  ) {
+    this.seen = new SeenSet(options.windowMs ?? DEFAULT_DEDUP_WINDOW_MS);
+    this.wallets = new Set(options.wallets.map((w) => w.toLowerCase()));
+  }
+
+  get seenSetSize(): number {
+    return this.seen.size;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.options.sources.map((source) => source.start((fill) => this.accept(fill))));
+  }
+
+  /** Stops taking signals: sources closed, late deliveries ignored. */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    await Promise.all(this.options.sources.map((source) => source.stop()));
+  }
+
+  /** Entry point of every source. Returns true when the fill became a new signal. */
+  accept(fill: WhaleFill): boolean {
+    if (!this.accepting || !this.wallets.has(fill.wallet)) return false;
+    const { clock, store } = this.options;
+    const now = clock.now();
+    // The Data API has second precision: compare at second granularity so a fill in the start's
+    // own second is not mistaken for history. Rows older than the dedup window could no longer be
+    // recognised as repeats, so they are refused as well.
+    const startSecond = Math.floor(this.options.startAt / 1000) * 1000;
+    const windowMs = this.options.windowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+    if (fill.timestamp < startSecond || fill.timestamp < now - windowMs) {
+      this.counters.beforeStart++;
+      return false;
+    }
+    const key = fillKey(fill);
+    if (!this.seen.add(key, now)) {
+      this.counters.duplicates++;
+      return false;
+    }
+    // The store remembers earlier runs: a restart never copies a fill a previous run already took.
+    if (!store.recordSeen(key, fill, now)) {
+      this.counters.duplicates++;
+      return false;
+    }
+    this.counters.seen++;
+    this.options.onSignal(key, fill);
+    return true;
+  }
+}
