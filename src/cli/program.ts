@@ -8,6 +8,7 @@ import * as balance from '../commands/balance.js';
 import * as cancel from '../commands/cancel.js';
 import * as cashout from '../commands/cashout.js';
 import * as order from '../commands/order.js';
+import * as sandbox from '../commands/sandbox.js';
 import { CommandContext, type Deps, type GlobalOptions } from './context.js';
 import { describeError, ExitCode } from './exit.js';
 import { Output } from './output.js';
@@ -17,7 +18,7 @@ export interface CommandModule {
   register(program: Command, context: (command: Command) => CommandContext): void;
 }
 
-export const COMMANDS: CommandModule[] = [auth, balance, order, cancel, cashout];
+export const COMMANDS: CommandModule[] = [auth, balance, order, cancel, cashout, sandbox];
 
 export function createProgram(deps: Deps, context: (command: Command) => CommandContext, commands = COMMANDS): Command {
   const program = new Command('betmirror')
