@@ -38,9 +38,9 @@ import {
   FOK_KILLED_CODE,
   buildOrderBody,
   createResult,
-  killedResult,
   openOrderFrom,
   orderResultFrom,
+  unfilledResult,
   validateOrder,
   type CreateOrderResponse,
   type KalshiOrder,
@@ -145,7 +145,8 @@ export class KalshiAdapter implements IExchangeAdapter {
         );
       }
     } catch (error) {
-      push('signed request', false, (error as Error).message + ((error as BetmirrorError).hint ? ` (${(error as BetmirrorError).hint})` : ''));
+      const hint = (error as BetmirrorError).hint;
+      push('signed request', false, hint ? `${(error as Error).message} (${hint})` : (error as Error).message);
       return { ok: false, checks };
     }
 
@@ -163,7 +164,7 @@ export class KalshiAdapter implements IExchangeAdapter {
     return { ok: checks.every((check) => check.ok), checks };
   }
 
-  /** https://docs.kalshi.com/api-reference/portfolio/get-balance: `balance` and `portfolio_value` in cents. */
+  /** Get Balance (https://docs.kalshi.com/api-reference/portfolio): `balance`, `portfolio_value` in cents. */
   async fetchBalance(): Promise<Balance> {
     const { data } = await this.client.call<Record<string, unknown>>('GET', '/portfolio/balance', { auth: true, kind: 'account' });
     const cash = data.balance !== undefined ? centsToMicros(data.balance) : parseFixed(data.balance_dollars);
@@ -175,7 +176,7 @@ export class KalshiAdapter implements IExchangeAdapter {
     };
   }
 
-  /** https://docs.kalshi.com/api-reference/market/get-market-orderbook (bids only; asks derived). */
+  /** Get Market Orderbook (https://docs.kalshi.com/getting_started/orderbook_responses): bids only, asks derived. */
   async fetchOrderBook(market: string, outcome: Outcome = 'yes'): Promise<OrderBook> {
     const { data } = await this.client.call('GET', `/markets/${encodeURIComponent(market)}/orderbook`, { auth: false, kind: 'market' });
     const book = outcomeBook(parseOrderbook(data), outcome);
@@ -195,9 +196,7 @@ export class KalshiAdapter implements IExchangeAdapter {
     const { needsMarketGrid } = validateOrder(params, this.context.clock.now());
     if (needsMarketGrid) await this.checkMarketGrid(params.market, params.outcome as Outcome, params.price);
     const body = buildOrderBody(params);
-    if (params.dryRun) {
-      return { ...killedResult(params, body, undefined), status: 'dry_run' };
-    }
+    if (params.dryRun) return unfilledResult(params, body, 'dry_run');
     try {
       const { data } = await this.client.call<CreateOrderResponse>('POST', '/portfolio/events/orders', {
         auth: true,
@@ -208,7 +207,7 @@ export class KalshiAdapter implements IExchangeAdapter {
     } catch (error) {
       const info = (error as BetmirrorError).info as { body?: unknown } | undefined;
       if (error instanceof InvalidOrderError && readErrorBody(info?.body).code === FOK_KILLED_CODE) {
-        return killedResult(params, body, info);
+        return unfilledResult(params, body, 'cancelled', info);
       }
       throw error;
     }
@@ -234,7 +233,7 @@ export class KalshiAdapter implements IExchangeAdapter {
     }
   }
 
-  /** https://docs.kalshi.com/api-reference/orders/cancel-order-v2; `all` cancels every resting order. */
+  /** Cancel Order V2 (https://docs.kalshi.com/api-reference/orders): `all` lists resting orders, cancels each. */
   async cancelOrder(request: CancelRequest): Promise<CancelResult> {
     const ids = request.all ? (await this.fetchOpenOrders()).map((order) => order.orderId) : request.orderIds;
     const result: CancelResult = { cancelled: [], notCancelled: {}, info: [] as unknown[] };
@@ -262,7 +261,7 @@ export class KalshiAdapter implements IExchangeAdapter {
     );
   }
 
-  /** https://docs.kalshi.com/api-reference/portfolio/get-positions: `position_fp` > 0 is YES, < 0 is NO. */
+  /** Get Positions (https://docs.kalshi.com/api-reference/portfolio): `position_fp` > 0 is YES, < 0 is NO. */
   async fetchPositions(): Promise<Position[]> {
     const rows = await this.pages<Record<string, unknown>>('/portfolio/positions', 'market_positions', {});
     const positions: Position[] = [];
@@ -280,12 +279,13 @@ export class KalshiAdapter implements IExchangeAdapter {
     return positions;
   }
 
-  /** https://docs.kalshi.com/api-reference/orders/get-orders?status=resting */
+  /** Get Orders with status=resting (https://docs.kalshi.com/api-reference/orders). */
   async fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
     const orders = await this.pages<KalshiOrder>('/portfolio/orders', 'orders', { status: 'resting', ticker: market });
     return orders.map(openOrderFrom);
   }
 
+  /** Get Order (https://docs.kalshi.com/api-reference/orders); OrderNotFoundError on 404. */
   async fetchOrder(orderId: string): Promise<OrderResult> {
     const { data } = await this.client.call<{ order: KalshiOrder }>('GET', `/portfolio/orders/${encodeURIComponent(orderId)}`, {
       auth: true,

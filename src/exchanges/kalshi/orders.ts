@@ -124,11 +124,12 @@ export function createResult(params: OrderParams, body: CreateOrderBody, respons
 /** A FOK that cannot fill completely: Kalshi answers 409 with this code and nothing executes. */
 export const FOK_KILLED_CODE = 'fill_or_kill_insufficient_resting_volume';
 
-export function killedResult(params: OrderParams, body: CreateOrderBody, info: unknown): OrderResult {
+/** A result with nothing executed and no venue order id: a killed FOK ('cancelled') or a dry run. */
+export function unfilledResult(params: OrderParams, body: CreateOrderBody, status: 'cancelled' | 'dry_run', info?: unknown): OrderResult {
   return {
     exchange: 'kalshi',
     orderId: '',
-    status: 'cancelled',
+    status,
     market: params.market,
     outcome: params.outcome,
     side: params.side,

@@ -143,6 +143,14 @@ describe('KalshiAdapter against the local Kalshi', () => {
     expect(await adapter.fetchOpenOrders()).toEqual([]);
   });
 
+  it('sends GTD as good_till_canceled with expiration_time', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+    const placed = await adapter.createOrder(order({ type: 'GTD', expiresAt, price: toMicros('0.05') }));
+    expect(lastOrderBody()).toMatchObject({ time_in_force: 'good_till_canceled', expiration_time: expiresAt });
+    expect((await adapter.fetchOpenOrders(TICKER)).find((o) => o.orderId === placed.orderId)?.type).toBe('GTD');
+    await adapter.cancelOrder({ orderIds: [placed.orderId] });
+  });
+
   it('accepts a sub-cent price only where the market\'s grid has it', async () => {
     const before = kalshi.requests.length;
     await expect(adapter.createOrder(order({ price: toMicros('0.555') }))).rejects.toThrow(/not on KXTEST-26DEC31-T1's price grid/);
