@@ -58,3 +58,8 @@ export async function getJson<T = unknown>(url: string): Promise<{ status: numbe
   const res = await fetch(url);
   return { status: res.status, body: (await res.json()) as T };
 }
+
+/** Without throwOnError the client returns the venue's `{error, status}` where its types promise a response. */
+export function refusal(response: unknown): { error?: string; status?: number | string } {
+  return response as { error?: string; status?: number | string };
+}

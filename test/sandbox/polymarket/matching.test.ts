@@ -2,7 +2,7 @@
 import { OrderType, Side, type ClobClient } from '@polymarket/clob-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
-import { KEYS, USD, manualClock, officialClient } from './helpers.js';
+import { KEYS, USD, manualClock, officialClient, refusal } from './helpers.js';
 
 const clock = manualClock();
 let sandbox: PolymarketSandbox;
@@ -77,7 +77,7 @@ describe('matching engine', () => {
     expect(await buyer.postOrder(order)).toMatchObject({ success: true, status: 'live' });
     const again = await buyer.postOrder(order);
     expect(again.status).toBe(400);
-    expect(again.error).toMatch(/^order 0x[0-9a-f]{64} is invalid\. Duplicated\./);
+    expect(refusal(again).error).toMatch(/^order 0x[0-9a-f]{64} is invalid\. Duplicated\./);
     await buyer.cancelAll();
   });
 

@@ -4,7 +4,7 @@ import { OrderBuilder, Side, createL1Headers, createL2Headers, type ClobClient }
 import { ClobClient as Client } from '@polymarket/clob-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
-import { KEYS, USD, officialClient } from './helpers.js';
+import { KEYS, USD, officialClient, refusal } from './helpers.js';
 
 let sandbox: PolymarketSandbox;
 let client: ClobClient;
@@ -46,7 +46,7 @@ describe('order refusals', () => {
     const order = await new OrderBuilder(wallet, 137).buildOrder(limit(0.555, 10), { tickSize: '0.001', negRisk: false }, 2);
     const res = await client.postOrder(order);
     expect(res.status).toBe(400);
-    expect(res.error).toMatch(/^order 0x[0-9a-f]{64} is invalid\. Price \(0\.555\) breaks minimum tick size rule: 0\.01$/);
+    expect(refusal(res).error).toMatch(/^order 0x[0-9a-f]{64} is invalid\. Price \(0\.555\) breaks minimum tick size rule: 0\.01$/);
   });
 
   it('an off-tick price after the venue coarsened the tick the client had cached', async () => {
@@ -57,7 +57,7 @@ describe('order refusals', () => {
     try {
       const res = await client.createAndPostOrder({ tokenID: token, price: 0.123, size: 10, side: Side.BUY });
       expect(res).toMatchObject({ status: 400 });
-      expect(res.error).toContain('breaks minimum tick size rule: 0.01');
+      expect(refusal(res).error).toContain('breaks minimum tick size rule: 0.01');
     } finally {
       sandbox.setTickSize(market.conditionId, '0.001');
     }
@@ -66,7 +66,7 @@ describe('order refusals', () => {
   it('an undersized order', async () => {
     const res = await client.createAndPostOrder(limit(0.3, 2));
     expect(res.status).toBe(400);
-    expect(res.error).toMatch(/^order 0x[0-9a-f]{64} is invalid\. Size \(2\) lower than the minimum: 5$/);
+    expect(refusal(res).error).toMatch(/^order 0x[0-9a-f]{64} is invalid\. Size \(2\) lower than the minimum: 5$/);
   });
 
   it('an order beyond the balance', async () => {
