@@ -21,7 +21,7 @@ export async function installEntryPoint07(chain: LocalChain): Promise<void> {
     rpcUrls: { default: { http: [chain.rpcUrl] } },
   } as const;
   const wallet = createWalletClient({ chain: anvil, transport, account: privateKeyToAccount(DEV_KEYS[1]!) });
-  const reader = createPublicClient({ chain: anvil, transport });
+  const reader = createPublicClient({ chain: anvil, transport, pollingInterval: 50 });
   const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode });
   const { contractAddress } = await reader.waitForTransactionReceipt({ hash });
   const runtime = await reader.getCode({ address: contractAddress! });

@@ -1,0 +1,129 @@
+import { getKernelAddressFromECDSA } from '@zerodev/ecdsa-validator';
+import { privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthenticationError, BadInputError } from '../../src/core/errors.js';
+import { publicClientFor } from '../../src/custody/clients.js';
+import { ENTRY_POINT, KERNEL_ADDRESSES, KERNEL_VERSION } from '../../src/custody/constants.js';
+import {
+  approveSessionKey,
+  assertSessionKeyMatches,
+  decodeApprovalPolicy,
+  generateSessionKey,
+  loadSessionAccount,
+  POLYMARKET_EXCHANGES,
+} from '../../src/custody/index.js';
+import { PUSD_ADDRESS } from '../support/chain.js';
+import {
+  CASHOUT_ADDRESS,
+  editApproval,
+  OWNER_KEY,
+  SECOND_CASHOUT_ADDRESS,
+  startCustodyFixture,
+  type CustodyFixture,
+} from './fixture.js';
+
+let fx: CustodyFixture;
+beforeAll(async () => {
+  fx = await startCustodyFixture();
+});
+afterAll(() => fx?.close());
+
+describe('session key', () => {
+  it('generates a fresh key and returns its address', () => {
+    const a = generateSessionKey();
+    const b = generateSessionKey();
+    expect(privateKeyToAccount(a.privateKey).address).toBe(a.address);
+    expect(a.privateKey).not.toBe(b.privateKey);
+  });
+});
+
+describe('owner approval', () => {
+  it("builds the owner's Kernel v3.1 account at its counterfactual address", async () => {
+    const expected = await getKernelAddressFromECDSA({
+      entryPoint: ENTRY_POINT,
+      kernelVersion: KERNEL_VERSION,
+      eoaAddress: privateKeyToAccount(OWNER_KEY).address,
+      index: 0n,
+      initCodeHash: KERNEL_ADDRESSES.initCodeHash!,
+    });
+    expect(fx.approved.smartAccountAddress).toBe(expected);
+    expect(fx.approved.ownerAddress).toBe(privateKeyToAccount(OWNER_KEY).address);
+    expect(fx.approved.sessionKeyAddress).toBe(fx.session.address);
+  });
+
+  it('encodes the policy: transfers to the cashout set, approvals to the exchanges, no EIP-1271', () => {
+    const policy = decodeApprovalPolicy(fx.approved.approval);
+    expect(policy).toEqual({
+      smartAccount: fx.approved.smartAccountAddress,
+      permissionId: expect.stringMatching(/^0x[0-9a-f]{8}$/),
+      collateral: PUSD_ADDRESS,
+      transferDestinations: [CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS],
+      approveSpenders: [...POLYMARKET_EXCHANGES],
+      signaturesBlocked: true,
+      otherCalls: [],
+    });
+    expect(fx.approved.policy).toEqual(policy);
+  });
+
+  it('stores no private key in the approval', () => {
+    const text = Buffer.from(fx.approved.approval, 'base64').toString('utf8').toLowerCase();
+    expect(text).not.toContain(OWNER_KEY.slice(2).toLowerCase());
+    expect(text).not.toContain(fx.session.privateKey.slice(2).toLowerCase());
+    expect(JSON.parse(text).privatekey).toBeUndefined();
+  });
+
+  it('refuses an empty cashout set and a session key equal to the owner key', async () => {
+    const base = {
+      ownerPrivateKey: OWNER_KEY,
+      chainId: fx.chain.chainId,
+      rpcUrl: fx.chain.rpcUrl,
+      collateral: PUSD_ADDRESS,
+    };
+    await expect(
+      approveSessionKey({ ...base, sessionKeyAddress: fx.session.address, cashoutDestinations: [] }),
+    ).rejects.toBeInstanceOf(BadInputError);
+    await expect(
+      approveSessionKey({
+        ...base,
+        sessionKeyAddress: privateKeyToAccount(OWNER_KEY).address,
+        cashoutDestinations: [CASHOUT_ADDRESS],
+      }),
+    ).rejects.toBeInstanceOf(BadInputError);
+  });
+});
+
+describe('bot side: loading the approval with only the session key', () => {
+  it('deserializes to the same smart account, with the permission validator active', async () => {
+    const client = publicClientFor({ chainId: fx.chain.chainId, rpcUrl: fx.chain.rpcUrl });
+    const account = await loadSessionAccount(client, fx.approved.approval, fx.session.privateKey);
+    expect(account.address).toBe(fx.approved.smartAccountAddress);
+    expect(account.kernelPluginManager.activeValidatorMode).toBe('regular');
+    // nonce key = mode(enable) | type(permission) | permissionId...: the UserOp will select the session permission
+    const nonce = await account.getNonce();
+    const key = (nonce >> 64n).toString(16).padStart(48, '0');
+    expect(key.slice(0, 4)).toBe('0102');
+    expect(`0x${key.slice(4, 12)}`).toBe(fx.approved.policy.permissionId);
+  });
+
+  it('accepts the approved session key and refuses any other key', async () => {
+    await expect(assertSessionKeyMatches(fx.approved.approval, fx.session.privateKey)).resolves.toBe(fx.session.address);
+    await expect(assertSessionKeyMatches(fx.approved.approval, generateSessionKey().privateKey)).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+  });
+
+  it('detects an approval whose policy was edited after the owner signed it', async () => {
+    const widened = editApproval(fx.approved.approval, (json) => {
+      const transfer = json.permissionParams.policies[0].policyParams.permissions[0];
+      transfer.rules[0].params.push('0x000000000000000000000000' + 'ab'.repeat(20));
+    });
+    expect(decodeApprovalPolicy(widened).transferDestinations).toHaveLength(3);
+    await expect(assertSessionKeyMatches(widened, fx.session.privateKey)).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('refuses unreadable approvals and approvals that embed a key', () => {
+    expect(() => decodeApprovalPolicy('not base64 json')).toThrow(BadInputError);
+    const withKey = editApproval(fx.approved.approval, (json) => (json.privateKey = fx.session.privateKey));
+    expect(() => decodeApprovalPolicy(withKey)).toThrow(BadInputError);
+  });
+});

@@ -1,0 +1,56 @@
+/** One local chain with EntryPoint v0.7, an owner, a session key and the owner's approval. */
+import type { Address, Hex } from 'viem';
+import { approveSessionKey, generateSessionKey, type SessionApproval, type SessionKey } from '../../src/custody/index.js';
+import { DEV_KEYS, PUSD_ADDRESS, startAnvil, type LocalChain } from '../support/chain.js';
+import { installEntryPoint07 } from './entryPoint.js';
+
+export const CASHOUT_ADDRESS: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+export const SECOND_CASHOUT_ADDRESS: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+export const STRANGER: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+export const OWNER_KEY: Hex = DEV_KEYS[2]!;
+
+export interface CustodyFixture {
+  chain: LocalChain;
+  session: SessionKey;
+  approved: SessionApproval;
+  close(): Promise<void>;
+}
+
+export async function startCustodyFixture(): Promise<CustodyFixture> {
+  const chain = await startAnvil();
+  try {
+    await installEntryPoint07(chain);
+    const session = generateSessionKey();
+    const approved = await approveSessionKey({
+      ownerPrivateKey: OWNER_KEY,
+      sessionKeyAddress: session.address,
+      chainId: chain.chainId,
+      rpcUrl: chain.rpcUrl,
+      collateral: PUSD_ADDRESS,
+      cashoutDestinations: [CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS],
+    });
+    return { chain, session, approved, close: () => chain.close() };
+  } catch (error) {
+    await chain.close();
+    throw error;
+  }
+}
+
+/** A fetch that counts every request, so a test can prove nothing left the process. */
+export function countingFetch(): { fetch: typeof fetch; count: () => number } {
+  let n = 0;
+  return {
+    fetch: ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+      n += 1;
+      return fetch(input, init);
+    }) as typeof fetch,
+    count: () => n,
+  };
+}
+
+/** Rewrites the JSON inside an approval string (to simulate a tampered store). */
+export function editApproval(approval: string, edit: (json: any) => void): string {
+  const json = JSON.parse(Buffer.from(approval, 'base64').toString('utf8'));
+  edit(json);
+  return Buffer.from(JSON.stringify(json), 'utf8').toString('base64');
+}
