@@ -20,6 +20,7 @@ import { BuilderSigner } from '@polymarket/builder-signing-sdk';
 import { concat, encodePacked, hashTypedData, keccak256, toHex, zeroAddress, type Hex } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { ApiCredentials } from './config.js';
+import { venueError } from './errors.js';
 import { RELAYER_CONTRACTS } from './funding.js';
 
 /** The official client's fallback when gas estimation fails (builder/proxy.js DEFAULT_GAS_LIMIT). */
@@ -227,17 +228,19 @@ export class RelayerHttp {
   private async call<T>(path: string, init: RequestInit): Promise<T> {
     const response = await this.fetchFn(`${this.baseUrl}${path}`, init);
     const text = await response.text();
-    if (!response.ok) throw new RelayerHttpError(path.split('?')[0]!, response.status, text);
+    if (!response.ok) {
+      throw venueError(`relayer ${path.split('?')[0]}`, { reason: reasonOf(text) || response.statusText, status: response.status, payload: text.slice(0, 1000) });
+    }
     return JSON.parse(text) as T;
   }
 }
 
-export class RelayerHttpError extends Error {
-  constructor(
-    readonly path: string,
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`relayer ${path} answered HTTP ${status}: ${body.slice(0, 300)}`);
+function reasonOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON: the text itself is the reason
   }
+  return text.slice(0, 300);
 }

@@ -1,0 +1,134 @@
+/**
+ * Cashout for every funding mode on a real local chain: EOA mode sends a signed pUSD transfer to the RPC;
+ * proxy / Safe / deposit-wallet modes hand a signed payload to the relayer stand-in, which verifies it
+ * (signer recovery, funder, target = pUSD, calldata = transfer(destination, amount)) and executes it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BadInputError, InsufficientFundsError } from '../../../src/core/errors.js';
+import { derivedFunder } from '../../../src/exchanges/polymarket/funding.js';
+import { startRelayerStandIn, type RelayerStandIn } from '../../../src/sandbox/relayer/index.js';
+import { startAnvil, type LocalChain } from '../../support/chain.js';
+import { adapterFor, newKey } from './helpers.js';
+
+let chain: LocalChain;
+let relayer: RelayerStandIn;
+
+beforeAll(async () => {
+  chain = await startAnvil();
+  await chain.installCollateral();
+  relayer = await startRelayerStandIn({ rpcUrl: chain.rpcUrl });
+});
+
+afterAll(async () => {
+  await relayer?.close();
+  await chain?.close();
+});
+
+function adapter(key: `0x${string}`, signatureType: string, extra: Record<string, string> = {}) {
+  return adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, chainId: '137', signatureType, ...extra }, { privateKey: key });
+}
+
+describe('cashout, EOA mode (type 0)', () => {
+  it('transfers the requested amount from the key to the destination on chain', async () => {
+    const { key, address } = newKey();
+    const destination = newKey().address;
+    await chain.setEthBalance(address, 10n ** 18n);
+    await chain.mintCollateral(address, 50_000_000n);
+    const result = await adapter(key, 'eoa').cashout({ amount: 12_500_000n, destination });
+    expect(result).toMatchObject({ amount: 12_500_000n, destination, method: 'eoa-transfer' });
+    expect(result.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await chain.collateralBalance(destination)).toBe(12_500_000n);
+    expect(await chain.collateralBalance(address)).toBe(37_500_000n);
+  });
+
+  it("'all' empties the funder", async () => {
+    const { key, address } = newKey();
+    const destination = newKey().address;
+    await chain.setEthBalance(address, 10n ** 18n);
+    await chain.mintCollateral(address, 7_000_000n);
+    const result = await adapter(key, '0').cashout({ amount: 'all', destination });
+    expect(result.amount).toBe(7_000_000n);
+    expect(await chain.collateralBalance(destination)).toBe(7_000_000n);
+    expect(await chain.collateralBalance(address)).toBe(0n);
+  });
+
+  it('refuses more than the funder holds, before sending anything', async () => {
+    const { key, address } = newKey();
+    await chain.mintCollateral(address, 1_000_000n);
+    await expect(adapter(key, 'eoa').cashout({ amount: 2_000_000n, destination: newKey().address })).rejects.toBeInstanceOf(InsufficientFundsError);
+    expect(await chain.collateralBalance(address)).toBe(1_000_000n);
+  });
+
+  it('refuses a destination that is not an address', async () => {
+    const { key } = newKey();
+    await expect(adapter(key, 'eoa').cashout({ amount: 1n, destination: 'bob' })).rejects.toBeInstanceOf(BadInputError);
+  });
+
+  it('dry run signs nothing on chain and moves nothing', async () => {
+    const { key, address } = newKey();
+    const destination = newKey().address;
+    await chain.mintCollateral(address, 3_000_000n);
+    const result = await adapter(key, 'eoa').cashout({ amount: 1_000_000n, destination, dryRun: true });
+    expect(result.txHash).toBe('');
+    expect(await chain.collateralBalance(destination)).toBe(0n);
+  });
+});
+
+describe('cashout through the relayer (types 1, 2, 3)', () => {
+  it.each([
+    ['proxy', 1, 'PROXY'],
+    ['safe', 2, 'SAFE'],
+  ] as const)('%s: signed payload verified by the relayer, funds leave the derived funder', async (mode, type, relayerType) => {
+    const { key, address } = newKey();
+    const funder = derivedFunder(type, address, 137)!;
+    const destination = newKey().address;
+    await chain.mintCollateral(funder, 20_000_000n);
+    const before = relayer.submissions.length;
+    const result = await adapter(key, mode).cashout({ amount: 5_000_000n, destination });
+    expect(result.method).toBe('relayer');
+    const submission = relayer.submissions[before]!;
+    expect(submission).toMatchObject({ type: relayerType, signer: address, funder, destination, amount: 5_000_000n });
+    expect(result.txHash).toBe(submission.transactionHash);
+    expect(await chain.collateralBalance(destination)).toBe(5_000_000n);
+    expect(await chain.collateralBalance(funder)).toBe(15_000_000n);
+  });
+
+  it('deposit wallet signed by its owner', async () => {
+    const { key, address } = newKey();
+    const wallet = derivedFunder(3, address, 137)!;
+    relayer.registerDepositWallet(wallet, address);
+    const destination = newKey().address;
+    await chain.mintCollateral(wallet, 9_000_000n);
+    const result = await adapter(key, 'deposit-wallet').cashout({ amount: 'all', destination });
+    expect(relayer.submissions.at(-1)).toMatchObject({ type: 'WALLET', signer: address, funder: wallet, amount: 9_000_000n });
+    expect(result.amount).toBe(9_000_000n);
+    expect(await chain.collateralBalance(destination)).toBe(9_000_000n);
+  });
+
+  it('deposit wallet signed by an approved session signer', async () => {
+    const owner = newKey();
+    const session = newKey();
+    const wallet = derivedFunder(3, owner.address, 137)!;
+    relayer.registerDepositWallet(wallet, owner.address, [session.address]);
+    const destination = newKey().address;
+    await chain.mintCollateral(wallet, 4_000_000n);
+    await adapter(session.key, 'deposit-wallet', { depositWalletOwner: owner.address }).cashout({ amount: 4_000_000n, destination });
+    expect(relayer.submissions.at(-1)).toMatchObject({ type: 'WALLET', signer: session.address, funder: wallet });
+    expect(await chain.collateralBalance(destination)).toBe(4_000_000n);
+  });
+
+  it('the stand-in refuses a payload signed by someone else (a tampered signer)', async () => {
+    const owner = newKey();
+    const stranger = newKey();
+    const wallet = derivedFunder(3, owner.address, 137)!;
+    relayer.registerDepositWallet(wallet, owner.address);
+    await chain.mintCollateral(wallet, 2_000_000n);
+    // The stranger claims the owner's wallet as session signer although the wallet never approved it.
+    const error = await adapter(stranger.key, 'deposit-wallet', { depositWalletOwner: owner.address })
+      .cashout({ amount: 1_000_000n, destination: newKey().address })
+      .catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect(relayer.rejections.at(-1)?.reason).toMatch(/neither the owner nor an approved session signer/);
+    expect(await chain.collateralBalance(wallet)).toBe(2_000_000n);
+  });
+});
