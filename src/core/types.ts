@@ -28,6 +28,12 @@ export interface OrderParams {
   clientOrderId?: string;
   /** Build and sign, send nothing. */
   dryRun?: boolean;
+  /**
+   * Called with the venue's order id (Polymarket: the order hash) once the order is signed and BEFORE
+   * it is sent, so a caller can record it durably and, after a crash in flight, look the order up
+   * instead of sending it again (the mirror engine does). Adapters that know the id early call it.
+   */
+  onSigned?: (orderId: string) => void;
 }
 
 export type OrderStatus =
