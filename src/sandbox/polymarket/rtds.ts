@@ -1,7 +1,9 @@
 /**
  * RTDS-style websocket (wss://ws-live-data.polymarket.com): clients subscribe with
- * `{"action":"subscribe","subscriptions":[{"topic":"activity","type":"trades"}]}`, keep alive with the
- * text "ping" (answered "pong"), and receive `{topic, type, timestamp, payload, connection_id}`.
+ * `{"action":"subscribe","subscriptions":[{"topic":"activity","type":"trades"}]}` (optional `filters`, a
+ * JSON string such as `{"event_slug":"..."}` or `{"market_slug":"..."}`), keep alive with the text "ping"
+ * (answered "pong"), and receive `{connection_id, topic, type, timestamp, payload}`.
+ * https://docs.polymarket.com/developers/RTDS/RTDS-overview
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,12 +15,16 @@ import type { Venue } from './venue.js';
 interface Subscription {
   topic: string;
   type: string;
+  filters?: string;
 }
 
 export class RtdsServer {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly subs = new Map<WebSocket, { id: string; list: Subscription[] }>();
+  /** Test control: keep sockets open but send nothing (a stream that went quiet). */
   silent = false;
+  /** Test control: send every message twice, as the live stream is observed to do. */
+  duplicates = false;
 
   constructor(private readonly venue: Venue) {
     this.wss.on('connection', (ws) => this.onConnection(ws));
@@ -34,8 +40,8 @@ export class RtdsServer {
     this.subs.set(ws, state);
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
-      if (text === 'ping') {
-        if (!this.silent) ws.send('pong');
+      if (text.toLowerCase() === 'ping') {
+        if (!this.silent) ws.send(text === 'PING' ? 'PONG' : 'pong');
         return;
       }
       let msg: { action?: string; subscriptions?: Subscription[] };
@@ -44,7 +50,7 @@ export class RtdsServer {
       } catch {
         return;
       }
-      const incoming = Array.isArray(msg.subscriptions) ? msg.subscriptions : [];
+      const incoming = Array.isArray(msg.subscriptions) ? msg.subscriptions.filter((s) => s && typeof s.topic === 'string') : [];
       if (msg.action === 'subscribe') state.list.push(...incoming);
       if (msg.action === 'unsubscribe') {
         state.list = state.list.filter((s) => !incoming.some((u) => u.topic === s.topic && u.type === s.type));
@@ -57,10 +63,11 @@ export class RtdsServer {
     if (this.silent) return;
     const timestamp = this.venue.clock.now();
     for (const [ws, state] of this.subs) {
-      const wanted = state.list.some((s) => s.topic === topic && (s.type === type || s.type === '*'));
-      if (wanted && ws.readyState === ws.OPEN) {
-        ws.send(JSON.stringify({ connection_id: state.id, topic, type, timestamp, payload }));
-      }
+      const wanted = state.list.some((s) => s.topic === topic && (s.type === type || s.type === '*') && passes(s.filters, payload));
+      if (!wanted || ws.readyState !== ws.OPEN) continue;
+      const text = JSON.stringify({ connection_id: state.id, topic, type, timestamp, payload });
+      ws.send(text);
+      if (this.duplicates) ws.send(text);
     }
   }
 
@@ -69,4 +76,18 @@ export class RtdsServer {
     this.subs.clear();
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** Activity filters by event or market slug; anything unparseable filters nothing, like an empty filter. */
+function passes(filters: string | undefined, payload: ActivityItem): boolean {
+  if (!filters) return true;
+  let parsed: { event_slug?: unknown; market_slug?: unknown };
+  try {
+    parsed = JSON.parse(filters) as typeof parsed;
+  } catch {
+    return true;
+  }
+  if (typeof parsed.event_slug === 'string' && parsed.event_slug !== payload.eventSlug) return false;
+  if (typeof parsed.market_slug === 'string' && parsed.market_slug !== payload.slug) return false;
+  return true;
 }

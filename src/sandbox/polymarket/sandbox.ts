@@ -85,6 +85,9 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     setRtdsSilent(silent) {
       rtds.silent = silent;
     },
+    setRtdsDuplicates(duplicates) {
+      rtds.duplicates = duplicates;
+    },
     setTickSize(conditionId, tickSize) {
       const market = venue.marketById(conditionId);
       if (!market) throw new BadInputError(`unknown market ${conditionId}`);

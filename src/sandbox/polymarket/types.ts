@@ -117,6 +117,8 @@ export interface PolymarketSandbox {
   stopWhales(): void;
   /** RTDS control for tests: stop sending messages without closing sockets (a "silent" stream), and resume. */
   setRtdsSilent(silent: boolean): void;
+  /** Addition: send every RTDS message twice (the live stream is observed to duplicate), for dedup tests. */
+  setRtdsDuplicates(duplicates: boolean): void;
   /** Every HTTP request received. */
   requests: RecordedRequest[];
   /** Addition: changes a market's tick size (the venue does this near 0/1); clients with a cached tick then get refused. */

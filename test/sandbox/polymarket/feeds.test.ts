@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 /** Opens an RTDS socket subscribed to activity/trades and collects what arrives. */
-async function rtds(): Promise<{ ws: WebSocket; messages: Array<Record<string, unknown> | string> }> {
+async function rtds(filters?: string): Promise<{ ws: WebSocket; messages: Array<Record<string, unknown> | string> }> {
   const ws = new WebSocket(sandbox.rtdsUrl);
   const messages: Array<Record<string, unknown> | string> = [];
   ws.on('message', (data) => {
@@ -31,7 +31,7 @@ async function rtds(): Promise<{ ws: WebSocket; messages: Array<Record<string, u
     messages.push(text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : text);
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  ws.send(JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: 'activity', type: 'trades' }] }));
+  ws.send(JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: 'activity', type: 'trades', filters }] }));
   await new Promise((r) => setTimeout(r, 30)); // let the subscription land before trading
   return { ws, messages };
 }
@@ -110,6 +110,24 @@ describe('whale fills in the feeds', () => {
       expect(await until(() => messages.length === 1)).toBe(true);
     } finally {
       sandbox.setRtdsSilent(false);
+      ws.close();
+    }
+  });
+
+  it('applies event_slug filters and can duplicate messages like the live stream', async () => {
+    const other = sandbox.markets[1]!;
+    const { ws, messages } = await rtds(JSON.stringify({ event_slug: other.eventSlug }));
+    try {
+      await sandbox.whaleTrade({ wallet: whale, tokenId, side: 'BUY', size: 10, price: 0.99 });
+      sandbox.setRtdsDuplicates(true);
+      const [fill] = await sandbox.whaleTrade({ wallet: whale, tokenId: other.tokens[0].tokenId, side: 'BUY', size: 10, price: 0.99 });
+      expect(await until(() => messages.length === 2)).toBe(true);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(messages).toHaveLength(2);
+      expect(messages[0]).toEqual(messages[1]);
+      expect((messages[0] as { payload: ActivityItem }).payload).toEqual(fill);
+    } finally {
+      sandbox.setRtdsDuplicates(false);
       ws.close();
     }
   });
