@@ -100,6 +100,7 @@ export async function buildSignedOrder(
   meta: MarketMeta,
   version: OrderVersion,
 ): Promise<SignedOrder> {
+  primeClientCaches(client, meta);
   const side = params.side === 'buy' ? ClobSide.BUY : ClobSide.SELL;
   const options = { tickSize: meta.tickSize, negRisk: meta.negRisk, version };
   if (isMarketable(params)) {
@@ -124,6 +125,16 @@ export async function buildSignedOrder(
     },
     options,
   );
+}
+
+/**
+ * The official client re-reads tick size (and, for market orders, fee info) through its own caches even
+ * when they are passed in; filling those caches from ours keeps the hot path at zero extra requests.
+ */
+function primeClientCaches(client: ClobClient, meta: MarketMeta): void {
+  client.tickSizes[meta.tokenId] = meta.tickSize;
+  client.negRisk[meta.tokenId] = meta.negRisk;
+  client.feeInfos[meta.tokenId] = { rate: meta.feeRate, exponent: meta.feeExponent };
 }
 
 export function clobOrderType(params: OrderParams): ClobOrderType {

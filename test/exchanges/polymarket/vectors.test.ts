@@ -5,7 +5,7 @@
 import { createL1Headers, createL2Headers, Side } from '@polymarket/clob-client-v2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClobClient, createSigner } from '../../../src/exchanges/polymarket/clob.js';
-import { orderHash } from '../../../src/exchanges/polymarket/orders.js';
+import { buildSignedOrder, orderHash } from '../../../src/exchanges/polymarket/orders.js';
 
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
@@ -68,26 +68,22 @@ describe('Polymarket order vectors', () => {
     );
   });
 
+  // Through buildSignedOrder: the adapter's translation of a unified order (micro-units) into the builders.
+  const meta = (tickSize: '0.1' | '0.01') => ({
+    tokenId: '1', conditionId: '0x01', tickSize, tick: 0n, minOrderSize: 0n, negRisk: false, feeRate: 0, feeExponent: 0, acceptingOrders: true,
+  });
   it.each([
-    ['0.01', 'BUY', 0.56, 21.04, '11782400', '21040000'],
-    ['0.1', 'BUY', 0.5, 21.04, '10520000', '21040000'],
-    ['0.01', 'BUY', 0.7, 170, '119000000', '170000000'],
-    ['0.01', 'SELL', 0.37, 7.777, '7770000', '2874900'],
-  ] as const)('limit amounts: tick %s %s %s x %s -> %s / %s', async (tick, side, price, size, maker, taker) => {
-    const order = await wiredClient().orderBuilder.buildOrder(
-      { tokenID: '1', price, size, side: side === 'BUY' ? Side.BUY : Side.SELL },
-      { tickSize: tick, negRisk: false },
-      2,
-    );
+    ['0.01', 'buy', 560_000n, 21_040_000n, '11782400', '21040000'],
+    ['0.1', 'buy', 500_000n, 21_040_000n, '10520000', '21040000'],
+    ['0.01', 'buy', 700_000n, 170_000_000n, '119000000', '170000000'],
+    ['0.01', 'sell', 370_000n, 7_777_000n, '7770000', '2874900'],
+  ] as const)('limit amounts: tick %s %s %i x %i -> %s / %s', async (tick, side, price, size, maker, taker) => {
+    const order = await buildSignedOrder(wiredClient(), { market: '1', side, price, size, type: 'GTC' }, meta(tick), 2);
     expect([order.makerAmount, order.takerAmount]).toEqual([maker, taker]);
   });
 
-  it('market BUY $5 at 0.51 -> 5000000 / 9803900', async () => {
-    const order = await wiredClient().orderBuilder.buildMarketOrder(
-      { tokenID: '1', price: 0.51, amount: 5, side: Side.BUY },
-      { tickSize: '0.01', negRisk: false },
-      2,
-    );
+  it('market BUY $5 at 0.51 -> 5000000 / 9803900 (FOK of 9.81 shares capped at 0.51 spends $5.00)', async () => {
+    const order = await buildSignedOrder(wiredClient(), { market: '1', side: 'buy', price: 510_000n, size: 9_810_000n, type: 'FOK' }, meta('0.01'), 2);
     expect([order.makerAmount, order.takerAmount]).toEqual(['5000000', '9803900']);
   });
 });
