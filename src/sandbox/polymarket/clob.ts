@@ -74,6 +74,28 @@ export function registerClobRoutes(router: Router, venue: Venue): void {
           .map((id) => bookJson(venue, venue.marketOfToken(id)!.market, id)),
       );
     })
+    .on('POST', '/prices', (req) => {
+      const items = jsonBody(req);
+      if (!Array.isArray(items)) return fail(400, 'Invalid payload');
+      const out: Record<string, Record<string, string>> = {};
+      for (const { token_id: id, side } of items as Array<{ token_id?: string; side?: string }>) {
+        if (!id || !venue.marketOfToken(id) || (side !== 'BUY' && side !== 'SELL')) continue;
+        const q = venue.quote(id);
+        const price = side === 'BUY' ? q.bid : q.ask;
+        if (price !== undefined) out[id] = { ...out[id], [side]: formatMicros(price) };
+      }
+      return ok(out);
+    })
+    .on('POST', '/midpoints', (req) => {
+      const items = jsonBody(req);
+      if (!Array.isArray(items)) return fail(400, 'Invalid payload');
+      const out: Record<string, string> = {};
+      for (const { token_id: id } of items as Array<{ token_id?: string }>) {
+        const mid = id && venue.marketOfToken(id) ? venue.quote(id).mid : undefined;
+        if (id && mid !== undefined) out[id] = formatMicros(mid);
+      }
+      return ok(out);
+    })
     .on('GET', '/price', (req) => {
       const t = token(req);
       if (!t) return fail(400, INVALID_TOKEN);

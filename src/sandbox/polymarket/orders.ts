@@ -31,6 +31,7 @@ export const ERR = {
   fok: "order couldn't be fully filled. FOK orders are fully filled or killed.",
   fak: 'no orders found to match with FAK order',
   postOnly: 'invalid post-only order: order crosses book',
+  depositWalletFlow: 'maker address not allowed, please use the deposit wallet flow',
   tick: (hash: string, price: string, tick: string) =>
     `order ${hash} is invalid. Price (${price}) breaks minimum tick size rule: ${tick}`,
   size: (hash: string, size: string, min: string) => `order ${hash} is invalid. Size (${size}) lower than the minimum: ${min}`,
@@ -107,6 +108,7 @@ export async function placeOrder(venue: Venue, key: ApiKey, body: unknown): Prom
   const check = await checkOrderSignature(struct, signature, domain, venue.depositWallets);
   if (!check.ok) throw new OrderRefusal(400, ERR.signature);
   if (check.signingEoa.toLowerCase() !== key.address.toLowerCase()) throw new OrderRefusal(400, ERR.signer);
+  if (venue.depositWalletFlowOnly && struct.signatureType !== 3) throw new OrderRefusal(400, ERR.depositWalletFlow);
   if (venue.orders.has(hash)) throw new OrderRefusal(400, ERR.duplicate(hash));
 
   venue.expireOrders();

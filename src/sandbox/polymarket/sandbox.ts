@@ -21,6 +21,8 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   const seed = options.seed ?? 1;
   const markets = (options.markets ?? defaultMarkets()).map((m) => ({ ...m, tokens: [...m.tokens] as typeof m.tokens }));
   const venue = new Venue(markets, clock, chainId, options.exchangeVersion ?? 2, `sandbox-${seed}`);
+  venue.depositWalletFlowOnly = options.depositWalletFlowOnly ?? false;
+  const maxRequests = options.maxRecordedRequests ?? 100_000;
   const maker = options.liquidity === false ? undefined : new MarketMaker(venue);
   maker?.start();
   const whales = new Whales(venue, maker, options.whales?.count ?? 2, options.whales?.intervalMs ?? 3000, seed);
@@ -39,6 +41,8 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
       const headers = flatHeaders(req);
       const method = (req.method ?? 'GET').toUpperCase();
       requests.push({ method, path: `${url.pathname}${url.search}`, headers, body: rawBody, at: clock.now() });
+      // A long-running `betmirror sandbox` must not grow without bound; tests stay far below the cap.
+      if (requests.length > maxRequests) requests.splice(0, requests.length - maxRequests);
       try {
         send(res, await router.dispatch({ method, path: url.pathname, query: url.searchParams, headers, rawBody }));
       } catch (error) {

@@ -40,6 +40,13 @@ export interface SandboxOptions {
   whales?: { count?: number; intervalMs?: number; autoStart?: boolean };
   /** GET /version answer; default 2. */
   exchangeVersion?: 2 | 3;
+  /**
+   * Addition: refuse signature types 0-2 with "maker address not allowed, please use the deposit wallet
+   * flow", as the venue does for API users onboarded since May 2026. Default false.
+   */
+  depositWalletFlowOnly?: boolean;
+  /** Addition: keep at most this many entries in `requests` (oldest dropped). Default 100000. */
+  maxRecordedRequests?: number;
   /** Seed of the sandbox's deterministic randomness (API keys, whale choices). Default 1. Addition. */
   seed?: number;
 }

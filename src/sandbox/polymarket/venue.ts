@@ -49,6 +49,8 @@ export class Venue {
   readonly events = new EventEmitter();
   readonly lastTradePrice = new Map<string, bigint>();
   readonly names = new Map<string, string>();
+  /** Since May 2026 new API users must trade from a deposit wallet (signature type 3). */
+  depositWalletFlowOnly = false;
   private counter = 0;
 
   constructor(

@@ -76,6 +76,22 @@ describe('official client against the sandbox', () => {
     expect(sandbox.sharesOf(address, tokenId)).toBe(BigInt(Math.round((shares - sellable) * 1e6)));
   });
 
+  it('batch posts, reads one order, cancels a batch and cancels by market', async () => {
+    const orders = await Promise.all([0.31, 0.32, 0.33].map((price) => client.createOrder({ tokenID: tokenId, price, size: 5, side: Side.BUY })));
+    const posted = (await client.postOrders(orders.map((order) => ({ order, orderType: OrderType.GTC })))) as Array<{ orderID: string; status: string }>;
+    expect(posted.map((p) => p.status)).toEqual(['live', 'live', 'live']);
+    expect(await client.getOrder(posted[1]!.orderID)).toMatchObject({ id: posted[1]!.orderID, price: '0.32', original_size: '5', status: 'LIVE' });
+
+    const batch = await client.cancelOrders([posted[0]!.orderID, posted[1]!.orderID, '0xdead']);
+    expect(batch.canceled).toEqual([posted[0]!.orderID, posted[1]!.orderID]);
+    expect(Object.keys(batch.not_canceled)).toEqual(['0xdead']);
+    expect(await client.getOrder(posted[0]!.orderID)).toMatchObject({ status: 'CANCELED' });
+
+    const byMarket = await client.cancelMarketOrders({ asset_id: tokenId });
+    expect(byMarket.canceled).toEqual([posted[2]!.orderID]);
+    expect(await client.getOpenOrders()).toEqual([]);
+  });
+
   it('the market data endpoints the client reads answer in the venue shapes', async () => {
     expect(await client.getTickSize(tokenId)).toBe('0.01');
     expect(await client.getNegRisk(sandbox.markets[1]!.tokens[0].tokenId)).toBe(true);
@@ -89,6 +105,10 @@ describe('official client against the sandbox', () => {
     expect(Number(mid.mid)).toBeCloseTo((Number(bestBid) + Number(bestAsk)) / 2, 6);
     const info = await client.getClobMarketInfo(sandbox.markets[2]!.conditionId);
     expect(info).toMatchObject({ c: sandbox.markets[2]!.conditionId, mts: 0.001, nr: false });
-    expect((await client.getVersion())).toBe(2);
+    expect(await client.getVersion()).toBe(2);
+    const prices = (await client.getPrices([{ token_id: tokenId, side: Side.BUY }, { token_id: tokenId, side: Side.SELL }])) as Record<string, Record<string, string>>;
+    expect(prices[tokenId]).toEqual({ BUY: bestBid, SELL: bestAsk });
+    const mids = (await client.getMidpoints([{ token_id: tokenId, side: Side.BUY }])) as Record<string, string>;
+    expect(mids[tokenId]).toBe(mid.mid);
   });
 });

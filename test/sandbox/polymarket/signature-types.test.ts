@@ -88,6 +88,27 @@ describe('signature types', () => {
     });
   });
 
+  it('in deposit-wallet-only mode (new API users since May 2026) types 0-2 are refused, type 3 passes', async () => {
+    const strict = await startPolymarketSandbox({ liquidity: false, depositWalletFlowOnly: true });
+    try {
+      const owner = new Wallet(KEYS[3]).address;
+      const wallet = deriveDepositWallet(owner, DEPOSIT_FACTORY, DEPOSIT_IMPLEMENTATION);
+      strict.registerDepositWallet(wallet, owner);
+      strict.fund(wallet, 10n * USD);
+      strict.fund(eoa, 10n * USD);
+      const token = strict.markets[0]!.tokens[0].tokenId;
+      const eoaClient = await officialClient(strict, KEYS[0]);
+      expect(await eoaClient.client.createAndPostOrder({ tokenID: token, price: 0.3, size: 10, side: Side.BUY })).toMatchObject({
+        error: 'maker address not allowed, please use the deposit wallet flow',
+        status: 400,
+      });
+      const depositClient = await officialClient(strict, KEYS[3], { signatureType: SignatureTypeV2.POLY_1271, funderAddress: wallet });
+      expect((await depositClient.client.createAndPostOrder({ tokenID: token, price: 0.3, size: 10, side: Side.BUY })).status).toBe('live');
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('on exchange version 3 the client signs for ExchangeV3 and the sandbox verifies it', async () => {
     const v3 = await startPolymarketSandbox({ liquidity: false, exchangeVersion: 3 });
     try {
