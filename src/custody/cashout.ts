@@ -11,12 +11,14 @@ import {
   getAddress,
   HttpRequestError,
   isAddress,
+  parseAbi,
   TimeoutError,
   type Address,
   type Hex,
 } from 'viem';
 import { WaitForUserOperationReceiptTimeoutError } from 'viem/account-abstraction';
 import { BadInputError, ExchangeError, NetworkError } from '../core/errors.js';
+import type { CashoutResult } from '../core/types.js';
 import { chainFor, publicClientFor, transportFor } from './clients.js';
 import { erc20TransferAbi } from './constants.js';
 import { feeEstimator, sponsorship, type GasPriceSource, type SponsorshipSource } from './gas.js';
@@ -129,6 +131,44 @@ export async function cashoutViaSmartAccount(request: SmartAccountCashoutRequest
       if (error instanceof WaitForUserOperationReceiptTimeoutError) return result;
       throw error;
     }
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+/** The adapter-facing shape (src/core/types.ts); until inclusion the UserOperation hash stands in. */
+export function toCashoutResult(result: SmartAccountCashoutResult): CashoutResult {
+  return {
+    txHash: result.txHash ?? result.userOpHash,
+    amount: result.amount,
+    destination: result.destination,
+    method: 'user-operation',
+    info: {
+      userOpHash: result.userOpHash,
+      included: result.txHash !== undefined,
+      smartAccount: result.smartAccount,
+      gasPriceSource: result.gasPriceSource,
+      sponsorshipSource: result.sponsorshipSource,
+    },
+  };
+}
+
+/** The smart account's collateral balance in token units (for `cashout --amount all`). */
+export async function fetchSmartAccountBalance(request: {
+  approval: string;
+  chainId: number;
+  rpcUrl: string;
+  token?: Address;
+  fetch?: typeof fetch;
+}): Promise<bigint> {
+  const policy = decodeApprovalPolicy(request.approval);
+  try {
+    return await publicClientFor(request).readContract({
+      address: request.token ?? policy.collateral,
+      abi: parseAbi(['function balanceOf(address) view returns (uint256)']),
+      functionName: 'balanceOf',
+      args: [policy.smartAccount],
+    });
   } catch (error) {
     throw translate(error);
   }

@@ -42,9 +42,10 @@ export function describeSessionPermissions(approval: string, sessionKeyAddress?:
     },
     {
       name: 'session-no-other-calls',
-      ok: policy.otherCalls.length === 0,
-      detail:
-        policy.otherCalls.length === 0
+      ok: policy.callsRestricted && policy.otherCalls.length === 0,
+      detail: !policy.callsRestricted
+        ? 'WARNING: no call policy: the session key can call any contract from the smart account'
+        : policy.otherCalls.length === 0
           ? 'no other call is allowed'
           : `the policy also allows: ${policy.otherCalls.map((c) => `${c.selector} on ${c.target}`).join(', ')}`,
     },

@@ -19,7 +19,7 @@ import {
   toSignatureCallerPolicy,
 } from '@zerodev/permissions/policies';
 import type { Policy } from '@zerodev/permissions';
-import { getAddress, isAddress, isAddressEqual, slice, type Address, type Hex } from 'viem';
+import { getAddress, isAddress, isAddressEqual, slice, zeroAddress, type Address, type Hex } from 'viem';
 import { BadInputError } from '../core/errors.js';
 import { APPROVE_SELECTOR, erc20TransferAbi, TRANSFER_SELECTOR } from './constants.js';
 
@@ -35,6 +35,8 @@ export interface SessionPolicy {
   approveSpenders: Address[];
   /** true when a signature-caller policy with no allowed caller blocks EIP-1271 signing. */
   signaturesBlocked: boolean;
+  /** false when the permission has no call policy at all: the key could then call anything. */
+  callsRestricted: boolean;
   /** Calls the policy allows that are none of the above (empty for approvals made by this module). */
   otherCalls: Array<{ target: Address; selector: Hex }>;
 }
@@ -116,10 +118,11 @@ export function decodeApprovalPolicy(approval: string): SessionPolicy {
   const policy: SessionPolicy = {
     smartAccount: getAddress(account),
     permissionId,
-    collateral: '0x0000000000000000000000000000000000000000',
+    collateral: zeroAddress,
     transferDestinations: [],
     approveSpenders: [],
     signaturesBlocked: false,
+    callsRestricted: false,
     otherCalls: [],
   };
   for (const { policyParams } of policies) {
@@ -127,6 +130,7 @@ export function decodeApprovalPolicy(approval: string): SessionPolicy {
       const callers = (policyParams as { allowedCallers?: Address[] }).allowedCallers ?? [];
       policy.signaturesBlocked = callers.length === 0;
     } else if (policyParams?.type === 'call') {
+      policy.callsRestricted = true;
       readCallPermissions((policyParams as { permissions?: SerializedPermission[] }).permissions ?? [], policy);
     }
   }
@@ -139,7 +143,8 @@ function readCallPermissions(permissions: SerializedPermission[], policy: Sessio
     const firstArg = oneOfFirstArgument(permission);
     const nativeValue = BigInt(permission.valueLimit ?? 0);
     if (firstArg && nativeValue === 0n && (selector === TRANSFER_SELECTOR || selector === APPROVE_SELECTOR)) {
-      if (policy.collateral === '0x0000000000000000000000000000000000000000') policy.collateral = getAddress(permission.target);
+      // The first token-scoped rule names the collateral; rules on any other token count as other calls.
+      if (policy.collateral === zeroAddress) policy.collateral = getAddress(permission.target);
       if (isAddressEqual(policy.collateral, permission.target)) {
         const list = selector === TRANSFER_SELECTOR ? policy.transferDestinations : policy.approveSpenders;
         list.push(...firstArg);

@@ -60,6 +60,7 @@ describe('owner approval', () => {
       transferDestinations: [CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS],
       approveSpenders: [...POLYMARKET_EXCHANGES],
       signaturesBlocked: true,
+      callsRestricted: true,
       otherCalls: [],
     });
     expect(fx.approved.policy).toEqual(policy);

@@ -2,7 +2,13 @@ import { CALL_POLICY_CONTRACT_V0_0_4, ECDSA_SIGNER_CONTRACT, SIGNATURE_POLICY_CO
 import { createPublicClient, encodeAbiParameters, encodeFunctionData, http, type Address } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, BadInputError, ExchangeError, NetworkError } from '../../src/core/errors.js';
-import { cashoutViaSmartAccount, generateSessionKey, type SmartAccountCashoutRequest } from '../../src/custody/index.js';
+import {
+  cashoutViaSmartAccount,
+  fetchSmartAccountBalance,
+  generateSessionKey,
+  toCashoutResult,
+  type SmartAccountCashoutRequest,
+} from '../../src/custody/index.js';
 import { erc20TransferAbi } from '../../src/custody/constants.js';
 import { startBundlerStandIn, type BundlerStandIn, type BundlerStandInOptions } from '../../src/sandbox/bundler/index.js';
 import { PUSD_ADDRESS } from '../support/chain.js';
@@ -110,6 +116,23 @@ describe('cashout through a sponsored UserOperation (ZeroDev bundler + paymaster
     expect(result.userOpHash).toBe(b.accepted[0]!.hash);
     expect(result.txHash).toBeUndefined();
     expect(b.calls.map((c) => c.method)).not.toContain('eth_getUserOperationReceipt');
+    expect(toCashoutResult(result)).toMatchObject({
+      txHash: result.userOpHash,
+      method: 'user-operation',
+      amount: AMOUNT,
+      info: { included: false, userOpHash: result.userOpHash },
+    });
+  });
+
+  it("reads the smart account's collateral balance (for --amount all)", async () => {
+    await fx.chain.installCollateral();
+    await fx.chain.mintCollateral(fx.approved.smartAccountAddress, 42_000_000n);
+    const balance = await fetchSmartAccountBalance({
+      approval: fx.approved.approval,
+      chainId: fx.chain.chainId,
+      rpcUrl: fx.chain.rpcUrl,
+    });
+    expect(balance).toBe(42_000_000n);
   });
 });
 

@@ -43,6 +43,16 @@ describe('permissions report', () => {
     expect(report.checks.find((c) => c.name === 'session-no-eip1271')).toMatchObject({ ok: false });
   });
 
+  it('flags an approval without a call policy as unrestricted', () => {
+    const open = editApproval(fx.approved.approval, (json) => {
+      json.permissionParams.policies = json.permissionParams.policies.filter(
+        (p: { policyParams: { type: string } }) => p.policyParams.type !== 'call',
+      );
+    });
+    const check = describeSessionPermissions(open).report.checks.find((c) => c.name === 'session-no-other-calls');
+    expect(check).toMatchObject({ ok: false, detail: expect.stringMatching(/any contract/) });
+  });
+
   it('flags an approval that allows other calls', () => {
     const wider = editApproval(fx.approved.approval, (json) => {
       json.permissionParams.policies[0].policyParams.permissions.push({ target: STRANGER, selector: '0x12345678', rules: [] });
