@@ -49,6 +49,7 @@ interface GammaMarket {
   slug?: string;
   active?: boolean;
   closed?: boolean;
+  acceptingOrders?: boolean;
   orderPriceMinTickSize?: number | string;
   orderMinSize?: number | string;
   clobTokenIds?: string | string[];
@@ -69,7 +70,7 @@ export function gammaMarketRules(gammaUrl: string, fetchFn: typeof fetch) {
       token: fill.token,
       market: market.conditionId ?? fill.market ?? fill.token,
       slug: market.slug ?? fill.slug,
-      active: market.active ?? true,
+      active: (market.active ?? true) && market.acceptingOrders !== false,
       closed: market.closed ?? false,
       tickSize: toMicros(String(market.orderPriceMinTickSize ?? '0.01')),
       minSize: toMicros(String(market.orderMinSize ?? '5')),

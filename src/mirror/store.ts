@@ -89,6 +89,7 @@ export class MirrorStore {
       intent: this.db.prepare(
         `UPDATE signals SET status = 'intent', client_id = ?, copy_side = ?, copy_size = ?, copy_price = ?, updated_at = ? WHERE key = ?`,
       ),
+      sent: this.db.prepare(`UPDATE signals SET order_id = ?, updated_at = ? WHERE key = ?`),
       outcome: this.db.prepare(
         `UPDATE signals SET status = ?, order_id = COALESCE(?, order_id), filled_size = ?, filled_value = ?, reason = ?, updated_at = ? WHERE key = ?`,
       ),
@@ -141,6 +142,11 @@ export class MirrorStore {
 
   recordIntent(key: string, intent: OrderIntent, now: number): void {
     this.stmts.intent.run(intent.clientId, intent.side, intent.size.toString(), intent.price.toString(), now, key);
+  }
+
+  /** The venue's order id, known once signed and before sending: a crash after this is reconciled by id. */
+  recordOrderId(key: string, orderId: string, now: number): void {
+    this.stmts.sent.run(orderId, now, key);
   }
 
   recordOutcome(key: string, outcome: OrderOutcome, now: number): void {

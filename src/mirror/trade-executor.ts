@@ -133,6 +133,7 @@ export class TradeExecutor {
         type: order.type,
         clientOrderId: clientId,
         dryRun: deps.dryRun,
+        onSigned: (orderId) => deps.store.recordOrderId(key, orderId, deps.clock.now()),
       });
     } catch (error) {
       deps.portfolio.release(clientId);

@@ -57,7 +57,7 @@ describe('balance reservation', () => {
 describe('dedup', () => {
   it('keys a fill by tx hash, token, side, size and price', () => {
     const a = fill({ txHash: '0xAB' });
-    expect(fillKey(a)).toBe(fillKey({ ...a, txHash: '0xab', source: 'rtds' }));
+    expect(fillKey(a)).toBe(fillKey({ ...a, txHash: '0xab', source: 'rtds' } as typeof a));
     expect(fillKey(a)).not.toBe(fillKey({ ...a, token: 'T2' }));
     expect(fillKey(a)).not.toBe(fillKey({ ...a, side: 'sell' }));
     expect(fillKey(a)).not.toBe(fillKey({ ...a, size: a.size + M(0.01) }));

@@ -43,6 +43,10 @@ export class FakeVenue implements IExchangeAdapter {
   gate: Promise<void> | undefined;
   fillPrice: (order: OrderParams) => bigint = (order) => order.price;
   fillRatio = 1;
+  /** Executes the order, then never answers (a crash or a dropped connection after the venue took it). */
+  hangAfterExecute = false;
+  /** Does not report the order id before sending (an adapter without onSigned). */
+  silentIds = false;
   private results = new Map<string, OrderResult>();
 
   constructor(public cash: bigint) {}
@@ -64,6 +68,7 @@ export class FakeVenue implements IExchangeAdapter {
   async createOrder(params: OrderParams): Promise<OrderResult> {
     const orderId = `order-${this.orders.length + 1}`;
     this.orders.push({ ...params, orderId });
+    if (!this.silentIds) params.onSigned?.(orderId);
     if (this.gate) await this.gate;
     if (params.dryRun) {
       return { exchange: 'fake', orderId, status: 'dry_run', market: params.market, side: params.side, type: params.type, size: params.size, price: params.price, filledSize: 0n, filledValue: 0n };
@@ -93,6 +98,7 @@ export class FakeVenue implements IExchangeAdapter {
       filledValue: value,
     };
     this.results.set(orderId, result);
+    if (this.hangAfterExecute) await new Promise(() => undefined);
     return result;
   }
   async fetchOrder(orderId: string): Promise<OrderResult> {
