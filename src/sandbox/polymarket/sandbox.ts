@@ -36,7 +36,13 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
 
   const server = createServer((req, res) => {
     void (async () => {
-      const rawBody = await readBody(req);
+      let rawBody: string;
+      try {
+        rawBody = await readBody(req);
+      } catch {
+        res.destroy(); // the client went away mid-body
+        return;
+      }
       const url = new URL(req.url ?? '/', 'http://sandbox');
       const headers = flatHeaders(req);
       const method = (req.method ?? 'GET').toUpperCase();

@@ -25,6 +25,8 @@ export function prng(seed: number): () => number {
 export class Whales {
   readonly addresses: `0x${string}`[];
   private abort: AbortController | undefined;
+  /** The last error a scripted trade threw (the loop keeps going). */
+  lastError: unknown;
   private readonly random: () => number;
 
   constructor(
@@ -99,7 +101,13 @@ export class Whales {
         } catch {
           return;
         }
-        if (!abort.signal.aborted) this.tick();
+        if (abort.signal.aborted) return;
+        try {
+          this.tick();
+        } catch (error) {
+          // One failed scripted trade must not end a long-running sandbox; it is kept for inspection.
+          this.lastError = error;
+        }
       }
     };
     void loop();
