@@ -10,7 +10,7 @@ import { toECDSASigner } from '@zerodev/permissions/signers';
 import { addressToEmptyAccount, createKernelAccount } from '@zerodev/sdk';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem';
-import { AuthenticationError, BadInputError } from '../core/errors.js';
+import { AuthenticationError, BadInputError, NetworkError } from '../core/errors.js';
 import { publicClientFor } from './clients.js';
 import { ENTRY_POINT, KERNEL_ADDRESSES, KERNEL_VERSION, POLYMARKET_EXCHANGES } from './constants.js';
 import { buildSessionPolicies, decodeApprovalPolicy, type SessionPolicy } from './policy.js';
@@ -69,6 +69,14 @@ export async function approveSessionKey(request: ApproveSessionKeyRequest): Prom
   });
   const client = publicClientFor(request);
   const index = request.accountIndex ?? 0n;
+  // The owner's signature is bound to the chain id, and the SDK falls back to defaults (validator
+  // nonce 1) when its account reads fail: make sure the RPC answers, for the chain we sign for.
+  const remoteChainId = await client.getChainId().catch((cause: unknown) => {
+    throw new NetworkError(`the RPC ${request.rpcUrl} did not answer`, { cause });
+  });
+  if (remoteChainId !== request.chainId) {
+    throw new BadInputError(`the RPC serves chain ${remoteChainId}, not chain ${request.chainId}`);
+  }
 
   const sudo = await signerToEcdsaValidator(client, { signer: owner, entryPoint: ENTRY_POINT, kernelVersion: KERNEL_VERSION });
   const regular = await toPermissionValidator(client, {

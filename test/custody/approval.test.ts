@@ -1,7 +1,7 @@
 import { getKernelAddressFromECDSA } from '@zerodev/ecdsa-validator';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, BadInputError } from '../../src/core/errors.js';
+import { AuthenticationError, BadInputError, NetworkError } from '../../src/core/errors.js';
 import { publicClientFor } from '../../src/custody/clients.js';
 import { ENTRY_POINT, KERNEL_ADDRESSES, KERNEL_VERSION } from '../../src/custody/constants.js';
 import {
@@ -90,6 +90,30 @@ describe('owner approval', () => {
         cashoutDestinations: [CASHOUT_ADDRESS],
       }),
     ).rejects.toBeInstanceOf(BadInputError);
+  });
+});
+
+describe('owner approval against the wrong RPC', () => {
+  const request = () => ({
+    ownerPrivateKey: OWNER_KEY,
+    sessionKeyAddress: fx.session.address,
+    collateral: PUSD_ADDRESS,
+    cashoutDestinations: [CASHOUT_ADDRESS],
+  });
+
+  it('refuses an RPC of another chain (the signature is bound to the chain id)', async () => {
+    await expect(approveSessionKey({ ...request(), chainId: 80002, rpcUrl: fx.chain.rpcUrl })).rejects.toBeInstanceOf(
+      BadInputError,
+    );
+  });
+
+  it('reports an unreachable RPC as a NetworkError instead of signing with default values', async () => {
+    const down: typeof fetch = async () => {
+      throw new TypeError('fetch failed');
+    };
+    await expect(
+      approveSessionKey({ ...request(), chainId: fx.chain.chainId, rpcUrl: fx.chain.rpcUrl, fetch: down }),
+    ).rejects.toBeInstanceOf(NetworkError);
   });
 });
 
