@@ -38,7 +38,7 @@ export function registerDataRoutes(router: Router, venue: Venue, prefix: string)
       const sortBy = (req.query.get('sortBy') ?? 'TIMESTAMP').toUpperCase();
       const asc = (req.query.get('sortDirection') ?? 'DESC').toUpperCase() === 'ASC';
       const key = (a: ActivityItem) => (sortBy === 'TOKENS' ? a.size : sortBy === 'CASH' ? a.usdcSize : a.timestamp);
-      const rows = byUser(req, venue.activity)
+      const rows = byUser(req, venue.indexedActivity())
         .filter((a) => types.length === 0 || types.includes(a.type))
         .filter((a) => a.timestamp >= start && a.timestamp <= end)
         .map((a, i) => ({ a, i }))
@@ -49,7 +49,7 @@ export function registerDataRoutes(router: Router, venue: Venue, prefix: string)
     })
     .on('GET', `${prefix}/trades`, (req) => {
       const takerOnly = (req.query.get('takerOnly') ?? 'true') !== 'false';
-      const rows = byUser(req, venue.activity)
+      const rows = byUser(req, venue.indexedActivity())
         .filter((a) => !takerOnly || venue.takerRows.has(a))
         .reverse()
         .map(({ type: _type, usdcSize: _usdc, ...rest }) => rest);

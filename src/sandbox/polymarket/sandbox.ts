@@ -22,6 +22,7 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   const markets = (options.markets ?? defaultMarkets()).map((m) => ({ ...m, tokens: [...m.tokens] as typeof m.tokens }));
   const venue = new Venue(markets, clock, chainId, options.exchangeVersion ?? 2, `sandbox-${seed}`);
   venue.depositWalletFlowOnly = options.depositWalletFlowOnly ?? false;
+  venue.dataApiLagMs = options.dataApiLagMs ?? 0;
   const maxRequests = options.maxRecordedRequests ?? 100_000;
   const maker = options.liquidity === false ? undefined : new MarketMaker(venue);
   maker?.start();
@@ -94,6 +95,9 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     stopWhales: () => whales.stop(),
     setRtdsSilent(silent) {
       rtds.silent = silent;
+    },
+    setDataApiLagMs(ms) {
+      venue.dataApiLagMs = ms;
     },
     setRtdsDuplicates(duplicates) {
       rtds.duplicates = duplicates;

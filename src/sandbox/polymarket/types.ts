@@ -45,6 +45,8 @@ export interface SandboxOptions {
    * flow", as the venue does for API users onboarded since May 2026. Default false.
    */
   depositWalletFlowOnly?: boolean;
+  /** Addition: the Data API's indexing lag; fills younger than this are missing from /activity and /trades. Default 0. */
+  dataApiLagMs?: number;
   /** Addition: keep at most this many entries in `requests` (oldest dropped). Default 100000. */
   maxRecordedRequests?: number;
   /** Seed of the sandbox's deterministic randomness (API keys, whale choices). Default 1. Addition. */
@@ -124,6 +126,8 @@ export interface PolymarketSandbox {
   stopWhales(): void;
   /** RTDS control for tests: stop sending messages without closing sockets (a "silent" stream), and resume. */
   setRtdsSilent(silent: boolean): void;
+  /** Addition: change the Data API's indexing lag (ms) at runtime. */
+  setDataApiLagMs(ms: number): void;
   /** Addition: send every RTDS message twice (the live stream is observed to duplicate), for dedup tests. */
   setRtdsDuplicates(duplicates: boolean): void;
   /** Every HTTP request received. */

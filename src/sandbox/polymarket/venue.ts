@@ -46,6 +46,10 @@ export class Venue {
   readonly activity: ActivityItem[] = [];
   /** Rows written for the taker of a match (the Data API's /trades defaults to takerOnly). */
   readonly takerRows = new WeakSet<ActivityItem>();
+  /** When each activity row was written (ms), for the Data API's indexing lag. */
+  readonly writtenAt = new WeakMap<ActivityItem, number>();
+  /** The Data API lags the chain by seconds; rows younger than this stay invisible to /activity and /trades. */
+  dataApiLagMs = 0;
   readonly events = new EventEmitter();
   readonly lastTradePrice = new Map<string, bigint>();
   readonly names = new Map<string, string>();
@@ -161,6 +165,8 @@ export class Venue {
     for (const m of trade.makers) {
       rows.push(this.activityRow(trade, m.order.maker, m.order.side, m.shares, m.usd, outcomeIndex));
     }
+    const now = this.clock.now();
+    for (const row of rows) this.writtenAt.set(row, now);
     this.activity.push(...rows);
     return rows;
   }
@@ -198,6 +204,13 @@ export class Venue {
       profileImage: '',
       profileImageOptimized: '',
     };
+  }
+
+  /** Activity rows the Data API has indexed by now. */
+  indexedActivity(): ActivityItem[] {
+    if (this.dataApiLagMs <= 0) return this.activity;
+    const cutoff = this.clock.now() - this.dataApiLagMs;
+    return this.activity.filter((a) => (this.writtenAt.get(a) ?? 0) <= cutoff);
   }
 
   /** Best bid / ask / mid / last of a token, micro-units. */

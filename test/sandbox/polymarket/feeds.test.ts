@@ -132,6 +132,20 @@ describe('whale fills in the feeds', () => {
     }
   });
 
+  it('with an indexing lag the Data API misses fresh fills that positions already show', async () => {
+    sandbox.setDataApiLagMs(60_000);
+    try {
+      const [fill] = await sandbox.whaleTrade({ wallet: whale, tokenId, side: 'BUY', size: 10, price: 0.99 });
+      const lagged = await getJson<ActivityItem[]>(`${sandbox.dataApiUrl}/activity?user=${whale}`);
+      expect(lagged.body.some((a) => a.transactionHash === fill!.transactionHash)).toBe(false);
+      sandbox.setDataApiLagMs(0);
+      const indexed = await getJson<ActivityItem[]>(`${sandbox.dataApiUrl}/activity?user=${whale}`);
+      expect(indexed.body[0]).toEqual(fill);
+    } finally {
+      sandbox.setDataApiLagMs(0);
+    }
+  });
+
   it('scripted whales trade on their own once started, and stop when told', async () => {
     const before = (await getJson<ActivityItem[]>(`${sandbox.dataApiUrl}/activity?user=${sandbox.whales[1]}`)).body.length;
     sandbox.startWhales();
