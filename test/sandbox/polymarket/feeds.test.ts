@@ -138,6 +138,8 @@ describe('whale fills in the feeds', () => {
       const [fill] = await sandbox.whaleTrade({ wallet: whale, tokenId, side: 'BUY', size: 10, price: 0.99 });
       const lagged = await getJson<ActivityItem[]>(`${sandbox.dataApiUrl}/activity?user=${whale}`);
       expect(lagged.body.some((a) => a.transactionHash === fill!.transactionHash)).toBe(false);
+      const positions = await getJson<Array<{ asset: string; size: number }>>(`${sandbox.dataApiUrl}/positions?user=${whale}`);
+      expect(positions.body.find((p) => p.asset === tokenId)?.size).toBe(Number(sandbox.sharesOf(whale, tokenId)) / 1e6);
       sandbox.setDataApiLagMs(0);
       const indexed = await getJson<ActivityItem[]>(`${sandbox.dataApiUrl}/activity?user=${whale}`);
       expect(indexed.body[0]).toEqual(fill);
