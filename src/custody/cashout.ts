@@ -61,8 +61,23 @@ export interface SmartAccountCashoutResult {
   sponsorshipSource?: SponsorshipSource;
 }
 
-export async function cashoutViaSmartAccount(request: SmartAccountCashoutRequest): Promise<SmartAccountCashoutResult> {
-  // ---- local checks: nothing has been sent yet ----
+/** What a cash-out will do, established locally (no network): for `cashout --dry-run` and as step one. */
+export interface SmartAccountCashoutPlan {
+  smartAccount: Address;
+  sessionKeyAddress: Address;
+  token: Address;
+  destination: Address;
+  amount: bigint;
+}
+
+/**
+ * Every refusal that needs no network: a destination outside the approved policy (or the local
+ * allow-list), another token, a non-positive amount, a session key that is not the approved one, or
+ * an approval edited after the owner signed it.
+ */
+export async function planSmartAccountCashout(
+  request: Pick<SmartAccountCashoutRequest, 'approval' | 'sessionKey' | 'token' | 'destination' | 'amount' | 'allowedDestinations'>,
+): Promise<SmartAccountCashoutPlan> {
   if (typeof request.amount !== 'bigint' || request.amount <= 0n) {
     throw new BadInputError('the cash-out amount must be a positive number of token units');
   }
@@ -72,7 +87,12 @@ export async function cashoutViaSmartAccount(request: SmartAccountCashoutRequest
   const token = getAddress(request.token);
   const policy = decodeApprovalPolicy(request.approval);
   assertDestinationAllowed(policy, token, destination, request.allowedDestinations);
-  await assertSessionKeyMatches(request.approval, request.sessionKey);
+  const sessionKeyAddress = await assertSessionKeyMatches(request.approval, request.sessionKey);
+  return { smartAccount: policy.smartAccount, sessionKeyAddress, token, destination, amount: request.amount };
+}
+
+export async function cashoutViaSmartAccount(request: SmartAccountCashoutRequest): Promise<SmartAccountCashoutResult> {
+  const { token, destination } = await planSmartAccountCashout(request);
 
   // ---- network ----
   let gasPriceSource: GasPriceSource | undefined;

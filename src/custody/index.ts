@@ -1,8 +1,8 @@
 /** Non-custodial custody: a ZeroDev Kernel v3.1 smart account driven by a restricted session key. */
 export { generateSessionKey, approveSessionKey } from './approval.js';
 export type { SessionKey, ApproveSessionKeyRequest, SessionApproval } from './approval.js';
-export { cashoutViaSmartAccount, fetchSmartAccountBalance, toCashoutResult } from './cashout.js';
-export type { SmartAccountCashoutRequest, SmartAccountCashoutResult } from './cashout.js';
+export { cashoutViaSmartAccount, fetchSmartAccountBalance, planSmartAccountCashout, toCashoutResult } from './cashout.js';
+export type { SmartAccountCashoutPlan, SmartAccountCashoutRequest, SmartAccountCashoutResult } from './cashout.js';
 export { describeSessionPermissions, assertCanSignVenueOrder, HYBRID_ORDER_ALTERNATIVES } from './permissions.js';
 export type { SessionPermissions, VenueOrderSigning } from './permissions.js';
 export { decodeApprovalPolicy, assertDestinationAllowed } from './policy.js';

@@ -6,6 +6,7 @@ import {
   cashoutViaSmartAccount,
   fetchSmartAccountBalance,
   generateSessionKey,
+  planSmartAccountCashout,
   toCashoutResult,
   type SmartAccountCashoutRequest,
 } from '../../src/custody/index.js';
@@ -166,6 +167,23 @@ describe('gas price and sponsorship with a standard ERC-4337 bundler (no zd_* me
 });
 
 describe('local refusals: nothing is sent', () => {
+  it('plans a dry run locally: who pays, who signs, what moves', async () => {
+    const plan = await planSmartAccountCashout({
+      approval: fx.approved.approval,
+      sessionKey: fx.session.privateKey,
+      token: PUSD_ADDRESS,
+      destination: SECOND_CASHOUT_ADDRESS,
+      amount: AMOUNT,
+    });
+    expect(plan).toEqual({
+      smartAccount: fx.approved.smartAccountAddress,
+      sessionKeyAddress: fx.session.address,
+      token: PUSD_ADDRESS,
+      destination: SECOND_CASHOUT_ADDRESS,
+      amount: AMOUNT,
+    });
+  });
+
   it('refuses a destination outside the policy before any request', async () => {
     const b = await standIn({}, STRANGER);
     const counter = countingFetch();
