@@ -54,11 +54,10 @@ export function venueError(context: string, failure: VenueFailure): BetmirrorErr
   }
   if (status === 404 || text.includes('not found')) return new OrderNotFoundError(message, options);
   if (status === 408 || text.includes('timeout')) return new RequestTimeoutError(message, options);
-  if ((status !== undefined && status >= 500) || status === undefined) {
-    // No status means the request never got an answer (connection refused, DNS...).
-    return status === undefined && !/econn|socket|network|connect|fetch failed/i.test(reason)
-      ? new ExchangeError(message, options)
-      : new ExchangeUnavailableError(message, options);
+  if (status !== undefined && status >= 500) return new ExchangeUnavailableError(message, options);
+  if (status === undefined && /econn|socket|network|connect|fetch failed/i.test(reason)) {
+    // No status: the request never got an answer.
+    return new ExchangeUnavailableError(message, options);
   }
   if (status === 400) return new InvalidOrderError(message, options);
   return new ExchangeError(message, options);

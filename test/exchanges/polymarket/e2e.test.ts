@@ -8,6 +8,7 @@ import { InsufficientFundsError, InvalidOrderError } from '../../../src/core/err
 import type { OrderParams } from '../../../src/core/types.js';
 import type { PolymarketAdapter } from '../../../src/exchanges/polymarket/adapter.js';
 import { derivedFunder } from '../../../src/exchanges/polymarket/funding.js';
+import { orderHash } from '../../../src/exchanges/polymarket/orders.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
 import { adapterFor, newKey } from './helpers.js';
 
@@ -231,5 +232,24 @@ describe('venue refusals come back mapped, with the venue reason and raw payload
     const error = await adapter.createOrder({ market: yes, side: 'buy', size: 10_000_000n, price: bid, type: 'FOK' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidOrderError);
     expect((error as Error).message).toMatch(/FOK orders are fully filled or killed/);
+  });
+});
+
+describe('order ids are the EIP-712 order hash the venue computes (exchange V2 and V3)', () => {
+  it.each([2, 3] as const)('exchange version %i, plain and neg-risk markets', async (exchangeVersion) => {
+    const venue = exchangeVersion === 2 ? sandbox : await startPolymarketSandbox({ exchangeVersion });
+    try {
+      const { key, address } = newKey();
+      venue.fund(address, 50_000_000n);
+      const adapter = adapterFor({ clobUrl: venue.clobUrl, dataApiUrl: venue.dataApiUrl }, { privateKey: key });
+      for (const market of [venue.markets[0]!, venue.markets[1]!]) {
+        const token = market.tokens[0].tokenId;
+        const placed = await adapter.createOrder({ market: token, side: 'buy', size: 5_000_000n, price: 50_000n, type: 'GTC' });
+        const request = placed.request as { order: Parameters<typeof orderHash>[0] };
+        expect(placed.orderId).toBe(orderHash(request.order, { chainId: 137, version: exchangeVersion, negRisk: market.negRisk }));
+      }
+    } finally {
+      if (venue !== sandbox) await venue.close();
+    }
   });
 });
