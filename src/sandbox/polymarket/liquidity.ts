@@ -82,15 +82,16 @@ export class MarketMaker {
     }
   }
 
-  /** Re-centres a market's ladders on its last YES trade price (what drifts prices over time). */
+  /** Re-centres a market's ladders on its latest trade, in YES terms (what drifts prices over time). */
   requote(market: SandboxMarket): void {
     const [yes, no] = market.tokens;
     const tick = toMicros(market.tickSize);
-    const lastYes = this.venue.lastTradePrice.get(yes.tokenId);
-    const lastNo = this.venue.lastTradePrice.get(no.tokenId);
     let center = this.centers.get(market.conditionId) ?? initialCenter(market);
-    if (lastYes !== undefined) center = lastYes;
-    else if (lastNo !== undefined) center = MICRO - lastNo;
+    const last = findLast(this.venue.trades, (t) => t.market === market);
+    if (last) {
+      const price = last.makers[last.makers.length - 1]!.price;
+      center = last.tokenId === yes.tokenId ? price : MICRO - price;
+    }
     const step = tick < 10_000n ? tick * 5n : tick;
     center = clamp((center / step) * step, step * 6n, MICRO - step * 6n);
     this.centers.set(market.conditionId, center);
@@ -111,6 +112,11 @@ export class MarketMaker {
       }
     }
   }
+}
+
+function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return items[i];
+  return undefined;
 }
 
 function clamp(v: bigint, lo: bigint, hi: bigint): bigint {

@@ -5,9 +5,9 @@
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/runtime.js';
-import { MICRO, formatMicros, microsToNumber, toMicros } from '../../core/money.js';
+import { MICRO, microsToNumber } from '../../core/money.js';
 import { ApiKeyStore } from './auth.js';
-import { MatchingEngine, buyReservation, type BookOrder, type MatchPlan } from './engine.js';
+import { MatchingEngine, type BookOrder, type MatchPlan } from './engine.js';
 import { Ledger } from './ledger.js';
 import type { DepositWalletRecord } from './signing.js';
 import type { ActivityItem, SandboxMarket } from './types.js';
@@ -229,10 +229,7 @@ export class Venue {
   }
 
   reservedOf(address: string): bigint {
-    return this.engine
-      .resting()
-      .filter((o) => o.side === 'BUY' && o.maker.toLowerCase() === address.toLowerCase())
-      .reduce((s, o) => s + buyReservation(o), 0n);
+    return this.engine.reservedCollateral(address);
   }
 }
 
@@ -243,9 +240,3 @@ export function pseudonymOf(wallet: string): string {
   const h = createHash('sha256').update(wallet.toLowerCase()).digest();
   return `${adjectives[h[0]! % adjectives.length]}-${nouns[h[1]! % nouns.length]}`;
 }
-
-export function priceString(micros: bigint): string {
-  return formatMicros(micros);
-}
-
-export { toMicros };
