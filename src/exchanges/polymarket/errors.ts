@@ -46,6 +46,18 @@ export function venueError(context: string, failure: VenueFailure): BetmirrorErr
   if (status === 401 || status === 403 || text.includes('unauthorized') || text.includes('invalid api key') || text.includes('invalid signature')) {
     return new AuthenticationError(message, { ...options, hint: 'run `betmirror auth --exchange polymarket`, then `betmirror doctor`' });
   }
+  if (text.includes('deposit wallet flow')) {
+    return new AuthenticationError(message, {
+      ...options,
+      hint: 'this account must trade from a deposit wallet: set POLYMARKET_SIGNATURE_TYPE=deposit-wallet',
+    });
+  }
+  if (text.includes('has to be the address of the api key') || text.includes('owner of the api key')) {
+    return new AuthenticationError(message, {
+      ...options,
+      hint: 'the API credentials belong to another key: run `betmirror auth --exchange polymarket` with this key',
+    });
+  }
   if (text.includes('not enough balance') || text.includes('allowance') || text.includes('insufficient')) {
     return new InsufficientFundsError(message, { ...options, hint: 'fund the funder address with pUSD and approve the exchange' });
   }

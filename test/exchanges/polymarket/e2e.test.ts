@@ -4,7 +4,7 @@
  * positions, dry runs, and orders refused before anything is sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InsufficientFundsError, InvalidOrderError } from '../../../src/core/errors.js';
+import { AuthenticationError, InsufficientFundsError, InvalidOrderError } from '../../../src/core/errors.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { PolymarketAdapter } from '../../../src/exchanges/polymarket/adapter.js';
 import { derivedFunder } from '../../../src/exchanges/polymarket/funding.js';
@@ -250,6 +250,33 @@ describe('order ids are the EIP-712 order hash the venue computes (exchange V2 a
       }
     } finally {
       if (venue !== sandbox) await venue.close();
+    }
+  });
+});
+
+describe('a venue that only admits the deposit-wallet flow', () => {
+  it('refuses an EOA order as an authentication problem with the way out, and accepts a deposit wallet', async () => {
+    const venue = await startPolymarketSandbox({ depositWalletFlowOnly: true });
+    try {
+      const token = venue.markets[0]!.tokens[0].tokenId;
+      const eoa = newKey();
+      venue.fund(eoa.address, 10_000_000n);
+      const refused = (await adapterFor({ clobUrl: venue.clobUrl }, { privateKey: eoa.key })
+        .createOrder({ market: token, side: 'buy', size: 5_000_000n, price: 100_000n, type: 'GTC' })
+        .catch((e: unknown) => e)) as AuthenticationError;
+      expect(refused).toBeInstanceOf(AuthenticationError);
+      expect(refused.message).toContain('please use the deposit wallet flow');
+      expect(refused.hint).toContain('POLYMARKET_SIGNATURE_TYPE=deposit-wallet');
+
+      const owner = newKey();
+      const wallet = derivedFunder(3, owner.address, 137)!;
+      venue.registerDepositWallet(wallet, owner.address);
+      venue.fund(wallet, 10_000_000n);
+      const placed = await adapterFor({ clobUrl: venue.clobUrl, signatureType: 'deposit-wallet' }, { privateKey: owner.key })
+        .createOrder({ market: token, side: 'buy', size: 5_000_000n, price: 100_000n, type: 'GTC' });
+      expect(placed.status).toBe('open');
+    } finally {
+      await venue.close();
     }
   });
 });
