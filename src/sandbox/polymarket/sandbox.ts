@@ -7,7 +7,7 @@ import { systemClock } from '../../core/runtime.js';
 import { registerClobRoutes } from './clob.js';
 import { registerDataRoutes, registerGammaRoutes } from './data.js';
 import { Router, fail, flatHeaders, readBody, send } from './http.js';
-import { MarketMaker } from './liquidity.js';
+import { MARKET_MAKER, MarketMaker } from './liquidity.js';
 import { VALID_TICK_SIZES, defaultMarkets } from './markets.js';
 import { RtdsServer } from './rtds.js';
 import type { PolymarketSandbox, RecordedRequest, SandboxOptions } from './types.js';
@@ -78,6 +78,7 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     chainId,
     markets,
     whales: whales.addresses,
+    marketMaker: MARKET_MAKER,
     requests,
     fund: (address, usd) => venue.ledger.fund(address, usd),
     collateralOf: (address) => venue.ledger.collateralOf(address),

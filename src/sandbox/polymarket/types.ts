@@ -112,6 +112,8 @@ export interface PolymarketSandbox {
   markets: SandboxMarket[];
   /** Addresses of the scripted whale wallets (their "proxyWallet"). */
   whales: `0x${string}`[];
+  /** Addition: the internal market maker's wallet (the maker side of most fills). */
+  marketMaker: `0x${string}`;
   /** Credit collateral (pUSD micro-units) to any address (the funder / maker address). */
   fund(address: string, usd: bigint): void;
   collateralOf(address: string): bigint;

@@ -65,7 +65,9 @@ describe('whale fills in the feeds', () => {
     const sameTx = (rows: Array<Record<string, unknown>>) => rows.filter((r) => r.transactionHash === fill!.transactionHash);
     expect(sameTx(takerOnly.body).map((r) => r.proxyWallet)).toEqual([whale.toLowerCase()]);
     expect(sameTx(all.body).length).toBeGreaterThan(1);
-    expect(sameTx(all.body).filter((r) => r.side === 'SELL').reduce((n, r) => n + (r.size as number), 0)).toBeCloseTo(120, 6);
+    const makerRows = sameTx(all.body).filter((r) => r.proxyWallet !== whale.toLowerCase());
+    expect(makerRows.every((r) => r.proxyWallet === sandbox.marketMaker.toLowerCase() && r.side === 'SELL')).toBe(true);
+    expect(makerRows.reduce((n, r) => n + (r.size as number), 0)).toBeCloseTo(120, 6);
 
     const positions = await getJson<Array<Record<string, unknown>>>(`${sandbox.dataApiUrl}/positions?user=${whale}`);
     expect(positions.body).toHaveLength(1);
