@@ -12,7 +12,8 @@ import { FundManager, type FundManagerConfig } from './fund-manager.js';
 import { CachedMarketRules, gammaMarketRules, type MarketRulesSource } from './market-rules.js';
 import { Portfolio } from './portfolio.js';
 import { reconcileUnresolved } from './reconcile.js';
-import { DataApiClient } from './sources/data-api.js';
+import { activityToFill, DataApiClient } from './sources/data-api.js';
+import { fillKey } from './dedup.js';
 import { DataApiPoller } from './sources/data-api-poller.js';
 import { OnchainSource } from './sources/onchain.js';
 import { RtdsSource } from './sources/rtds.js';
@@ -40,6 +41,8 @@ export interface MirrorOptions {
   dedupWindowMs?: number;
   rtdsSilenceMs?: number;
   whaleTtlMs?: number;
+  /** Data API /activity page size (default 500, the API's maximum). */
+  activityPageLimit?: number;
 }
 
 export interface MirrorDeps {
@@ -63,7 +66,7 @@ export interface MirrorDeps {
 export type MirrorSummary = MirrorStatus & { stoppedAt: string; reconciled: number };
 
 export class MirrorEngine {
-  readonly startAt: number;
+  startAt: number;
   readonly store: MirrorStore;
   portfolio!: Portfolio;
   executor!: TradeExecutor;
@@ -97,6 +100,10 @@ export class MirrorEngine {
     const { adapter, clock, logger } = this.deps;
     const { options } = this;
     const wallets = options.wallets.map((w) => w.toLowerCase());
+    // History is what the Data API already shows now; the start time is taken right after, so a
+    // trade in the start's own second is judged by this list, not by a second-precision timestamp.
+    const history = this.deps.sources ? new Set<string>() : await this.historyBaseline(wallets);
+    this.startAt = clock.now();
     await adapter.initialize();
     const balance = await adapter.fetchBalance();
     this.portfolio = new Portfolio(balance.cash, clock.now(), this.store.holdings(), this.store.daily());
@@ -170,6 +177,7 @@ export class MirrorEngine {
       sources: this.sources,
       wallets,
       startAt: this.startAt,
+      history,
       windowMs: options.dedupWindowMs,
       store: this.store,
       clock,
@@ -185,10 +193,25 @@ export class MirrorEngine {
     this.emit(makeEvent('started', clock.now(), { status: options.dryRun ? 'dry_run' : 'live', detail: `following ${wallets.join(', ')} via ${this.sourceNames().join('+')}` }));
   }
 
+  private async historyBaseline(wallets: string[]): Promise<Set<string>> {
+    const keys = new Set<string>();
+    const recent = Math.floor(this.deps.clock.now() / 1000) - 1;
+    await Promise.all(
+      wallets.map(async (wallet) => {
+        const rows = await this.dataApi.activity(wallet, { limit: 100, offset: 0, start: recent }).catch((e: Error) => {
+          this.deps.logger.warn(`history of ${wallet}: ${e.message}`);
+          return [];
+        });
+        for (const row of rows) keys.add(fillKey(activityToFill(row, 'data-api', this.deps.clock)));
+      }),
+    );
+    return keys;
+  }
+
   private buildSources(wallets: string[]): FillSource[] {
     const { options, deps } = this;
     const names = options.sources.length > 0 ? options.sources : (['data-api'] as const);
-    const poller = new DataApiPoller(this.dataApi, { wallets, intervalMs: options.pollIntervalMs, since: this.startAt }, deps.clock, deps.logger);
+    const poller = new DataApiPoller(this.dataApi, { wallets, intervalMs: options.pollIntervalMs, since: this.startAt, pageLimit: options.activityPageLimit }, deps.clock, deps.logger);
     const sources: FillSource[] = [];
     if (names.includes('data-api')) sources.push(poller);
     if (names.includes('rtds')) {

@@ -29,6 +29,8 @@ export class TradeMonitor {
       wallets: readonly string[];
       /** Fills before this time (ms) are history: never copied. */
       startAt: number;
+      /** Keys of fills the venue already showed at the start (history inside the start's second). */
+      history?: ReadonlySet<string>;
       /** The aggregation window: seen keys older than this are pruned, fills older than this ignored. */
       windowMs?: number;
       store: MirrorStore;
@@ -69,6 +71,10 @@ export class TradeMonitor {
       return false;
     }
     const key = fillKey(fill);
+    if (this.options.history?.has(key)) {
+      this.counters.beforeStart++;
+      return false;
+    }
     if (!this.seen.add(key, now)) {
       this.counters.duplicates++;
       return false;

@@ -43,7 +43,9 @@ export class WhaleBalanceCache {
       this.fetches++;
       try {
         const value = await this.fetchValue(key);
-        this.entries.set(key, { value, fetchedAt: this.clock.now() });
+        // A wallet with no open positions reads as 0: that says nothing about its size, so it is
+        // not cached and proportional sizing skips until the value is known.
+        if (value > 0n) this.entries.set(key, { value, fetchedAt: this.clock.now() });
         return value;
       } finally {
         this.inflight.delete(key);

@@ -99,6 +99,14 @@ describe('WhaleBalanceCache', () => {
     await Promise.all([cache.get('0xa'), cache.get('0xa'), cache.get('0xa')]);
     expect(calls).toBe(1);
   });
+  it('does not cache a zero value (a wallet without positions)', async () => {
+    let calls = 0;
+    const cache = new WhaleBalanceCache(async () => (calls++, calls === 1 ? 0n : M(7)), new ManualClock());
+    expect(await cache.get('0xa')).toBe(0n);
+    expect(await cache.get('0xa')).toBe(M(7));
+    expect(await cache.get('0xa')).toBe(M(7));
+    expect(calls).toBe(2);
+  });
   it('does not cache a failure', async () => {
     let calls = 0;
     const cache = new WhaleBalanceCache(async () => {

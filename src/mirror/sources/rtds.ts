@@ -46,8 +46,13 @@ export class RtdsSource implements FillSource {
     this.sink = sink;
     this.lastHealthyAt = this.clock.now();
     await this.connect();
-    const ping = setInterval(() => this.socket?.readyState === WebSocket.OPEN && this.socket.send('ping'), this.options.pingMs ?? 5000);
+    // A fill broadcast before the server processed our subscribe is not sent to us: read the REST
+    // activity once the subscription stands, as after every reconnect.
+    void this.reconcileSince(this.lastHealthyAt);
     const silence = this.options.silenceMs ?? 15_000;
+    // Pongs are what tells a quiet stream from a dead one: ping well inside the silence limit.
+    const pingMs = this.options.pingMs ?? Math.min(5000, Math.floor(silence / 3));
+    const ping = setInterval(() => this.socket?.readyState === WebSocket.OPEN && this.socket.send('ping'), pingMs);
     const watchdog = setInterval(() => {
       if (!this.reconnecting && this.clock.now() - this.lastMessageAt > silence) {
         this.logger.warn(`RTDS silent for ${silence} ms: reconnecting`);
@@ -124,9 +129,12 @@ export class RtdsSource implements FillSource {
       this.reconnecting = false;
     }
     // Whatever happened while the stream was silent comes from REST; the monitor drops repeats.
-    if (!this.stopped && this.options.reconcile) {
-      this.reconciles++;
-      await this.options.reconcile(gapStart - 1000).catch((error: Error) => this.logger.warn(`RTDS gap reconciliation: ${error.message}`));
-    }
+    await this.reconcileSince(gapStart);
+  }
+
+  private async reconcileSince(since: number): Promise<void> {
+    if (this.stopped || !this.options.reconcile) return;
+    this.reconciles++;
+    await this.options.reconcile(since - 1000).catch((error: Error) => this.logger.warn(`RTDS gap reconciliation: ${error.message}`));
   }
 }
