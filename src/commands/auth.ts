@@ -8,6 +8,7 @@ import type { CommandContext } from '../cli/context.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { PermissionReport } from '../core/types.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
+import { renderSmartAccountAuth, runSmartAccountAuth } from './auth-smart-account.js';
 import { resolveSecrets, resolveSettings, resolveVenue, vaultKey } from './venue.js';
 
 export interface AuthOptions {
@@ -18,6 +19,10 @@ export interface AuthOptions {
   apiKeyId?: string;
   privateKeyFile?: string;
   set?: string[];
+  smartAccount?: boolean;
+  cashoutTo?: string[];
+  bundlerUrl?: string;
+  paymasterUrl?: string;
 }
 
 export interface AuthResultView {
@@ -48,13 +53,18 @@ export function register(program: Command, context: (command: Command) => Comman
     .option('--api-key-id <id>', 'kalshi API key id')
     .option('--private-key-file <path>', 'read the private key (hex, or a PEM for kalshi) from this file')
     .option('--set <key=value...>', 'any other venue setting, e.g. --set clobUrl=http://127.0.0.1:8080')
+    .option('--smart-account', 'set up a ZeroDev smart account with a restricted session key for cash-outs')
+    .option('--cashout-to <address...>', 'with --smart-account: the only addresses cash-outs may go to')
+    .option('--bundler-url <url>', 'with --smart-account: ERC-4337 bundler (your ZeroDev project RPC); or BUNDLER_URL')
+    .option('--paymaster-url <url>', 'with --smart-account: paymaster for sponsored gas (default: the bundler); or PAYMASTER_URL')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ betmirror auth --exchange polymarket --signature-type safe --funder 0x9a3c...77\n  $ betmirror auth --exchange kalshi --env demo --api-key-id 5d1e... --private-key-file ~/kalshi.pem\n',
+      '\nExamples:\n  $ betmirror auth --exchange polymarket --signature-type safe --funder 0x9a3c...77\n  $ betmirror auth --exchange polymarket --smart-account --cashout-to 0x3f5c...e1 --bundler-url https://rpc.zerodev.app/api/v3/<project>/chain/137\n  $ betmirror auth --exchange kalshi --env demo --api-key-id 5d1e... --private-key-file ~/kalshi.pem\n',
     )
     .action(async (options: AuthOptions, command: Command) => {
       const ctx = context(command);
-      ctx.output.result(await run(options, ctx), render);
+      if (options.smartAccount) ctx.output.result(await runSmartAccountAuth(options, ctx), renderSmartAccountAuth);
+      else ctx.output.result(await run(options, ctx), render);
     });
 }
 

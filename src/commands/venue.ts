@@ -6,6 +6,8 @@
 import type { CommandContext } from '../cli/context.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { AdapterContext, IExchangeAdapter, VenueDefinition } from '../exchanges/adapter.js';
+import { withSmartAccountCustody } from '../custody/smart-account-adapter.js';
+import type { Address, Hex } from 'viem';
 
 export const DEFAULT_EXCHANGE = 'polymarket';
 
@@ -87,8 +89,44 @@ export async function openVenue(
   const settings = resolveSettings(ctx, venue, options.overrides);
   const secrets = await resolveSecrets(ctx, venue, options.secrets, options.requireSecrets ?? true);
   const context: AdapterContext = { settings, secrets, fetch: ctx.deps.fetch, clock: ctx.deps.clock, logger: ctx.logger };
-  const adapter = venue.create(context);
+  const adapter = applyCustody(ctx, venue, settings, venue.create(context));
   return { venue, adapter, settings };
+}
+
+export const SESSION_KEY_SECRET = 'custody.sessionKey';
+
+/** When the profile keeps this venue's funds in a smart account, cash-outs go through it. */
+function applyCustody(
+  ctx: CommandContext,
+  venue: VenueDefinition,
+  settings: Record<string, string | undefined>,
+  adapter: IExchangeAdapter,
+): IExchangeAdapter {
+  const custody = ctx.profile.custody;
+  if (!custody || custody.venue !== venue.id) return adapter;
+  const env = ctx.deps.env;
+  const rpcUrl = env.POLYGON_RPC_URL ?? settings.rpcUrl;
+  if (!rpcUrl) throw new BadInputError('the smart account needs a chain RPC: set POLYGON_RPC_URL');
+  return withSmartAccountCustody(adapter, {
+    smartAccount: custody.smartAccount as Address,
+    approval: custody.approval,
+    chainId: Number(settings.chainId ?? 137),
+    rpcUrl,
+    bundlerUrl: env.BUNDLER_URL ?? custody.bundlerUrl,
+    ...(env.PAYMASTER_URL ?? custody.paymasterUrl ? { paymasterUrl: env.PAYMASTER_URL ?? custody.paymasterUrl } : {}),
+    destinations: custody.destinations as Address[],
+    fetch: ctx.deps.fetch,
+    loadSessionKey: async () => {
+      const key = env.BETMIRROR_SESSION_KEY ?? (await ctx.readVault())[SESSION_KEY_SECRET];
+      if (!key) {
+        throw new AuthenticationError('no session key for the smart account', {
+          hint: `run \`betmirror auth --exchange ${venue.id} --smart-account\` or set BETMIRROR_SESSION_KEY`,
+        });
+      }
+      ctx.redactor.add(key);
+      return key as Hex;
+    },
+  });
 }
 
 /** Runs `work` with an initialized adapter and always releases it. */

@@ -16,6 +16,22 @@ export interface Profile {
   venues?: Record<string, SettingValues>;
   /** Mirror defaults (sizing, caps, cashout...), keyed by the mirror flag's name. */
   mirror?: Record<string, string>;
+  /** Smart-account custody set up by `auth --smart-account` (no secret: the session key is in the vault). */
+  custody?: SmartAccountProfile;
+}
+
+export interface SmartAccountProfile {
+  kind: 'zerodev-kernel-v3.1';
+  /** The venue whose cash-outs go through the smart account. */
+  venue: string;
+  smartAccount: string;
+  owner: string;
+  sessionKeyAddress: string;
+  /** The owner's serialized permission approval for the session key. */
+  approval: string;
+  destinations: string[];
+  bundlerUrl: string;
+  paymasterUrl?: string;
 }
 
 interface ConfigShape {
