@@ -97,9 +97,28 @@ export class PolymarketAdapter implements IExchangeAdapter {
         // Refused locally: nothing is sent for a pair the exchange contract would reject.
         return { ok: false, signer, funder: this.config.funder, checks: [funding.check] };
       }
-      await this.ensureCreds();
-      const collateral = await this.client().getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
-      const checks = [funding.check, ...permissionChecksOf(collateral, this.config.chainId, funding.funder!)];
+      const hadCreds = this.creds !== undefined;
+      try {
+        await this.ensureCreds();
+      } catch (error) {
+        const detail = toBetmirrorError('deriving API credentials', error).message;
+        return { ok: false, signer, funder: funding.funder, checks: [funding.check, { name: 'API credentials', ok: false, detail }] };
+      }
+      let collateral;
+      try {
+        collateral = await this.client().getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
+      } catch (error) {
+        const mapped = toBetmirrorError('reading the collateral', error);
+        if (!(mapped instanceof AuthenticationError)) throw mapped;
+        const detail = `the CLOB refused the stored credentials: ${mapped.message}`;
+        return { ok: false, signer, funder: funding.funder, checks: [funding.check, { name: 'API credentials', ok: false, detail }] };
+      }
+      const credentials = {
+        name: 'API credentials',
+        ok: true,
+        detail: hadCreds ? 'stored credentials accepted' : 'derived for this session (run `betmirror auth` to store them)',
+      };
+      const checks = [funding.check, credentials, ...permissionChecksOf(collateral, this.config.chainId, funding.funder!)];
       return { ok: checks.every((check) => check.ok), signer, funder: funding.funder, checks };
     });
   }
@@ -107,13 +126,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
   authenticate(): Promise<AuthResult> {
     return this.guard('creating Polymarket API credentials', async () => {
       const { account, funder } = this.identity();
-      // Without throwOnError, createOrDeriveApiKey falls back to derive when create is refused.
-      const l1 = createClobClient({ ...this.wiring(funder), creds: undefined, throwOnError: false });
-      const creds = await l1.createOrDeriveApiKey();
-      if (!creds?.key || !creds.secret || !creds.passphrase) {
-        throw new AuthenticationError('the CLOB did not issue API credentials', { info: { key: creds?.key } });
-      }
-      this.setCreds(creds);
+      const creds = await this.deriveCreds();
       return {
         account: funder,
         issuedSecrets: { apiKey: creds.key, apiSecret: creds.secret, apiPassphrase: creds.passphrase },
@@ -275,16 +288,16 @@ export class PolymarketAdapter implements IExchangeAdapter {
     };
   }
 
+  private keylessClient?: ClobClient;
+
+  private canSign(): boolean {
+    if (!this.config.privateKey) return false;
+    return this.funding(privateKeyToAccount(this.config.privateKey).address).ok;
+  }
+
   /** One official client per adapter, so its version and market caches live as long as the adapter. */
   private client(): ClobClient {
-    if (!this.clientInstance) {
-      if (this.config.privateKey) {
-        this.clientInstance = createClobClient(this.wiring(this.identity().funder));
-      } else {
-        // Public market data needs no key.
-        this.clientInstance = createClobClient({ host: this.config.clobUrl, chainId: this.config.chainId, signatureType: 0 });
-      }
-    }
+    this.clientInstance ??= createClobClient(this.wiring(this.identity().funder));
     return this.clientInstance;
   }
 
@@ -302,15 +315,23 @@ export class PolymarketAdapter implements IExchangeAdapter {
   /** API credentials from the secret store, else derived from the key (L1) and kept in memory only. */
   private async ensureCreds(): Promise<void> {
     if (this.creds) return;
+    await this.deriveCreds();
+    this.ctx.logger.debug('polymarket: derived API credentials for this session (run `auth` to store them)');
+  }
+
+  /** L1: create the key, or derive it when it exists (deterministic per signer and nonce 0). */
+  private async deriveCreds(): Promise<ApiKeyCreds> {
+    // Without throwOnError, createOrDeriveApiKey falls back to derive when create is refused.
     const l1 = createClobClient({ ...this.wiring(this.identity().funder), creds: undefined, throwOnError: false });
     const creds = await l1.createOrDeriveApiKey();
     if (!creds?.key || !creds.secret || !creds.passphrase) {
-      throw new AuthenticationError('no Polymarket API credentials and the CLOB did not issue any', {
-        hint: 'run `betmirror auth --exchange polymarket`',
+      throw new AuthenticationError('the CLOB did not issue API credentials for this key', {
+        info: { response: creds?.key === undefined ? 'no key' : 'incomplete credentials' },
+        hint: 'check POLYMARKET_CLOB_URL and POLYMARKET_CHAIN_ID, then run `betmirror auth --exchange polymarket`',
       });
     }
-    this.ctx.logger.debug('polymarket: derived API credentials for this session (run `auth` to store them)');
     this.setCreds(creds);
+    return creds;
   }
 
   private async orderVersion(): Promise<OrderVersion> {
@@ -322,7 +343,9 @@ export class PolymarketAdapter implements IExchangeAdapter {
   }
 
   private async fetchBook(market: string): Promise<OrderBook> {
-    const summary = await this.client().getOrderBook(market);
+    // Public data: a signer/funder pair that cannot trade must not block reading prices.
+    const client = this.canSign() ? this.client() : (this.keylessClient ??= createClobClient({ host: this.config.clobUrl, chainId: this.config.chainId, signatureType: 0 }));
+    const summary = await client.getOrderBook(market);
     this.meta().remember(summary);
     return bookOf(market, summary);
   }

@@ -35,7 +35,7 @@ const orderPosts = () => sandbox.requests.filter((r) => r.method === 'POST' && r
 
 interface Mode {
   name: string;
-  make(): { adapter: PolymarketAdapter; funder: `0x${string}` };
+  make(): { adapter: PolymarketAdapter; funder: `0x${string}`; settings: Record<string, string>; key: `0x${string}` };
 }
 
 function settings(extra: Record<string, string> = {}) {
@@ -47,21 +47,24 @@ const MODES: Mode[] = [
     name: 'type 0 EOA',
     make() {
       const { key, address } = newKey();
-      return { adapter: adapterFor(settings({ signatureType: 'eoa' }), { privateKey: key }), funder: address };
+      const s = settings({ signatureType: 'eoa' });
+      return { adapter: adapterFor(s, { privateKey: key }), funder: address, settings: s, key };
     },
   },
   {
     name: 'type 1 proxy (derived funder)',
     make() {
       const { key, address } = newKey();
-      return { adapter: adapterFor(settings({ signatureType: 'proxy' }), { privateKey: key }), funder: derivedFunder(1, address, 137)! };
+      const s = settings({ signatureType: 'proxy' });
+      return { adapter: adapterFor(s, { privateKey: key }), funder: derivedFunder(1, address, 137)!, settings: s, key };
     },
   },
   {
     name: 'type 2 Safe (derived funder)',
     make() {
       const { key, address } = newKey();
-      return { adapter: adapterFor(settings({ signatureType: '2' }), { privateKey: key }), funder: derivedFunder(2, address, 137)! };
+      const s = settings({ signatureType: '2' });
+      return { adapter: adapterFor(s, { privateKey: key }), funder: derivedFunder(2, address, 137)!, settings: s, key };
     },
   },
   {
@@ -70,7 +73,8 @@ const MODES: Mode[] = [
       const { key, address } = newKey();
       const wallet = derivedFunder(3, address, 137)!;
       sandbox.registerDepositWallet(wallet, address);
-      return { adapter: adapterFor(settings({ signatureType: 'deposit-wallet' }), { privateKey: key }), funder: wallet };
+      const s = settings({ signatureType: 'deposit-wallet' });
+      return { adapter: adapterFor(s, { privateKey: key }), funder: wallet, settings: s, key };
     },
   },
   {
@@ -80,8 +84,8 @@ const MODES: Mode[] = [
       const session = newKey();
       const wallet = derivedFunder(3, owner.address, 137)!;
       sandbox.registerDepositWallet(wallet, owner.address, [session.address]);
-      const adapter = adapterFor(settings({ signatureType: 'deposit-wallet', depositWalletOwner: owner.address }), { privateKey: session.key });
-      return { adapter, funder: wallet };
+      const s = settings({ signatureType: 'deposit-wallet', depositWalletOwner: owner.address });
+      return { adapter: adapterFor(s, { privateKey: session.key }), funder: wallet, settings: s, key: session.key };
     },
   },
 ];
@@ -89,9 +93,11 @@ const MODES: Mode[] = [
 describe.each(MODES)('$name', (mode) => {
   let adapter: PolymarketAdapter;
   let funder: `0x${string}`;
+  let modeSettings: Record<string, string>;
+  let key: `0x${string}`;
 
   beforeAll(async () => {
-    ({ adapter, funder } = mode.make());
+    ({ adapter, funder, settings: modeSettings, key } = mode.make());
     sandbox.fund(funder, 200_000_000n);
   });
 
@@ -106,11 +112,22 @@ describe.each(MODES)('$name', (mode) => {
     expect(report.funder).toBe(funder);
     expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
       [expect.stringMatching(/^signer\/funder pair/), true],
+      ['API credentials', true],
       ['collateral balance', true],
       ['allowance (CTF exchange)', true],
       ['allowance (neg-risk CTF exchange)', true],
     ]);
     expect(report.ok).toBe(true);
+  });
+
+  it('stored credentials are reported accepted, and wrong ones refused, by validatePermissions', async () => {
+    const stored = (await adapter.authenticate()).issuedSecrets!;
+    const fresh = await adapterFor(modeSettings, { privateKey: key, ...stored }).validatePermissions();
+    expect(fresh.checks.find((c) => c.name === 'API credentials')).toMatchObject({ ok: true, detail: 'stored credentials accepted' });
+    const wrong = { ...stored, apiPassphrase: 'not-the-passphrase' };
+    const refused = await adapterFor(modeSettings, { privateKey: key, ...wrong }).validatePermissions();
+    expect(refused.ok).toBe(false);
+    expect(refused.checks.find((c) => c.name === 'API credentials')).toMatchObject({ ok: false, detail: expect.stringMatching(/refused the stored credentials/) });
   });
 
   it('fetchBalance reads the funder collateral', async () => {
