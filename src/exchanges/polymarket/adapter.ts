@@ -86,6 +86,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** Signer/funder pair (local, first), API credentials, collateral and allowances. https://docs.polymarket.com/developers/CLOB/orders/create-order#signature-types */
   validatePermissions(): Promise<PermissionReport> {
     return this.guard('checking Polymarket permissions', async () => {
       if (!this.config.privateKey) {
@@ -123,6 +124,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** L1 createOrDeriveApiKey. https://docs.polymarket.com/developers/CLOB/authentication */
   authenticate(): Promise<AuthResult> {
     return this.guard('creating Polymarket API credentials', async () => {
       const { account, funder } = this.identity();
@@ -135,6 +137,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** Collateral of the funder. https://docs.polymarket.com/developers/CLOB/balance-allowance */
   fetchBalance(): Promise<Balance> {
     return this.guard('reading the Polymarket balance', async () => {
       const { funder } = this.identity();
@@ -144,6 +147,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** Best bid/ask and midpoint from the book. https://docs.polymarket.com/developers/CLOB/prices-books/get-book */
   getMarketPrice(market: string): Promise<MarketPrice> {
     return this.guard(`reading the price of ${market}`, async () => {
       const book = await this.fetchBook(market);
@@ -158,6 +162,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     return this.guard(`reading the order book of ${market}`, () => this.fetchBook(market));
   }
 
+  /** https://docs.polymarket.com/developers/CLOB/orders/create-order */
   createOrder(params: OrderParams): Promise<OrderResult> {
     return this.guard('placing a Polymarket order', async () => {
       checkOrderShape(params, this.ctx.clock.now());
@@ -189,6 +194,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** https://docs.polymarket.com/developers/CLOB/orders/cancel-orders */
   cancelOrder(request: CancelRequest): Promise<CancelResult> {
     return this.guard('cancelling Polymarket orders', async () => {
       this.identity();
@@ -204,6 +210,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** pUSD out of the funder: ERC-20 transfer (type 0) or relayer (types 1-3). https://docs.polymarket.com/developers/builders/relayer-client */
   cashout(request: CashoutRequest): Promise<CashoutResult> {
     return this.guard('cashing out of Polymarket', async () => {
       const { account, privateKey, funder } = this.identity();
@@ -231,6 +238,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** https://docs.polymarket.com/developers/CLOB/orders/get-active-order */
   fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
     return this.guard('reading open Polymarket orders', async () => {
       this.identity();
@@ -240,6 +248,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** https://docs.polymarket.com/developers/CLOB/orders/get-order */
   fetchOrder(orderId: string): Promise<OrderResult> {
     return this.guard(`reading Polymarket order ${orderId}`, async () => {
       this.identity();
