@@ -61,7 +61,14 @@ export async function cashout(deps: CashoutDeps, request: CashoutRequest): Promi
 
   if (deps.signatureType === 0) {
     if (request.dryRun) return { ...base, txHash: '', method: 'eoa-transfer', info: { dryRun: true, request: { from: deps.funder, ...call } } };
-    const txHash = await deps.rpc.transferCollateral(deps.privateKey, to, amount);
+    const txHash = await deps.rpc.transferCollateral(deps.privateKey, to, amount).catch((error: unknown) => {
+      if (/insufficient funds/i.test(String((error as Error)?.message))) {
+        throw new InsufficientFundsError(`the key ${deps.funder} has no POL to pay the transfer's gas`, {
+          hint: 'send a little POL to the key, or use a proxy / Safe / deposit wallet whose relayer pays the gas',
+        });
+      }
+      throw error;
+    });
     return { ...base, txHash, method: 'eoa-transfer' };
   }
 

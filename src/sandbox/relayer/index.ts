@@ -56,8 +56,8 @@ export interface RelayerStandIn {
   url: string;
   submissions: VerifiedSubmission[];
   rejections: Array<{ reason: string; body: string }>;
-  /** Every request: method and path with query. */
-  requests: Array<{ method: string; path: string }>;
+  /** Every request: method, path with query, and headers (lower-case names). */
+  requests: Array<{ method: string; path: string; headers: Record<string, string> }>;
   registerDepositWallet(wallet: string, owner: string, sessionSigners?: string[]): void;
   /** Safes are reported deployed unless marked otherwise here. */
   setSafeDeployed(safe: string, deployed: boolean): void;
@@ -232,7 +232,8 @@ export async function startRelayerStandIn(options: RelayerStandInOptions = {}): 
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://stand-in');
-      requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}` });
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+      requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, headers });
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));

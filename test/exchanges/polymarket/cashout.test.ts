@@ -3,6 +3,7 @@
  * proxy / Safe / deposit-wallet modes hand a signed payload to the relayer stand-in, which verifies it
  * (signer recovery, funder, target = pUSD, calldata = transfer(destination, amount)) and executes it.
  */
+import { buildHmacSignature } from '@polymarket/builder-signing-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError, InsufficientFundsError } from '../../../src/core/errors.js';
 import { derivedFunder } from '../../../src/exchanges/polymarket/funding.js';
@@ -59,6 +60,14 @@ describe('cashout, EOA mode (type 0)', () => {
     expect(await chain.collateralBalance(address)).toBe(1_000_000n);
   });
 
+  it('a key without POL for gas gets InsufficientFundsError naming the gas', async () => {
+    const { key, address } = newKey();
+    await chain.mintCollateral(address, 1_000_000n);
+    const error = (await adapter(key, 'eoa').cashout({ amount: 1_000_000n, destination: newKey().address }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(InsufficientFundsError);
+    expect(error.message).toMatch(/no POL to pay the transfer's gas/);
+  });
+
   it('refuses a destination that is not an address', async () => {
     const { key } = newKey();
     await expect(adapter(key, 'eoa').cashout({ amount: 1n, destination: 'bob' })).rejects.toBeInstanceOf(BadInputError);
@@ -91,6 +100,21 @@ describe('cashout through the relayer (types 1, 2, 3)', () => {
     expect(result.txHash).toBe(submission.transactionHash);
     expect(await chain.collateralBalance(destination)).toBe(5_000_000n);
     expect(await chain.collateralBalance(funder)).toBe(15_000_000n);
+  });
+
+  it('builder credentials sign the /submit request (POLY_BUILDER_* headers, HMAC over the exact body)', async () => {
+    const { key, address } = newKey();
+    const funder = derivedFunder(2, address, 137)!;
+    await chain.mintCollateral(funder, 1_000_000n);
+    const builder = { builderApiKey: 'builder-key', builderApiSecret: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', builderApiPassphrase: 'builder-pass' };
+    const adapter = adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, signatureType: 'safe' }, { privateKey: key, ...builder });
+    await adapter.cashout({ amount: 1_000_000n, destination: newKey().address });
+    const submit = relayer.requests.filter((r) => r.path === '/submit').at(-1)!;
+    const body = JSON.stringify(relayer.submissions.at(-1)!.body);
+    expect(submit.headers['poly_builder_api_key']).toBe('builder-key');
+    expect(submit.headers['poly_builder_passphrase']).toBe('builder-pass');
+    const ts = Number(submit.headers['poly_builder_timestamp']);
+    expect(submit.headers['poly_builder_signature']).toBe(buildHmacSignature(builder.builderApiSecret, ts, 'POST', '/submit', body));
   });
 
   it('deposit wallet signed by its owner', async () => {
