@@ -24,7 +24,7 @@ export async function main(proc: NodeJS.Process): Promise<void> {
     clock: systemClock,
     fetch: globalThis.fetch,
     prompter: proc.stdin.isTTY ? inquirerPrompter() : nonInteractivePrompter(),
-    exchanges: await defaultRegistry(),
+    exchanges: defaultRegistry(),
     signal: interrupt.signal,
     configDir: defaultConfigDir(proc.env),
     version: packageVersion(),

@@ -29,7 +29,7 @@ export interface SmartAccountAuthResult {
 }
 
 export async function runSmartAccountAuth(options: SmartAccountAuthOptions, ctx: CommandContext): Promise<SmartAccountAuthResult> {
-  const venue = resolveVenue(ctx, options.exchange);
+  const venue = await resolveVenue(ctx, options.exchange);
   const settings = resolveSettings(ctx, venue);
   const env = ctx.deps.env;
   const destinations = (options.cashoutTo ?? env.BETMIRROR_CASHOUT_TO?.split(',') ?? []).map((a) => parseAddress('--cashout-to', a.trim()));

@@ -8,7 +8,6 @@ import type { CommandContext } from '../cli/context.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { PermissionReport } from '../core/types.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
-import { renderSmartAccountAuth, runSmartAccountAuth } from './auth-smart-account.js';
 import { resolveSecrets, resolveSettings, resolveVenue, vaultKey } from './venue.js';
 
 export interface AuthOptions {
@@ -63,13 +62,16 @@ export function register(program: Command, context: (command: Command) => Comman
     )
     .action(async (options: AuthOptions, command: Command) => {
       const ctx = context(command);
-      if (options.smartAccount) ctx.output.result(await runSmartAccountAuth(options, ctx), renderSmartAccountAuth);
-      else ctx.output.result(await run(options, ctx), render);
+      if (options.smartAccount) {
+        // Loaded only here: the account-abstraction libraries are heavy.
+        const { runSmartAccountAuth, renderSmartAccountAuth } = await import('./auth-smart-account.js');
+        ctx.output.result(await runSmartAccountAuth(options, ctx), renderSmartAccountAuth);
+      } else ctx.output.result(await run(options, ctx), render);
     });
 }
 
 export async function run(options: AuthOptions, ctx: CommandContext): Promise<AuthResultView> {
-  const venue = resolveVenue(ctx, options.exchange);
+  const venue = await resolveVenue(ctx, options.exchange);
   const overrides = settingOverrides(venue, options);
   const settings = resolveSettings(ctx, venue, overrides);
   const { given, typed } = await collectSecrets(ctx, venue, options);

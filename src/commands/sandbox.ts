@@ -5,7 +5,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
 import { BadInputError } from '../core/errors.js';
-import { startPolymarketSandbox } from '../sandbox/polymarket/index.js';
 import { parseAddress, parseAmount, parsePositiveInt } from './parse.js';
 
 export interface SandboxOptions {
@@ -47,6 +46,7 @@ export async function run(options: SandboxOptions, ctx: CommandContext): Promise
     const [address = '', usd = ''] = pair.split('=');
     return { address: parseAddress('--fund', address), usd: parseAmount('--fund amount', usd) };
   });
+  const { startPolymarketSandbox } = await import('../sandbox/polymarket/index.js');
   const sandbox = await startPolymarketSandbox({
     port,
     clock: ctx.deps.clock,

@@ -6,7 +6,6 @@
 import type { CommandContext } from '../cli/context.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { AdapterContext, IExchangeAdapter, VenueDefinition } from '../exchanges/adapter.js';
-import { withSmartAccountCustody } from '../custody/smart-account-adapter.js';
 import type { Address, Hex } from 'viem';
 
 export const DEFAULT_EXCHANGE = 'polymarket';
@@ -26,7 +25,7 @@ export interface OpenVenueOptions {
   requireSecrets?: boolean;
 }
 
-export function resolveVenue(ctx: CommandContext, exchange: string | undefined): VenueDefinition {
+export function resolveVenue(ctx: CommandContext, exchange: string | undefined): Promise<VenueDefinition> {
   return ctx.deps.exchanges.get(exchange ?? ctx.profile.exchange ?? DEFAULT_EXCHANGE);
 }
 
@@ -85,25 +84,26 @@ export async function openVenue(
   exchange: string | undefined,
   options: OpenVenueOptions = {},
 ): Promise<VenueSession> {
-  const venue = resolveVenue(ctx, exchange);
+  const venue = await resolveVenue(ctx, exchange);
   const settings = resolveSettings(ctx, venue, options.overrides);
   const secrets = await resolveSecrets(ctx, venue, options.secrets, options.requireSecrets ?? true);
   const context: AdapterContext = { settings, secrets, fetch: ctx.deps.fetch, clock: ctx.deps.clock, logger: ctx.logger };
-  const adapter = applyCustody(ctx, venue, settings, venue.create(context));
+  const adapter = await applyCustody(ctx, venue, settings, venue.create(context));
   return { venue, adapter, settings };
 }
 
 export const SESSION_KEY_SECRET = 'custody.sessionKey';
 
 /** When the profile keeps this venue's funds in a smart account, cash-outs go through it. */
-function applyCustody(
+async function applyCustody(
   ctx: CommandContext,
   venue: VenueDefinition,
   settings: Record<string, string | undefined>,
   adapter: IExchangeAdapter,
-): IExchangeAdapter {
+): Promise<IExchangeAdapter> {
   const custody = ctx.profile.custody;
   if (!custody || custody.venue !== venue.id) return adapter;
+  const { withSmartAccountCustody } = await import('../custody/smart-account-adapter.js');
   const env = ctx.deps.env;
   const rpcUrl = env.POLYGON_RPC_URL ?? settings.rpcUrl;
   if (!rpcUrl) throw new BadInputError('the smart account needs a chain RPC: set POLYGON_RPC_URL');

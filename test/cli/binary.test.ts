@@ -1,5 +1,6 @@
 /** A few smoke tests of the real binary (built by `npm install`'s prepare step), spawned as a user would. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempConfigDir } from '../support/cli.js';
@@ -33,5 +34,35 @@ describe('betmirror binary', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/valid exchanges: .*polymarket.*kalshi|valid exchanges: .*kalshi.*polymarket/);
     expect(result.stdout).toBe('');
+  });
+
+  it('runs the local Polymarket as a process: prints its environment as JSON, serves, exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'sandbox', '--json'], {
+      env: { PATH: process.env.PATH, BETMIRROR_CONFIG_DIR: tempConfigDir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let text = '';
+      const info = await new Promise<{ clobUrl: string; dataApiUrl: string; whales: string[]; env: Record<string, string> }>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          try {
+            resolve(JSON.parse(text));
+          } catch {
+            // the document is not complete yet
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code} before printing its URLs`)));
+      });
+      expect(info.env.POLYMARKET_CLOB_URL).toBe(info.clobUrl);
+      expect(info.dataApiUrl).toBe(`${info.clobUrl}/data-api`);
+      expect(info.whales).toHaveLength(2);
+      expect(await (await fetch(`${info.clobUrl}/version`)).json()).toEqual({ version: 2 });
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });
