@@ -85,10 +85,13 @@ export class MirrorStore {
         `INSERT OR IGNORE INTO signals (key, wallet, token, market, side, size, price, fill_ts, source, seen_at, status, updated_at)
          VALUES (@key, @wallet, @token, @market, @side, @size, @price, @fillTs, @source, @seenAt, 'seen', @now)`,
       ),
-      skip: this.db.prepare(`UPDATE signals SET status = 'skipped', reason = ?, updated_at = ? WHERE key = ?`),
-      intent: this.db.prepare(
-        `UPDATE signals SET status = 'intent', client_id = ?, copy_side = ?, copy_size = ?, copy_price = ?, updated_at = ? WHERE key = ?`,
+      decided: this.db.prepare(
+        `INSERT INTO signals (key, wallet, token, market, side, size, price, fill_ts, source, seen_at, status, reason, client_id, copy_side, copy_size, copy_price, updated_at)
+         VALUES (@key, @wallet, @token, @market, @side, @size, @price, @fillTs, @source, @seenAt, @status, @reason, @clientId, @copySide, @copySize, @copyPrice, @now)
+         ON CONFLICT(key) DO UPDATE SET status = excluded.status, reason = excluded.reason, client_id = excluded.client_id,
+           copy_side = excluded.copy_side, copy_size = excluded.copy_size, copy_price = excluded.copy_price, updated_at = excluded.updated_at`,
       ),
+      skip: this.db.prepare(`UPDATE signals SET status = 'skipped', reason = ?, updated_at = ? WHERE key = ?`),
       sent: this.db.prepare(`UPDATE signals SET order_id = ?, updated_at = ? WHERE key = ?`),
       outcome: this.db.prepare(
         `UPDATE signals SET status = ?, order_id = COALESCE(?, order_id), filled_size = ?, filled_value = ?, reason = ?, updated_at = ? WHERE key = ?`,
@@ -120,7 +123,34 @@ export class MirrorStore {
 
   /** Records a new signal; false if it was already recorded (by this run or an earlier one). */
   recordSeen(key: string, fill: WhaleFill, now: number): boolean {
-    const info = this.stmts.insert.run({
+    return this.stmts.insert.run(this.fillColumns(key, fill, now)).changes === 1;
+  }
+
+  /** Marks a recorded signal skipped (reconciliation of an interrupted one). */
+  recordSkip(key: string, reason: string, now: number): void {
+    this.stmts.skip.run(reason, now, key);
+  }
+
+  /**
+   * Records a signal with its decision in one commit: skipped (with reason) or the intent to place an
+   * order (written BEFORE the order is sent). One write per signal on the skip path keeps the store
+   * off the hot path's critical cost.
+   */
+  recordDecision(key: string, fill: WhaleFill, decision: { reason: string } | OrderIntent, now: number): void {
+    const intent = 'clientId' in decision ? decision : undefined;
+    this.stmts.decided.run({
+      ...this.fillColumns(key, fill, now),
+      status: intent ? 'intent' : 'skipped',
+      reason: intent ? null : (decision as { reason: string }).reason,
+      clientId: intent?.clientId ?? null,
+      copySide: intent?.side ?? null,
+      copySize: intent?.size.toString() ?? null,
+      copyPrice: intent?.price.toString() ?? null,
+    });
+  }
+
+  private fillColumns(key: string, fill: WhaleFill, now: number) {
+    return {
       key,
       wallet: fill.wallet,
       token: fill.token,
@@ -128,20 +158,11 @@ export class MirrorStore {
       side: fill.side,
       size: fill.size.toString(),
       price: fill.price.toString(),
-      fillTs: fill.timestamp,
+      fillTs: Math.floor(fill.timestamp),
       source: fill.source,
-      seenAt: fill.seenAt,
-      now,
-    });
-    return info.changes === 1;
-  }
-
-  recordSkip(key: string, reason: string, now: number): void {
-    this.stmts.skip.run(reason, now, key);
-  }
-
-  recordIntent(key: string, intent: OrderIntent, now: number): void {
-    this.stmts.intent.run(intent.clientId, intent.side, intent.size.toString(), intent.price.toString(), now, key);
+      seenAt: Math.floor(fill.seenAt),
+      now: Math.floor(now),
+    };
   }
 
   /** The venue's order id, known once signed and before sending: a crash after this is reconciled by id. */

@@ -118,7 +118,7 @@ export class TradeExecutor {
     if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, order.notional)) {
       return this.skip(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
     }
-    deps.store.recordIntent(key, { clientId, side: order.side, size: order.size, price: order.price }, deps.clock.now());
+    deps.store.recordDecision(key, fill, { clientId, side: order.side, size: order.size, price: order.price }, deps.clock.now());
     deps.emit(this.event('decision', fill, order, { status: 'copy', reason: decision.limitedBy ?? null }));
 
     let result: OrderResult;
@@ -184,7 +184,7 @@ export class TradeExecutor {
   }
 
   private skip(key: string, fill: WhaleFill, reason: SkipReason, detail: string): void {
-    this.deps.store.recordSkip(key, reason, this.deps.clock.now());
+    this.deps.store.recordDecision(key, fill, { reason }, this.deps.clock.now());
     this.counters.skipped++;
     this.counters.skipReasons[reason] = (this.counters.skipReasons[reason] ?? 0) + 1;
     this.deps.emit(this.event('decision', fill, undefined, { status: 'skip', reason, detail }));

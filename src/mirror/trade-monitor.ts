@@ -80,7 +80,8 @@ export class TradeMonitor {
       return false;
     }
     // The store remembers earlier runs: a restart never copies a fill a previous run already took.
-    if (!store.recordSeen(key, fill, now)) {
+    // (The signal is written with its decision, in one commit, by the executor.)
+    if (store.has(key)) {
       this.counters.duplicates++;
       return false;
     }
