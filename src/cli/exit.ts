@@ -11,6 +11,7 @@ import {
   NetworkError,
   NotSupportedError,
   OrderNotFoundError,
+  OutcomeUnknownError,
   RateLimitedError,
 } from '../core/errors.js';
 
@@ -22,6 +23,7 @@ export const ExitCode = {
   AUTH: 4,
   REJECTED: 5,
   NETWORK: 6,
+  OUTCOME_UNKNOWN: 7,
   INTERRUPTED: 130,
 } as const;
 
@@ -58,6 +60,9 @@ export function describeError(error: unknown): ErrorReport {
     return report(ExitCode.NETWORK, error.hint ?? `the venue is rate limiting: try again ${wait}`);
   }
   if (error instanceof NetworkError) return report(ExitCode.NETWORK, error.hint ?? 'a network problem: try again');
+  if (error instanceof OutcomeUnknownError) {
+    return report(ExitCode.OUTCOME_UNKNOWN, error.hint ?? 'the request was sent but its outcome is unknown: check open orders or the transaction before retrying');
+  }
   if (error instanceof ConfigError) return report(ExitCode.ERROR);
   return report(ExitCode.ERROR);
 }

@@ -61,6 +61,15 @@ export class OrderNotFoundError extends ExchangeError {}
 /** The venue (or this adapter) does not offer the operation. */
 export class NotSupportedError extends ExchangeError {}
 
+/**
+ * The request left this machine but its outcome is unknown (connection lost, timeout after sending).
+ * Deliberately NOT retryable: repeating an order or a transfer could execute it twice. The caller must
+ * look first (open orders, fetchOrder, the transaction) and only then decide.
+ */
+export class OutcomeUnknownError extends BetmirrorError {
+  readonly retryable = false;
+}
+
 export function isRetryable(error: unknown): error is NetworkError {
   return error instanceof NetworkError;
 }

@@ -157,6 +157,11 @@ export interface PermissionCheck {
   name: string;
   ok: boolean;
   detail: string;
+  /**
+   * 'error' (default): trading cannot work until this is fixed, so `auth` saves nothing.
+   * 'warning': worth telling (e.g. no funds deposited yet) but set-up can go on; it does not make the report fail.
+   */
+  severity?: 'error' | 'warning';
 }
 
 export interface PermissionReport {
