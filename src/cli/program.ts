@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], deps: Deps, commands = COM
     if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')) {
       return ExitCode.OK;
     }
-    if (deps.signal.aborted && !(error instanceof CommanderError)) {
+    if (deps.signal.aborted && isAbort(error, deps.signal)) {
       (ctx?.output ?? fallbackOutput(deps, argv)).info('interrupted');
       return ExitCode.INTERRUPTED;
     }
@@ -67,6 +67,11 @@ export async function runCli(argv: readonly string[], deps: Deps, commands = COM
     if (output.verbose && error instanceof Error && error.stack) output.debug(error.stack);
     return report.exitCode;
   }
+}
+
+/** The interruption itself, as opposed to a real failure that happened to come after Ctrl-C. */
+function isAbort(error: unknown, signal: AbortSignal): boolean {
+  return error === signal.reason || (error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError'));
 }
 
 function globalOptions(options: Record<string, unknown>): GlobalOptions {

@@ -6,9 +6,12 @@
 import type { Address, Hex } from 'viem';
 import type { CommandContext } from '../cli/context.js';
 import { approveSessionKey, describeSessionPermissions, generateSessionKey, PUSD } from '../custody/index.js';
-import { BadInputError } from '../core/errors.js';
+import { BadInputError, NotSupportedError } from '../core/errors.js';
 import { parseAddress } from './parse.js';
 import { resolveSettings, resolveVenue, SESSION_KEY_SECRET } from './venue.js';
+
+/** Venues whose collateral is pUSD held on Polygon by the user's own wallet, the case the session policy covers. */
+const SMART_ACCOUNT_VENUES = ['polymarket'];
 
 export interface SmartAccountAuthOptions {
   exchange?: string;
@@ -30,13 +33,18 @@ export interface SmartAccountAuthResult {
 
 export async function runSmartAccountAuth(options: SmartAccountAuthOptions, ctx: CommandContext): Promise<SmartAccountAuthResult> {
   const venue = await resolveVenue(ctx, options.exchange);
+  if (!SMART_ACCOUNT_VENUES.includes(venue.id)) {
+    throw new NotSupportedError(`${venue.title} cannot use a smart account: its funds are not held on chain by your wallet`, {
+      hint: `smart-account custody works with: ${SMART_ACCOUNT_VENUES.join(', ')}`,
+    });
+  }
   const settings = resolveSettings(ctx, venue);
   const env = ctx.deps.env;
   const destinations = (options.cashoutTo ?? env.BETMIRROR_CASHOUT_TO?.split(',') ?? []).map((a) => parseAddress('--cashout-to', a.trim()));
   if (destinations.length === 0) throw new BadInputError('say where cash-outs may go: --cashout-to <address> (repeatable) or BETMIRROR_CASHOUT_TO');
   const bundlerUrl = options.bundlerUrl ?? env.BUNDLER_URL;
   if (!bundlerUrl) throw new BadInputError('no bundler: pass --bundler-url (e.g. your ZeroDev project RPC) or set BUNDLER_URL');
-  const rpcUrl = env.POLYGON_RPC_URL ?? settings.rpcUrl;
+  const rpcUrl = settings.rpcUrl;
   if (!rpcUrl) throw new BadInputError('no chain RPC: set POLYGON_RPC_URL');
   if (!ctx.canUnlockVault()) throw new BadInputError('the session key must be stored encrypted: set BETMIRROR_PASSWORD or run on a terminal');
 

@@ -8,7 +8,7 @@ import type { CommandContext } from '../cli/context.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { PermissionReport } from '../core/types.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
-import { resolveSecrets, resolveSettings, resolveVenue, vaultKey } from './venue.js';
+import { openVenue, resolveSecrets, resolveVenue, vaultKey } from './venue.js';
 
 export interface AuthOptions {
   exchange?: string;
@@ -73,21 +73,20 @@ export function register(program: Command, context: (command: Command) => Comman
 export async function run(options: AuthOptions, ctx: CommandContext): Promise<AuthResultView> {
   const venue = await resolveVenue(ctx, options.exchange);
   const overrides = settingOverrides(venue, options);
-  const settings = resolveSettings(ctx, venue, overrides);
-  const { given, typed } = await collectSecrets(ctx, venue, options);
-  const secrets = await resolveSecrets(ctx, venue, given);
-
-  const adapter = venue.create({ settings, secrets, fetch: ctx.deps.fetch, clock: ctx.deps.clock, logger: ctx.logger });
+  const typed = await collectSecrets(ctx, venue, options);
+  const { adapter } = await openVenue(ctx, venue.id, { overrides, secrets: typed });
   const spinner = ctx.output.spinner(`checking ${venue.title} credentials`);
   try {
     await adapter.initialize();
     const auth = await adapter.authenticate();
     const permissions = await adapter.validatePermissions();
-    if (!permissions.ok) {
-      const failed = permissions.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
+    const blocking = permissions.checks.filter((check) => !check.ok && check.severity !== 'warning');
+    if (!permissions.ok || blocking.length > 0) {
+      const failed = blocking.map((check) => `${check.name}: ${check.detail}`);
       throw new AuthenticationError(`${venue.title} refused this setup (nothing was saved):\n  ${failed.join('\n  ')}`);
     }
     spinner.succeed(`${venue.title} credentials work`);
+    for (const check of permissions.checks.filter((c) => !c.ok)) ctx.output.warn(`${check.name}: ${check.detail}`);
 
     const profile = ctx.profile;
     const stored = profile.venues?.[venue.id] ?? {};
@@ -129,8 +128,7 @@ function settingOverrides(venue: VenueDefinition, options: AuthOptions): Record<
 }
 
 /** Secrets from --private-key-file or typed at a prompt (those are stored); env-provided ones are not. */
-async function collectSecrets(ctx: CommandContext, venue: VenueDefinition, options: AuthOptions) {
-  const given: Record<string, string> = {};
+async function collectSecrets(ctx: CommandContext, venue: VenueDefinition, options: AuthOptions): Promise<Record<string, string>> {
   const typed: Record<string, string> = {};
   const primary = venue.secrets.find((spec) => spec.required);
   if (options.privateKeyFile && primary) {
@@ -144,8 +142,7 @@ async function collectSecrets(ctx: CommandContext, venue: VenueDefinition, optio
     typed[spec.key] = (await ctx.deps.prompter.password(`${venue.title} ${spec.description}:`, sources)).trim();
   }
   Object.values(typed).forEach((secret) => ctx.redactor.add(secret));
-  Object.assign(given, typed);
-  return { given, typed };
+  return typed;
 }
 
 async function storeSecrets(ctx: CommandContext, secrets: Record<string, string>): Promise<string[]> {
@@ -161,7 +158,9 @@ async function storeSecrets(ctx: CommandContext, secrets: Record<string, string>
 
 function render(result: AuthResultView): string {
   const lines = [`${result.exchange}: authenticated as ${result.account} (profile ${result.profile})`];
-  for (const check of result.permissions.checks) lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
+  for (const check of result.permissions.checks) {
+    lines.push(`  ${check.ok ? 'ok  ' : check.severity === 'warning' ? 'WARN' : 'FAIL'} ${check.name}: ${check.detail}`);
+  }
   if (result.storedSecrets.length) lines.push(`stored encrypted: ${result.storedSecrets.join(', ')}`);
   return lines.join('\n');
 }

@@ -105,7 +105,7 @@ async function applyCustody(
   if (!custody || custody.venue !== venue.id) return adapter;
   const { withSmartAccountCustody } = await import('../custody/smart-account-adapter.js');
   const env = ctx.deps.env;
-  const rpcUrl = env.POLYGON_RPC_URL ?? settings.rpcUrl;
+  const rpcUrl = settings.rpcUrl;
   if (!rpcUrl) throw new BadInputError('the smart account needs a chain RPC: set POLYGON_RPC_URL');
   return withSmartAccountCustody(adapter, {
     smartAccount: custody.smartAccount as Address,

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExchangeRegistry } from '../../src/exchanges/registry.js';
@@ -6,6 +6,12 @@ import { run, scriptedPrompter, tempConfigDir } from '../support/cli.js';
 import { PAPER_KEY_ENV, paperState, paperVenue, type PaperState } from '../support/paper-venue.js';
 
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+
+function writeKeyFile(dir: string): string {
+  const path = join(dir, 'key.txt');
+  writeFileSync(path, `${KEY}\n`, { mode: 0o600 });
+  return path;
+}
 
 function setup(options: { cashout?: boolean } = {}) {
   const state: PaperState = paperState();
@@ -278,6 +284,28 @@ describe('auth, profiles and the secret store', () => {
 });
 
 describe('secrets never reach the output', () => {
+  it('scrubs a secret that a venue library echoes into an error, in human, --json and --verbose output', async () => {
+    const { registry, env } = setup();
+    for (const extra of [[], ['--json'], ['--verbose']]) {
+      const result = await run(['order', '--exchange', 'paper', '--market', 'leak', '--side', 'buy', '--size', '1', '--price', '0.5', '--yes', ...extra], { registry, env });
+      expect(result.code).toBe(5);
+      expect(result.stdout + result.stderr).toContain('signer [redacted] refused');
+      expect(result.stdout + result.stderr).not.toContain(KEY.slice(2));
+    }
+  });
+
+  it('scrubs a key that came from the encrypted store, not the environment', async () => {
+    const { registry } = setup();
+    const configDir = tempConfigDir();
+    const env = { BETMIRROR_PASSWORD: 'correct horse' };
+    const stored = await run(['auth', '--exchange', 'paper', '--private-key-file', writeKeyFile(configDir)], { registry, configDir, env });
+    expect(stored.code).toBe(0);
+    const result = await run(['order', '--exchange', 'paper', '--market', 'leak', '--side', 'buy', '--size', '1', '--price', '0.5', '--yes', '--verbose'], { registry, configDir, env });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('signer [redacted] refused');
+    expect(result.stdout + result.stderr).not.toContain(KEY.slice(2));
+  });
+
   it('no command prints the private key or stored secrets, on success or failure, even verbose', async () => {
     const { registry, state } = setup();
     const configDir = tempConfigDir();

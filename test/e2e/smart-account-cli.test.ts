@@ -13,6 +13,7 @@ import { startBundlerStandIn, type BundlerStandIn } from '../../src/sandbox/bund
 import { DEV_KEYS, PUSD_ADDRESS, startAnvil, type LocalChain } from '../support/chain.js';
 import { run, scriptedPrompter, tempConfigDir } from '../support/cli.js';
 import { installEntryPoint07 } from '../custody/entryPoint.js';
+import { startPolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 
 const OWNER_KEY = DEV_KEYS[2]!;
 const TRADER_KEY = DEV_KEYS[1]!;
@@ -80,8 +81,29 @@ describe('smart-account custody from the command line', () => {
     expect(bundler.calls.length).toBe(calls);
   });
 
+  it('auth on the venue then reports what the session key may and may not do', async () => {
+    const sandbox = await startPolymarketSandbox();
+    sandbox.fund(privateKeyToAccount(TRADER_KEY).address, 10_000_000n);
+    try {
+      const result = await run(['auth', '--exchange', 'polymarket', '--set', `clobUrl=${sandbox.clobUrl}`, '--set', `dataApiUrl=${sandbox.dataApiUrl}`, '--json'], { registry, configDir, env });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const names = JSON.parse(result.stdout).permissions.checks.map((check: { name: string }) => check.name);
+      expect(names).toEqual(expect.arrayContaining(['session-transfers', 'session-no-eip1271']));
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('auth --smart-account is refused for a venue whose funds are not on chain', async () => {
+    const result = await run(['auth', '--exchange', 'kalshi', '--smart-account', '--cashout-to', HOME], { registry, configDir, env: { ...env, BETMIRROR_OWNER_PRIVATE_KEY: OWNER_KEY } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Kalshi cannot use a smart account/);
+  });
+
   it('refuses the hybrid: the session setup trading with the smart account as funder', async () => {
     const result = await run(['balance', '--exchange', 'polymarket'], { registry, configDir, env: { ...env, POLYMARKET_FUNDER: profile.custody.smartAccount, POLYMARKET_CLOB_URL: 'http://127.0.0.1:9' } });
+    expect(result.code).toBe(4);
     const auth = await run(['auth', '--exchange', 'polymarket', '--funder', profile.custody.smartAccount, '--set', 'clobUrl=http://127.0.0.1:9'], { registry, configDir, env });
     expect(auth.code).toBe(4);
     expect(auth.stderr).toMatch(/deposit wallet|Safe/);

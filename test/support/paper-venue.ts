@@ -78,6 +78,10 @@ class PaperAdapter implements IExchangeAdapter {
 
   async createOrder(params: OrderParams): Promise<OrderResult> {
     this.maybeFail();
+    // A careless venue library: echoes the key in its message and raw payload (the Redactor must catch it).
+    if (params.market === 'leak') {
+      throw new InvalidOrderError(`signer ${this.context.secrets.privateKey} refused`, { info: { key: this.context.secrets.privateKey } });
+    }
     if (params.market === 'unknown') throw new InvalidOrderError('market not found: unknown', { info: { error: 'MARKET_NOT_FOUND' } });
     const cost = mulMicros(params.size, params.price);
     if (params.side === 'buy' && cost > this.state.cash) throw new InsufficientFundsError('not enough balance / allowance');
