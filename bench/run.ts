@@ -6,9 +6,8 @@
  *  2. Throughput of dedup + sizing + signing (real EIP-712 order signing, dry run).
  *  3. RSS growth after 1,000,000 synthetic signals through monitor + executor + durable store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { MICRO } from '../src/core/money.js';
@@ -17,10 +16,8 @@ import { polymarketVenue } from '../src/exchanges/polymarket/index.js';
 import { decide } from '../src/mirror/decide.js';
 import { fillKey, SeenSet } from '../src/mirror/dedup.js';
 import { runMirror, type MirrorEngine } from '../src/mirror/engine.js';
-import type { FillSink, FillSource } from '../src/mirror/sources/source.js';
 import type { RiskConfig, SourceName, WhaleFill } from '../src/mirror/types.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../src/sandbox/polymarket/index.js';
-import { instantVenue } from './venue-double.js';
 
 /** Sub-millisecond wall clock, shared by the sandbox and the engine so their timestamps compare. */
 const hiresClock: Clock = { now: () => performance.timeOrigin + performance.now(), sleep: systemClock.sleep };
@@ -148,79 +145,12 @@ async function throughput(count: number): Promise<void> {
   console.log(`  dedup + sizing alone:                        ${Math.round(withoutSigning).toLocaleString('en-US')} signals/s (${pure} signals)`);
 }
 
-class SyntheticSource implements FillSource {
-  readonly name = 'data-api' as const;
-  sink: FillSink | undefined;
-  async start(sink: FillSink) {
-    this.sink = sink;
-  }
-  async stop() {}
-}
-
+/** Memory runs in a fresh process (with --expose-gc) so earlier sections do not blur its RSS. */
 async function memory(total: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'betmirror-bench-'));
-  let now = Date.UTC(2026, 0, 1);
-  const clock: Clock = { now: () => now, sleep: systemClock.sleep };
-  const source = new SyntheticSource();
-  const controller = new AbortController();
-  let engine!: MirrorEngine;
-  const done = runMirror(
-    { wallets: ['0xwhale'], sources: ['data-api'], pollIntervalMs: 1000, risk, dryRun: false, stateDir: dir, endpoints: { dataApiUrl: 'http://unused.invalid' } },
-    {
-      adapter: instantVenue(1_000_000_000n * MICRO),
-      clock,
-      fetch: globalThis.fetch,
-      logger: silentLogger,
-      signal: controller.signal,
-      sources: [source],
-      markets: { get: async (f) => ({ token: f.token, market: f.token, active: true, closed: false, tickSize: 10_000n, minSize: 5n * MICRO, minNotional: MICRO, sizeStep: 10_000n }) },
-      whaleValue: async () => 1_000n * MICRO,
-      whalePositions: async () => new Map(),
-      onReady: (e) => (engine = e),
-    },
-  );
-  while (!engine) await new Promise((r) => setTimeout(r, 5));
-  const signal = (i: number): WhaleFill => ({
-    wallet: '0xwhale',
-    token: `T${i % 16}`,
-    side: i % 3 === 2 ? 'sell' : 'buy',
-    size: 10n * MICRO,
-    price: 500_000n,
-    timestamp: now,
-    txHash: `0x${i.toString(16).padStart(64, '0')}`,
-    source: 'data-api',
-    seenAt: now,
-  });
-  const batch = 10_000;
-  const step = async (from: number) => {
-    for (let i = from; i < from + batch; i++) {
-      now += 5; // one signal every 5 ms of simulated time: the dedup window (30 min) turns over
-      source.sink!(signal(i));
-    }
-    await engine.executor.drain();
-    engine.store.prune(now - 60 * 60_000);
-  };
-  // Warm up (JIT, SQLite page cache, first tokens), then measure from a settled baseline.
-  for (let i = 0; i < 50_000; i += batch) await step(i - 50_000);
-  global.gc?.();
-  const base = process.memoryUsage().rss;
-  const started = performance.now();
-  let peak = base;
-  for (let i = 0; i < total; i += batch) {
-    await step(i);
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  global.gc?.();
-  const end = process.memoryUsage().rss;
-  const seenSize = engine.monitor.seenSetSize;
-  controller.abort();
-  const summary = await done;
-  rmSync(dir, { recursive: true, force: true });
-  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`  ${total.toLocaleString('en-US')} synthetic signals through monitor + executor + durable store in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')}/s)`);
-  console.log(`  RSS growth: ${mb(end - base)} at the end, ${mb(peak - base)} at the peak (baseline ${mb(base)}); dedup set holds ${seenSize.toLocaleString('en-US')} keys`);
-  console.log(`  signals copied ${summary.signals.copied.toLocaleString('en-US')}, skipped ${summary.signals.skipped.toLocaleString('en-US')}`);
+  const script = fileURLToPath(new URL('./memory.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(total)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) console.log(`  memory benchmark exited with ${code}`);
 }
 
 const args = new Set(process.argv.slice(2));

@@ -190,6 +190,8 @@ export class MirrorEngine {
       void fm.trigger('start').catch((e: Error) => logger.warn(`cashout: ${e.message}`));
       this.timers.push(setInterval(() => void fm.tick().catch((e: Error) => logger.warn(`cashout: ${e.message}`)), Math.min(options.cashout!.intervalMs, 60_000)));
     }
+    // Settled signals older than a week are only history: keep the store file from growing forever.
+    this.timers.push(setInterval(() => this.store.prune(clock.now() - 7 * 86_400_000), 3_600_000));
     this.emit(makeEvent('started', clock.now(), { status: options.dryRun ? 'dry_run' : 'live', detail: `following ${wallets.join(', ')} via ${this.sourceNames().join('+')}` }));
   }
 

@@ -62,8 +62,9 @@ CREATE TABLE IF NOT EXISTS signals (
   size TEXT NOT NULL, price TEXT NOT NULL, fill_ts INTEGER NOT NULL, source TEXT NOT NULL, seen_at INTEGER NOT NULL,
   status TEXT NOT NULL, reason TEXT, client_id TEXT, order_id TEXT, copy_side TEXT, copy_size TEXT,
   copy_price TEXT, filled_size TEXT, filled_value TEXT, updated_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS signals_status ON signals(status);
+) WITHOUT ROWID;
+-- Partial: only signals still in flight are indexed, so a settled signal costs no index page.
+CREATE INDEX IF NOT EXISTS signals_unresolved ON signals(seen_at) WHERE status IN ('seen', 'intent', 'unknown');
 CREATE TABLE IF NOT EXISTS holdings (token TEXT PRIMARY KEY, market TEXT NOT NULL, size TEXT NOT NULL, cost TEXT NOT NULL, mark TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
