@@ -47,6 +47,11 @@ export type OrderStatus =
 export interface OrderResult {
   exchange: string;
   orderId: string;
+  /**
+   * The idempotency key sent with the order (given or generated), where the venue has one (Kalshi's
+   * client_order_id). Print it: after an unknown outcome it is how the user finds or safely repeats the order.
+   */
+  clientOrderId?: string;
   status: OrderStatus;
   market: string;
   outcome?: Outcome;

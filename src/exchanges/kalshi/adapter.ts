@@ -5,11 +5,11 @@
 import type { KeyObject } from 'node:crypto';
 import {
   AuthenticationError,
-  BadInputError,
   ConfigError,
   InvalidOrderError,
   NotSupportedError,
   OrderNotFoundError,
+  RateLimitedError,
   type BetmirrorError,
 } from '../../core/errors.js';
 import { MICRO, formatMicros } from '../../core/money.js';
@@ -31,7 +31,7 @@ import type {
   Position,
 } from '../../core/types.js';
 import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
-import { loadPrivateKey } from './auth.js';
+import { PRIVATE_KEY_SOURCES, loadPrivateKey } from './auth.js';
 import { KalshiClient, type KalshiCredentials } from './client.js';
 import { readErrorBody } from './errors.js';
 import {
@@ -42,9 +42,9 @@ import {
   orderResultFrom,
   unfilledResult,
   validateOrder,
-  type CreateOrderResponse,
   type KalshiOrder,
 } from './orders.js';
+import { submitOrder } from './submit.js';
 import { centsToMicros, describeGrid, onGrid, outcomeBook, parseFixed, parseOrderbook, parsePriceRanges, type PriceRange } from './wire.js';
 
 export const KALSHI_URLS = {
@@ -59,6 +59,9 @@ export type KalshiEnv = keyof typeof KALSHI_URLS;
  * uncertainty on top, so skew is flagged at 3 s: early enough to fix the clock before signatures fail.
  */
 export const MAX_CLOCK_SKEW_MS = 3_000;
+
+/** Kalshi documents no Retry-After; one second is a full window of its per-second write limit. */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 
 /** An order id no order can have, for the read-only probe in validatePermissions. */
 const PROBE_ORDER_ID = '00000000-0000-4000-8000-000000000000';
@@ -117,13 +120,14 @@ export class KalshiAdapter implements IExchangeAdapter {
     try {
       const credentials = this.credentials();
       if (!credentials) {
-        push('credentials', false, 'KALSHI_API_KEY_ID and a private key (KALSHI_PRIVATE_KEY_PATH) are required');
+        push('credentials', false, `KALSHI_API_KEY_ID and a private key (${PRIVATE_KEY_SOURCES}) are required`);
         return { ok: false, checks };
       }
       const bits = credentials.key.asymmetricKeyDetails?.modulusLength;
       push('credentials', true, `key id ${credentials.keyId}, RSA ${bits ?? '?'}-bit private key, ${this.env} at ${this.baseUrl}`);
     } catch (error) {
-      push('credentials', false, (error as Error).message);
+      const hint = (error as BetmirrorError).hint;
+      push('credentials', false, hint ? `${(error as Error).message} (${hint})` : (error as Error).message);
       return { ok: false, checks };
     }
 
@@ -191,19 +195,18 @@ export class KalshiAdapter implements IExchangeAdapter {
     return { market, outcome, bid, ask, mid, info: book.info };
   }
 
-  /** https://docs.kalshi.com/api-reference/orders/create-order-v2 (mapping in wire.ts). */
+  /**
+   * https://docs.kalshi.com/api-reference/orders/create-order-v2 (mapping in wire.ts). Refusals before
+   * sending are InvalidOrderError; a lost answer is repeated once with the same client_order_id, then
+   * OutcomeUnknownError (submit.ts). The result carries the client_order_id used.
+   */
   async createOrder(params: OrderParams): Promise<OrderResult> {
     const { needsMarketGrid } = validateOrder(params, this.context.clock.now());
     if (needsMarketGrid) await this.checkMarketGrid(params.market, params.outcome as Outcome, params.price);
     const body = buildOrderBody(params);
     if (params.dryRun) return unfilledResult(params, body, 'dry_run');
     try {
-      const { data } = await this.client.call<CreateOrderResponse>('POST', '/portfolio/events/orders', {
-        auth: true,
-        kind: 'order',
-        body,
-      });
-      return createResult(params, body, data);
+      return createResult(params, body, await submitOrder(this.client, this.context.clock, body));
     } catch (error) {
       const info = (error as BetmirrorError).info as { body?: unknown } | undefined;
       if (error instanceof InvalidOrderError && readErrorBody(info?.body).code === FOK_KILLED_CODE) {
@@ -226,31 +229,45 @@ export class KalshiAdapter implements IExchangeAdapter {
     const yesPrice = outcome === 'yes' ? price : MICRO - price;
     const fits = ranges ? onGrid(yesPrice, ranges) : false;
     if (!fits) {
-      throw new BadInputError(
+      throw new InvalidOrderError(
         `invalid Kalshi order: price ${formatMicros(price)} is not on ${market}'s price grid` +
           (ranges ? ` (${describeGrid(ranges)})` : ' (1 cent)'),
       );
     }
   }
 
-  /** Cancel Order V2 (https://docs.kalshi.com/api-reference/orders): `all` lists resting orders, cancels each. */
+  /**
+   * Cancel Order V2 (https://docs.kalshi.com/api-reference/orders): one DELETE per order; `all` lists the
+   * resting orders first. A failed cancel is recorded in notCancelled and the rest still go out: stopping
+   * would throw away what was already cancelled. A 429 waits its Retry-After (once per order) and retries.
+   * Only a key refused before anything was cancelled is thrown: every other cancel would fail the same way.
+   */
   async cancelOrder(request: CancelRequest): Promise<CancelResult> {
     const ids = request.all ? (await this.fetchOpenOrders()).map((order) => order.orderId) : request.orderIds;
     const result: CancelResult = { cancelled: [], notCancelled: {}, info: [] as unknown[] };
     for (const id of ids) {
       try {
-        const { data } = await this.client.call('DELETE', `/portfolio/events/orders/${encodeURIComponent(id)}`, {
-          auth: true,
-          kind: 'order-lookup',
-        });
+        const data = await this.cancelOne(id);
         result.cancelled.push(id);
         (result.info as unknown[]).push(data);
       } catch (error) {
-        if (!(error instanceof OrderNotFoundError || error instanceof InvalidOrderError)) throw error;
-        result.notCancelled[id] = error.message;
+        if (error instanceof AuthenticationError && result.cancelled.length === 0) throw error;
+        result.notCancelled[id] = (error as Error).message;
       }
     }
     return result;
+  }
+
+  private async cancelOne(id: string): Promise<unknown> {
+    const cancel = async () =>
+      (await this.client.call('DELETE', `/portfolio/events/orders/${encodeURIComponent(id)}`, { auth: true, kind: 'order-lookup' })).data;
+    try {
+      return await cancel();
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      await this.context.clock.sleep(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
+      return await cancel();
+    }
   }
 
   cashout(_request: CashoutRequest): Promise<CashoutResult> {

@@ -31,10 +31,13 @@ export function stripQuery(path: string): string {
   return cut === -1 ? path : path.slice(0, cut);
 }
 
+/** Where the key comes from, named in every key error so the user knows what to fix. */
+export const PRIVATE_KEY_SOURCES = 'KALSHI_PRIVATE_KEY_PATH (a PEM file) or KALSHI_PRIVATE_KEY_PEM (the PEM text)';
+
 /**
  * Parses the PEM once. Env vars often carry the PEM with literal "\n" sequences; those are restored.
- * The error never repeats the key text (it would end up in logs), and carries no `cause` for the same
- * reason: node's parse errors may quote the input.
+ * Every failure is an AuthenticationError (exit 4) whose text never repeats the key (it would end up in
+ * logs), and carries no `cause` for the same reason: node's parse errors may quote the input.
  */
 export function loadPrivateKey(pem: string): KeyObject {
   const text = pem.includes('\n') ? pem : pem.replace(/\\n/g, '\n');
@@ -42,14 +45,14 @@ export function loadPrivateKey(pem: string): KeyObject {
   try {
     key = createPrivateKey(text.trim());
   } catch {
-    throw new AuthenticationError('the Kalshi private key is not a readable PEM private key', {
-      hint: 'set KALSHI_PRIVATE_KEY_PATH to the .key/.pem file Kalshi gave you when you created the API key',
+    throw new AuthenticationError('the Kalshi private key is not a readable, unencrypted PEM private key', {
+      hint: `set ${PRIVATE_KEY_SOURCES} to the private key Kalshi gave you when you created the API key`,
     });
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new AuthenticationError(
-      `the Kalshi private key is a ${key.asymmetricKeyType ?? 'non-RSA'} key; Kalshi API keys are RSA`,
-    );
+    throw new AuthenticationError(`the Kalshi private key is a ${key.asymmetricKeyType ?? 'non-RSA'} key; Kalshi API keys are RSA`, {
+      hint: `set ${PRIVATE_KEY_SOURCES} to the RSA private key of your Kalshi API key`,
+    });
   }
   return key;
 }

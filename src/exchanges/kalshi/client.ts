@@ -11,7 +11,7 @@
 import type { KeyObject } from 'node:crypto';
 import { AuthenticationError, NetworkError, RequestTimeoutError } from '../../core/errors.js';
 import type { Clock } from '../../core/runtime.js';
-import { signRequest } from './auth.js';
+import { PRIVATE_KEY_SOURCES, signRequest } from './auth.js';
 import { mapKalshiError, type CallKind } from './errors.js';
 
 export interface KalshiCredentials {
@@ -58,7 +58,7 @@ export class KalshiClient {
       const credentials = this.credentials();
       if (!credentials) {
         throw new AuthenticationError('Kalshi API key id and private key are required for this call', {
-          hint: 'set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (or run `betmirror auth --exchange kalshi`)',
+          hint: `set KALSHI_API_KEY_ID and ${PRIVATE_KEY_SOURCES} (or run \`betmirror auth --exchange kalshi\`)`,
         });
       }
       // url.pathname is exactly what goes on the wire; signRequest never includes the query.
@@ -75,11 +75,16 @@ export class KalshiClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
+      const info: TransportFailure = { method, path: url.pathname, sent: !failedBeforeSending(error) };
       const name = (error as { name?: string }).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new RequestTimeoutError(`Kalshi did not answer ${method} ${url.pathname} within ${this.timeoutMs} ms`);
+        throw new RequestTimeoutError(`Kalshi did not answer ${method} ${url.pathname} within ${this.timeoutMs} ms`, { info });
       }
-      throw new NetworkError(`cannot reach Kalshi at ${url.origin}: ${(error as Error).message}`, { cause: error });
+      const reason = describeCause(error);
+      const message = info.sent
+        ? `the connection to Kalshi failed during ${method} ${url.pathname}: ${reason}`
+        : `cannot reach Kalshi at ${url.origin}: ${reason}`;
+      throw new NetworkError(message, { cause: error, info });
     }
     const receivedAtMs = this.clock.now();
     const text = await response.text();
@@ -112,4 +117,44 @@ export class KalshiClient {
       receivedAtMs,
     };
   }
+}
+
+/** `info` of a transport failure: `sent` is false only when the request provably never left (see below). */
+export interface TransportFailure {
+  method: string;
+  path: string;
+  sent: boolean;
+}
+
+/**
+ * Failures while connecting, before one byte of the request was written. Anything else (reset, socket
+ * closed, timeout, an unknown code, a fake fetch's error) may have reached Kalshi: the safe assumption
+ * for an order.
+ */
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+function failedBeforeSending(error: unknown): boolean {
+  // undici's fetch wraps the socket error in `cause`; happy eyeballs may wrap several in an AggregateError.
+  const cause = (error as { cause?: unknown }).cause as { code?: string; errors?: Array<{ code?: string }> } | undefined;
+  if (cause?.code && CONNECT_FAILURES.has(cause.code)) return true;
+  return Boolean(cause?.errors?.length && cause.errors.every((inner) => inner.code !== undefined && CONNECT_FAILURES.has(inner.code)));
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const outer = (error as Error).message;
+  if (!cause?.message && !cause?.code) return outer;
+  return `${outer} (${[cause.code, cause.message].filter(Boolean).join(' ')})`;
 }

@@ -3,7 +3,7 @@
  * (https://docs.kalshi.com/api-reference/orders/create-order-v2). Pure functions: the adapter does I/O.
  */
 import { randomUUID } from 'node:crypto';
-import { BadInputError } from '../../core/errors.js';
+import { InvalidOrderError } from '../../core/errors.js';
 import { MICRO, formatMicros, mulMicros, type Micros } from '../../core/money.js';
 import type { OpenOrder, OrderParams, OrderResult, OrderStatus, OrderType, Outcome } from '../../core/types.js';
 import { countString, dollarString, fromYesBook, outcomePrice, parseFixed, toYesBook, type BookSide } from './wire.js';
@@ -37,12 +37,13 @@ export interface CreateOrderBody {
 }
 
 /**
- * Checks everything that can be checked without the venue; throws BadInputError (nothing is sent).
+ * Checks everything Kalshi's rules allow checking without the venue; throws InvalidOrderError (exit 5,
+ * like the venue's own refusals) and nothing is sent.
  * Returns whether the price needs the market's own grid (sub-cent prices).
  */
 export function validateOrder(params: OrderParams, nowMs: number): { needsMarketGrid: boolean } {
   const fail = (message: string, hint?: string): never => {
-    throw new BadInputError(`invalid Kalshi order: ${message}`, { hint });
+    throw new InvalidOrderError(`invalid Kalshi order: ${message}`, { hint });
   };
   if (!TICKER.test(params.market)) fail(`"${params.market}" is not a Kalshi market ticker`, 'e.g. --market KXHIGHNY-24JAN01-T60');
   if (params.outcome !== 'yes' && params.outcome !== 'no') {
@@ -107,6 +108,7 @@ export function createResult(params: OrderParams, body: CreateOrderBody, respons
   return {
     exchange: 'kalshi',
     orderId: response.order_id,
+    clientOrderId: body.client_order_id,
     status: createdStatus(params.type, params.size, filledSize),
     market: params.market,
     outcome,
@@ -117,7 +119,7 @@ export function createResult(params: OrderParams, body: CreateOrderBody, respons
     filledSize,
     filledValue: filledSize > 0n && average > 0n ? mulMicros(filledSize, outcomePrice(outcome, average)) : 0n,
     request: body,
-    info: response,
+    info: { ...response, client_order_id: body.client_order_id },
   };
 }
 
@@ -129,6 +131,7 @@ export function unfilledResult(params: OrderParams, body: CreateOrderBody, statu
   return {
     exchange: 'kalshi',
     orderId: '',
+    clientOrderId: body.client_order_id,
     status,
     market: params.market,
     outcome: params.outcome,
@@ -139,7 +142,8 @@ export function unfilledResult(params: OrderParams, body: CreateOrderBody, statu
     filledSize: 0n,
     filledValue: 0n,
     request: body,
-    info,
+    // The venue's refusal payload (killed FOK) next to the id, so `info` always names the client order id.
+    info: { client_order_id: body.client_order_id, ...(info && typeof info === 'object' ? info : {}) },
   };
 }
 
@@ -198,6 +202,7 @@ export function orderResultFrom(order: KalshiOrder): OrderResult {
   return {
     exchange: 'kalshi',
     orderId: order.order_id,
+    ...(order.client_order_id ? { clientOrderId: order.client_order_id } : {}),
     status,
     market: open.market,
     outcome: open.outcome,

@@ -53,7 +53,13 @@ export interface RecordedRequest {
 }
 
 export interface InjectedFailure {
-  status: number;
+  /** The HTTP status to answer; ignored with `drop`. */
+  status?: number;
+  /**
+   * Destroy the connection instead of answering: 'before' serving the request (nothing happens), or
+   * 'after' serving it (the order is placed, the answer is lost), the two faces of a dropped connection.
+   */
+  drop?: 'before' | 'after';
   body?: unknown;
   headers?: Record<string, string>;
   /** Only requests whose path (without query) ends with this; any request when absent. */
@@ -105,14 +111,18 @@ export async function startKalshiSandbox(options: KalshiSandboxOptions = {}): Pr
       };
       const path = rawUrl.split('?')[0] ?? '/';
       const failure = failures.findIndex((f) => !f.pathEndsWith || path.endsWith(f.pathEndsWith));
-      if (failure !== -1) {
-        const [f] = failures.splice(failure, 1);
-        return send(f!.status, f!.body ?? { error: { code: 'injected', message: `injected HTTP ${f!.status}` } }, f!.headers);
+      const injected = failure === -1 ? undefined : failures.splice(failure, 1)[0]!;
+      if (injected?.drop === 'before') return void res.socket?.destroy();
+      if (injected && !injected.drop) {
+        const status = injected.status ?? 500;
+        return send(status, injected.body ?? { error: { code: 'injected', message: `injected HTTP ${status}` } }, injected.headers);
       }
       try {
         const [status, payload] = route(req.method ?? 'GET', rawUrl, req.headers, body);
+        if (injected?.drop === 'after') return void res.socket?.destroy();
         send(status, payload);
       } catch (error) {
+        if (injected?.drop === 'after') return void res.socket?.destroy();
         if (error instanceof KalshiHttpError) send(error.status, error.body());
         else send(500, { error: { code: 'internal_error', message: (error as Error).message, service: 'exchange' } });
       }

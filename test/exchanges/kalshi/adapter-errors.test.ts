@@ -1,4 +1,5 @@
 /** KalshiAdapter failure paths against the local Kalshi: typed errors, no PEM in them, permission report. */
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -92,6 +93,56 @@ describe('KalshiAdapter errors', () => {
     expect(JSON.stringify({ m: (error as Error).message, h: (error as AuthenticationError).hint })).not.toContain(
       pemFingerprint(key.privateKeyPem)[0],
     );
+  });
+});
+
+describe('a malformed Kalshi private key', () => {
+  const encrypted = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' })
+    .toString();
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  /** Every base64 line of the (possibly broken) PEM, cut to 24 characters: none may show up in an error. */
+  const keyPieces = (pem: string) =>
+    pem
+      .replace(/\\n/g, '\n')
+      .split('\n')
+      .filter((line) => line.length >= 24 && !line.includes('-----'))
+      .map((line) => line.slice(0, 24));
+  const cases: Array<[string, string]> = [
+    ['truncated', key.privateKeyPem.slice(0, 600)],
+    ['body corrupted', key.privateKeyPem.replace(/[A-M]/g, '*')],
+    ['escaped newlines, truncated', key.privateKeyPem.replace(/\n/g, '\\n').slice(0, 700)],
+    ['a public key', key.publicKeyPem],
+    ['passphrase-protected', encrypted],
+    ['not RSA', ec],
+  ];
+
+  it.each(cases)('%s: every call fails with AuthenticationError naming both key settings, never the key', async (_name, pem) => {
+    const broken = makeAdapter({ url: kalshi.url, keyId: 'key-1', pem });
+    const before = kalshi.requests.length;
+    const errors = [
+      await broken.initialize().catch((e: unknown) => e),
+      await broken.fetchBalance().catch((e: unknown) => e),
+      await broken.createOrder(buy).catch((e: unknown) => e),
+      await broken.cancelOrder({ orderIds: ['x'] }).catch((e: unknown) => e),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(AuthenticationError);
+      const text = `${(error as Error).message} ${(error as AuthenticationError).hint}`;
+      expect(text).toContain('KALSHI_PRIVATE_KEY_PATH');
+      expect(text).toContain('KALSHI_PRIVATE_KEY_PEM');
+      expect((error as Error).cause).toBeUndefined();
+      assertNoPem(error);
+      const shown = JSON.stringify({ m: (error as Error).message, h: (error as AuthenticationError).hint, i: (error as AuthenticationError).info, s: (error as Error).stack });
+      for (const piece of keyPieces(pem)) expect(shown).not.toContain(piece);
+    }
+    expect(kalshi.requests.length).toBe(before);
+    const report = await broken.validatePermissions();
+    expect(report.ok).toBe(false);
+    const credentials = report.checks.find((c) => c.name === 'credentials');
+    expect(credentials?.ok).toBe(false);
+    expect(credentials?.detail).toMatch(/KALSHI_PRIVATE_KEY_PATH.*KALSHI_PRIVATE_KEY_PEM/);
+    for (const piece of keyPieces(pem)) expect(credentials?.detail).not.toContain(piece);
   });
 });
 

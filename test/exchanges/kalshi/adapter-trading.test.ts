@@ -1,6 +1,6 @@
 /** KalshiAdapter end to end against the local Kalshi: balance, prices, limit/IOC/FOK orders, idempotency. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadInputError, NotSupportedError } from '../../../src/core/errors.js';
+import { InvalidOrderError, NotSupportedError } from '../../../src/core/errors.js';
 import { toMicros } from '../../../src/core/money.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { KalshiAdapter } from '../../../src/exchanges/kalshi/adapter.js';
@@ -153,7 +153,9 @@ describe('KalshiAdapter against the local Kalshi', () => {
 
   it('accepts a sub-cent price only where the market\'s grid has it', async () => {
     const before = kalshi.requests.length;
-    await expect(adapter.createOrder(order({ price: toMicros('0.555') }))).rejects.toThrow(/not on KXTEST-26DEC31-T1's price grid/);
+    const offGrid = adapter.createOrder(order({ price: toMicros('0.555') }));
+    await expect(offGrid).rejects.toThrow(/not on KXTEST-26DEC31-T1's price grid/);
+    await expect(offGrid).rejects.toBeInstanceOf(InvalidOrderError);
     expect(kalshi.requests.slice(before).map((r) => r.method)).toEqual(['GET']);
     const fine = await adapter.createOrder(order({ market: 'KXFINE-1', price: toMicros('0.555'), size: toMicros('1'), type: 'FAK' }));
     expect(lastOrderBody()).toMatchObject({ price: '0.5550' });
@@ -182,9 +184,9 @@ describe('KalshiAdapter against the local Kalshi', () => {
     ['price finer than any grid', { price: toMicros('0.12345') }],
     ['GTD without expiry', { type: 'GTD' }],
     ['bad client order id', { clientOrderId: 'has spaces in it' }],
-  ])('refuses %s before sending anything', async (_name, overrides) => {
+  ])('refuses %s as an invalid order (exit 5) before sending anything', async (_name, overrides) => {
     const before = kalshi.requests.length;
-    await expect(adapter.createOrder(order(overrides))).rejects.toBeInstanceOf(BadInputError);
+    await expect(adapter.createOrder(order(overrides))).rejects.toBeInstanceOf(InvalidOrderError);
     expect(kalshi.requests.length).toBe(before);
   });
 
