@@ -1,0 +1,46 @@
+/** Human lines for a terminal: one per event, a one-line live status, and the final summary. */
+import type { MirrorEvent, MirrorStatus } from './events.js';
+
+const short = (id: string | null) => (id && id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : (id ?? '?'));
+const n = (v: number | null, digits = 2) => (v === null ? '?' : v.toFixed(digits));
+
+export function formatEvent(e: MirrorEvent): string {
+  const who = `${short(e.wallet)} ${e.side?.toUpperCase() ?? ''} ${n(e.whaleSize)} @ ${n(e.whalePrice, 3)} on ${short(e.token)}`;
+  switch (e.type) {
+    case 'started':
+      return `mirror ${e.status}: ${e.detail ?? ''}`;
+    case 'decision':
+      return e.status === 'skip' ? `skip  ${who}: ${e.reason}${e.detail ? ` (${e.detail})` : ''}` : `copy  ${who} -> ${n(e.copySize)} shares, price cap ${n(e.copyPrice, 3)}${e.reason ? ` (limited by ${e.reason})` : ''}`;
+    case 'order':
+      return e.filledSize && e.filledSize > 0
+        ? `${e.status === 'dry_run' ? 'dry   ' : 'fill  '}${who}: ${n(e.filledSize)} shares for $${n(e.filledValue)} (order ${short(e.orderId)})`
+        : `${e.status === 'dry_run' ? 'dry  ' : 'miss '} ${who}: ${e.status}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'reconciled':
+      return `reconciled ${short(e.orderId)} after a restart: ${e.status}, ${n(e.filledSize)} shares (${e.reason})`;
+    case 'cashout':
+      return `cashout $${n(e.amount)} -> ${e.destination} (${e.reason}${e.txHash ? `, tx ${short(e.txHash)}` : ''})`;
+    case 'warning':
+      return `warning: ${e.detail ?? e.reason ?? ''}`;
+    case 'stopped':
+      return 'mirror stopped';
+  }
+}
+
+export function formatStatus(s: MirrorStatus): string {
+  const pnl = s.realizedPnl + s.unrealizedPnl;
+  return `${s.wallets.length} wallet(s) | signals ${s.signals.seen} seen, ${s.signals.copied} copied, ${s.signals.skipped} skipped | ${s.positions.length} position(s) | cash $${s.cash.toFixed(2)} | PnL ${pnl >= 0 ? '+' : ''}${pnl.toFixed(2)}`;
+}
+
+export function formatSummary(s: MirrorStatus & { reconciled?: number }): string {
+  const reasons = Object.entries(s.skipReasons).sort((a, b) => b[1] - a[1]);
+  const lines = [
+    `Mirror summary${s.dryRun ? ' (dry run: nothing was sent)' : ''}`,
+    `  followed: ${s.wallets.join(', ')} via ${s.sources.join(' + ')}`,
+    `  signals: ${s.signals.seen} seen, ${s.signals.copied} copied, ${s.signals.skipped} skipped, ${s.signals.failed} failed (${s.signals.duplicates} duplicates and ${s.signals.beforeStart} older trades ignored)`,
+    ...(reasons.length ? [`  skipped because: ${reasons.map(([r, c]) => `${r} ${c}`).join(', ')}`] : []),
+    `  orders: ${s.orders.sent} sent, ${s.orders.filled} filled, ${s.orders.partiallyFilled} partly filled, ${s.orders.missed} not filled, ${s.orders.unknown} unknown`,
+    `  positions: ${s.positions.length ? s.positions.map((p) => `${short(p.token)} ${p.size.toFixed(2)} @ ${p.size ? (p.cost / p.size).toFixed(3) : '0'}`).join(', ') : 'none'}`,
+    `  cash $${s.cash.toFixed(2)}, realized PnL ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}${s.cashedOut ? `, cashed out $${s.cashedOut.toFixed(2)}` : ''}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,111 @@
+/**
+ * Mirror flags (or a profile's mirror defaults, keyed by the same flag names) -> typed engine settings.
+ * Pure: every bad value is a BadInputError naming the flag.
+ */
+import { BadInputError } from '../core/errors.js';
+import { MICRO, toMicros, type Micros } from '../core/money.js';
+import { DEFAULT_CASHOUT_INTERVAL_MS, type FundManagerConfig } from './fund-manager.js';
+import { SOURCE_NAMES, type CapsConfig, type RiskConfig, type SizingMode, type SourceName } from './types.js';
+
+/** Flag name (without --) -> value; lists as arrays or comma-separated strings. */
+export type RawMirrorSettings = Record<string, string | string[] | boolean | undefined>;
+
+export interface MirrorSettings {
+  sources: SourceName[];
+  pollIntervalMs: number;
+  risk: RiskConfig;
+  cashout?: FundManagerConfig;
+  dryRun: boolean;
+}
+
+export const DEFAULT_SOURCES: SourceName[] = ['rtds', 'data-api'];
+export const DEFAULT_POLL_INTERVAL_MS = 2000;
+
+export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
+  const sources = list(raw.source).map((s) => s.toLowerCase());
+  for (const s of sources) {
+    if (!SOURCE_NAMES.includes(s as SourceName)) throw new BadInputError(`--source must be one of ${SOURCE_NAMES.join(', ')} (got ${s})`);
+  }
+  const sizing = (str(raw.sizing) ?? 'proportional').toLowerCase();
+  if (!['proportional', 'fixed', 'percent'].includes(sizing)) {
+    throw new BadInputError(`--sizing must be proportional, fixed or percent (got ${sizing})`);
+  }
+  if (sizing === 'fixed' && raw['fixed-usd'] === undefined) throw new BadInputError('--sizing fixed needs --fixed-usd <usd>');
+  if (sizing === 'percent' && raw.percent === undefined) throw new BadInputError('--sizing percent needs --percent <percent of balance>');
+  const orderType = (str(raw['order-type']) ?? 'fak').toUpperCase();
+  if (orderType !== 'FAK' && orderType !== 'FOK') throw new BadInputError(`--order-type must be fak or fok (got ${orderType})`);
+  const slippagePercent = amount('max-slippage', raw['max-slippage'], true) ?? 2n * MICRO;
+  if (slippagePercent >= 100n * MICRO) throw new BadInputError('--max-slippage is a percent below 100');
+
+  const caps: CapsConfig = {
+    maxPerTrade: amount('max-per-trade', raw['max-per-trade']),
+    maxPerMarket: amount('max-per-market', raw['max-per-market']),
+    maxExposure: amount('max-exposure', raw['max-exposure']),
+    maxDailyVolume: amount('max-daily-volume', raw['max-daily-volume']),
+    dailyLossLimit: amount('daily-loss-limit', raw['daily-loss-limit']),
+  };
+  const risk: RiskConfig = {
+    sizing: {
+      mode: sizing as SizingMode,
+      multiplier: amount('multiplier', raw.multiplier) ?? MICRO,
+      fixedUsd: amount('fixed-usd', raw['fixed-usd']) ?? 0n,
+      percent: amount('percent', raw.percent) ?? 0n,
+    },
+    caps,
+    maxSlippage: slippagePercent / 100n,
+    orderType,
+    allow: list(raw.allow),
+    deny: list(raw.deny),
+  };
+
+  const destination = str(raw['cashout-to']);
+  let cashout: FundManagerConfig | undefined;
+  if (destination) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(destination)) throw new BadInputError(`--cashout-to is not an address: ${destination}`);
+    cashout = {
+      destination,
+      retain: amount('retain', raw.retain, true) ?? 0n,
+      minimum: amount('cashout-min', raw['cashout-min']) ?? 10n * MICRO,
+      intervalMs: int('cashout-interval', raw['cashout-interval']) ?? DEFAULT_CASHOUT_INTERVAL_MS,
+    };
+  } else if (raw.retain !== undefined || raw['cashout-min'] !== undefined) {
+    throw new BadInputError('--retain and --cashout-min need --cashout-to <address>');
+  }
+  return {
+    sources: sources.length > 0 ? [...new Set(sources as SourceName[])] : DEFAULT_SOURCES,
+    pollIntervalMs: int('poll-interval', raw['poll-interval']) ?? DEFAULT_POLL_INTERVAL_MS,
+    risk,
+    cashout,
+    dryRun: raw['dry-run'] === true || raw['dry-run'] === 'true',
+  };
+}
+
+function str(value: RawMirrorSettings[string]): string | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function list(value: RawMirrorSettings[string]): string[] {
+  if (value === undefined || typeof value === 'boolean') return [];
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+function amount(flag: string, value: RawMirrorSettings[string], zeroOk = false): Micros | undefined {
+  const text = str(value);
+  if (text === undefined) return undefined;
+  let micros: Micros;
+  try {
+    micros = toMicros(text);
+  } catch (error) {
+    throw new BadInputError(`--${flag}: ${(error as Error).message}`);
+  }
+  if (micros < 0n || (!zeroOk && micros === 0n)) throw new BadInputError(`--${flag} must be greater than 0 (got ${text})`);
+  return micros;
+}
+
+function int(flag: string, value: RawMirrorSettings[string]): number | undefined {
+  const text = str(value);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new BadInputError(`--${flag} must be a positive number of milliseconds (got ${text})`);
+  return Number(text);
+}
