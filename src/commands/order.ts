@@ -33,6 +33,8 @@ export interface OrderCommandResult {
   price: number;
   filledSize: number;
   filledValue: number;
+  /** The idempotency key the order was sent with, where the venue has one: reuse it to retry safely. */
+  clientOrderId?: string;
   dryRun: boolean;
   /** The signed payload, shown for --dry-run only. */
   request?: unknown;
@@ -127,6 +129,7 @@ function toResult(result: OrderResult, dryRun: boolean): OrderCommandResult {
     price: microsToNumber(result.price),
     filledSize: microsToNumber(result.filledSize),
     filledValue: microsToNumber(result.filledValue),
+    ...(result.clientOrderId ? { clientOrderId: result.clientOrderId } : {}),
     dryRun,
     ...(dryRun ? { request: result.request } : {}),
   };
@@ -138,6 +141,7 @@ function render(result: OrderCommandResult): string {
     `${head} ${result.side} ${result.size} ${result.outcome ?? ''} @ ${result.price} (${result.type}) on ${result.exchange}`.replace(/\s+/g, ' '),
     `order id: ${result.orderId}`,
   ];
+  if (result.clientOrderId) lines.push(`client order id: ${result.clientOrderId}`);
   if (result.filledSize > 0) lines.push(`filled: ${result.filledSize} shares for $${result.filledValue.toFixed(2)}`);
   if (result.dryRun) lines.push(JSON.stringify(result.request, null, 2));
   return lines.join('\n');
