@@ -50,6 +50,7 @@ describe('betmirror on the local Kalshi', () => {
     expect(placed.code).toBe(0);
     const order = JSON.parse(placed.stdout);
     expect(order).toMatchObject({ status: 'open', size: 3, price: 0.3, outcome: 'yes' });
+    expect(order.clientOrderId).toMatch(/^[0-9a-f-]{36}$/);
     const cancelled = await cli(['cancel', '--exchange', 'kalshi', order.orderId, '--yes', '--json']);
     expect(cancelled.code).toBe(0);
     expect(JSON.parse(cancelled.stdout).cancelled).toEqual([order.orderId]);
