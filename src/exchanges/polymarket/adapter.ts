@@ -5,7 +5,7 @@
  * leaves through one place that maps it and removes secrets.
  * https://docs.polymarket.com/developers/CLOB/introduction
  */
-import { AssetType, orderToJsonV2, type ApiKeyCreds, type ClobClient } from '@polymarket/clob-client-v2';
+import { AssetType, type ApiKeyCreds, type ClobClient } from '@polymarket/clob-client-v2';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { AuthenticationError, BetmirrorError, ConfigError, OrderNotFoundError } from '../../core/errors.js';
 import type {
@@ -20,9 +20,11 @@ import type {
   OrderBook,
   OrderParams,
   OrderResult,
+  PermissionCheck,
   PermissionReport,
   Position,
 } from '../../core/types.js';
+import { MICRO } from '../../core/money.js';
 import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
 import { cashout } from './cashout.js';
 import { PolygonRpc } from './chain.js';
@@ -38,16 +40,9 @@ import {
   orderResultOf,
   permissionChecksOf,
 } from './mapping.js';
-import {
-  buildSignedOrder,
-  checkOrderAgainstMarket,
-  checkOrderShape,
-  clobOrderType,
-  filledAmounts,
-  orderHash,
-  orderStatus,
-  type OrderVersion,
-} from './orders.js';
+import { checkOrderShape, clobOrderType, type OrderVersion } from './orders.js';
+import { placeOrder } from './place.js';
+import { postSignedOrder } from './post.js';
 import { RelayerHttp } from './relayer.js';
 
 interface Identity {
@@ -70,6 +65,8 @@ export class PolymarketAdapter implements IExchangeAdapter {
 
   private readonly config: PolymarketConfig;
   private creds?: ApiKeyCreds;
+  /** One derivation shared by concurrent calls that find no credentials. */
+  private credsPromise?: Promise<ApiKeyCreds>;
   private clientInstance?: ClobClient;
   private metaCache?: MarketMetaCache;
   private version?: OrderVersion;
@@ -119,8 +116,10 @@ export class PolymarketAdapter implements IExchangeAdapter {
         ok: true,
         detail: hadCreds ? 'stored credentials accepted' : 'derived for this session (run `betmirror auth` to store them)',
       };
-      const checks = [funding.check, credentials, ...permissionChecksOf(collateral, this.config.chainId, funding.funder!)];
-      return { ok: checks.every((check) => check.ok), signer, funder: funding.funder, checks };
+      const version = await this.orderVersion(false).catch(() => undefined);
+      const checks: PermissionCheck[] = [funding.check, credentials, ...permissionChecksOf(collateral, this.config.chainId, funding.funder!, version)];
+      // Funds and approvals are warnings: a new user with $0 must still be able to run `auth`.
+      return { ok: checks.every((check) => check.ok || check.severity === 'warning'), signer, funder: funding.funder, checks };
     });
   }
 
@@ -166,31 +165,33 @@ export class PolymarketAdapter implements IExchangeAdapter {
   createOrder(params: OrderParams): Promise<OrderResult> {
     return this.guard('placing a Polymarket order', async () => {
       checkOrderShape(params, this.ctx.clock.now());
-      this.identity();
-      // Credentials first: deriving them rebuilds the official client, whose caches the metadata load primes.
+      const { funder } = this.identity();
+      // Credentials first: the order's owner is the API key, and deriving them must not race the build.
       if (!params.dryRun) await this.ensureCreds();
-      const meta = await this.meta().get(params.market);
-      checkOrderAgainstMarket(params, meta);
-      const version = await this.orderVersion();
-      const signed = await buildSignedOrder(this.client(), params, meta, version);
-      const orderId = orderHash(signed as never, { chainId: this.config.chainId, version, negRisk: meta.negRisk });
-      const request = orderToJsonV2(signed as never, this.creds?.key ?? '', clobOrderType(params));
-      const result = { exchange: this.exchangeName, orderId, market: params.market, side: params.side, type: params.type, size: params.size, price: params.price };
-      if (params.dryRun) return { ...result, status: 'dry_run', filledSize: 0n, filledValue: 0n, request };
-
-      const response = await this.client().postOrder(signed, clobOrderType(params));
-      if (!response?.success || response.errorMsg) {
-        throw venueError('order refused', { reason: response?.errorMsg || 'order not accepted', payload: response });
-      }
-      const filled = filledAmounts(params, response);
-      return {
-        ...result,
-        orderId: response.orderID || orderId,
-        status: orderStatus(params, response, filled.filledSize),
-        ...filled,
-        request,
-        info: response,
-      };
+      return placeOrder(
+        {
+          exchangeName: this.exchangeName,
+          chainId: this.config.chainId,
+          client: () => this.client(),
+          meta: this.meta(),
+          version: (refresh) => this.orderVersion(refresh),
+          apiKey: () => this.creds?.key ?? '',
+          post: (signed, orderId) =>
+            postSignedOrder(
+              {
+                host: this.config.clobUrl.replace(/\/$/, ''),
+                fetch: this.ctx.fetch,
+                signer: this.wiring(funder).signer!,
+                creds: this.creds!,
+                nowSeconds: () => Math.floor(this.ctx.clock.now() / 1000),
+              },
+              signed,
+              clobOrderType(params),
+              orderId,
+            ),
+        },
+        params,
+      );
     });
   }
 
@@ -225,6 +226,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
           rpc: new PolygonRpc(rpcUrl, chainId, this.ctx.fetch),
           relayer: new RelayerHttp(relayerUrl, this.ctx.fetch, builderCreds, () => Math.floor(this.ctx.clock.now() / 1000)),
           clock: this.ctx.clock,
+          reserved: () => this.reservedByOpenBuys(),
         },
         request,
       );
@@ -317,15 +319,38 @@ export class PolymarketAdapter implements IExchangeAdapter {
 
   private setCreds(creds: ApiKeyCreds): void {
     this.creds = creds;
-    // The official client binds credentials at construction: rebuild it (our metadata cache survives).
-    this.clientInstance = undefined;
+    // Hand them to the live client rather than rebuilding it: calls in flight keep a working client,
+    // and its tick-size / version caches survive.
+    if (this.clientInstance) (this.clientInstance as { creds?: ApiKeyCreds }).creds = creds;
   }
 
-  /** API credentials from the secret store, else derived from the key (L1) and kept in memory only. */
+  /** API credentials from the secret store, else derived from the key (L1) once, shared by concurrent callers, and kept in memory only. */
   private async ensureCreds(): Promise<void> {
     if (this.creds) return;
-    await this.deriveCreds();
-    this.ctx.logger.debug('polymarket: derived API credentials for this session (run `auth` to store them)');
+    this.credsPromise ??= this.deriveCreds().then(
+      (creds) => {
+        this.ctx.logger.debug('polymarket: derived API credentials for this session (run `auth` to store them)');
+        return creds;
+      },
+      (error: unknown) => {
+        // A failed derivation is not kept: the next call tries again.
+        this.credsPromise = undefined;
+        throw error;
+      },
+    );
+    await this.credsPromise;
+  }
+
+  /**
+   * Collateral held back by resting BUY orders (remaining shares x limit price): the venue counts it as
+   * spoken for, so a cashout must leave it in place. https://docs.polymarket.com/developers/CLOB/orders/get-active-order
+   */
+  private async reservedByOpenBuys(): Promise<bigint> {
+    await this.ensureCreds();
+    const orders = (await this.client().getOpenOrders()).map(openOrderOf);
+    return orders
+      .filter((order) => order.side === 'buy')
+      .reduce((sum, order) => sum + ceilMulMicros(order.size - order.filledSize, order.price), 0n);
   }
 
   /** L1: create the key, or derive it when it exists (deterministic per signer and nonce 0). */
@@ -343,8 +368,9 @@ export class PolymarketAdapter implements IExchangeAdapter {
     return creds;
   }
 
-  private async orderVersion(): Promise<OrderVersion> {
-    if (this.version === undefined) {
+  /** GET /version once; `refresh` after the venue answered order_version_mismatch. */
+  private async orderVersion(refresh: boolean): Promise<OrderVersion> {
+    if (refresh || this.version === undefined) {
       const version = await this.client().getVersion();
       this.version = version === 3 ? 3 : 2;
     }
@@ -370,4 +396,9 @@ export class PolymarketAdapter implements IExchangeAdapter {
       throw redactError(mapped, secrets.filter((s): s is string => Boolean(s)));
     }
   }
+}
+
+/** shares x price in micro-units, rounded UP: when in doubt, hold back a micro more. */
+function ceilMulMicros(shares: bigint, price: bigint): bigint {
+  return (shares * price + MICRO - 1n) / MICRO;
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../../core/runtime.js';
 import type { CashoutRequest, CashoutResult } from '../../core/types.js';
 import { PUSD, transferCalldata, type PolygonRpc } from './chain.js';
 import type { SignatureType } from './config.js';
+import { outcomeUnknown, transportReason } from './errors.js';
 import { RELAYER_CONTRACTS } from './funding.js';
 import {
   buildDepositWalletRequest,
@@ -38,6 +39,8 @@ export interface CashoutDeps {
   rpc: PolygonRpc;
   relayer: RelayerHttp;
   clock: Clock;
+  /** Collateral held back by resting BUY orders: never cashed out from under them. */
+  reserved: () => Promise<Micros>;
 }
 
 export async function cashout(deps: CashoutDeps, request: CashoutRequest): Promise<CashoutResult> {
@@ -46,14 +49,18 @@ export async function cashout(deps: CashoutDeps, request: CashoutRequest): Promi
   const to = destination as `0x${string}`;
   if (to.toLowerCase() === deps.funder.toLowerCase()) throw new BadInputError('cashout destination is the funder itself');
 
-  const available = await deps.rpc.collateralOf(deps.funder);
+  const [held, reserved] = await Promise.all([deps.rpc.collateralOf(deps.funder), deps.reserved()]);
+  const available = held > reserved ? held - reserved : 0n;
+  const reservedNote = reserved > 0n ? ` (of $${formatMicros(held)} held, $${formatMicros(reserved)} is reserved by resting buy orders)` : '';
+  const cancelHint = reserved > 0n ? { hint: 'cancel the resting buy orders first (`betmirror cancel --all`), or cash out less' } : {};
   const amount: Micros = request.amount === 'all' ? available : request.amount;
   if (amount <= 0n) {
-    throw new InsufficientFundsError(`nothing to cash out: the funder ${deps.funder} holds $${formatMicros(available)} pUSD`);
+    throw new InsufficientFundsError(`nothing to cash out: the funder ${deps.funder} has $${formatMicros(available)} pUSD free${reservedNote}`, cancelHint);
   }
   if (amount > available) {
     throw new InsufficientFundsError(
-      `cannot cash out $${formatMicros(amount)}: the funder ${deps.funder} holds $${formatMicros(available)} pUSD`,
+      `cannot cash out $${formatMicros(amount)}: the funder ${deps.funder} has $${formatMicros(available)} pUSD free${reservedNote}`,
+      cancelHint,
     );
   }
   const call: Call = { to: PUSD, data: transferCalldata(to, amount) };
@@ -74,7 +81,8 @@ export async function cashout(deps: CashoutDeps, request: CashoutRequest): Promi
 
   const payload = await relayerPayload(deps, call);
   if (request.dryRun) return { ...base, txHash: '', method: 'relayer', info: { dryRun: true, request: payload } };
-  const submitted = await deps.relayer.submit(payload);
+  const lookup = `the relayer may execute it: check the funder ${deps.funder}'s pUSD balance and transactions on polygonscan before cashing out again`;
+  const submitted = await deps.relayer.submit(payload, lookup);
   const txHash = await waitMined(deps, submitted.transactionID, submitted.transactionHash);
   return { ...base, txHash, method: 'relayer', info: { transactionID: submitted.transactionID, type: payload.type } };
 }
@@ -117,17 +125,26 @@ async function proxyGasLimit(deps: CashoutDeps, call: Call): Promise<string> {
   }
 }
 
+/** Follows the relayer until mined. It has the transaction: any failure to follow it leaves the outcome unknown. */
 async function waitMined(deps: CashoutDeps, id: string, submittedHash?: string): Promise<string> {
+  const lookup = (reason: string, cause?: unknown) =>
+    outcomeUnknown('following the relayer transaction', reason, {
+      hint: `relayer transaction ${id}${submittedHash ? ` (${submittedHash})` : ''} may still be mined: check it on polygonscan; do not resend before it is known to have failed`,
+      info: { transactionID: id, transactionHash: submittedHash },
+      cause,
+    });
   for (let poll = 0; poll < RELAYER_MAX_POLLS; poll++) {
-    const [transaction] = await deps.relayer.transaction(id);
+    let transaction;
+    try {
+      [transaction] = await deps.relayer.transaction(id);
+    } catch (error) {
+      throw lookup(transportReason(error), error);
+    }
     if (transaction && DONE_STATES.includes(transaction.state)) return transaction.transactionHash || submittedHash || '';
     if (transaction && FAILED_STATES.includes(transaction.state)) {
       throw new ExchangeError(`the relayer transaction ${id} failed (${transaction.state})`, { info: transaction });
     }
     await deps.clock.sleep(RELAYER_POLL_MS);
   }
-  throw new ExchangeError(`the relayer transaction ${id} was not mined in time`, {
-    info: { transactionID: id, transactionHash: submittedHash },
-    hint: 'check it later on polygonscan; do not resend before it is known to have failed',
-  });
+  throw lookup('not mined in time');
 }

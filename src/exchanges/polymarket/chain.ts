@@ -7,11 +7,13 @@ import {
   createWalletClient,
   encodeFunctionData,
   http,
+  keccak256,
   parseAbi,
   type Chain,
   type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { failedBeforeSending, outcomeUnknown, transportReason } from './errors.js';
 
 /** Polymarket's collateral, pUSD (6 decimals), on Polygon and Amoy (VENUES 1.4). */
 export const PUSD: `0x${string}` = '0xC011a7E12a19f7B1f670d46F03B03f3342E82DFB';
@@ -56,12 +58,46 @@ export class PolygonRpc {
     return this.publicClient.readContract({ address: PUSD, abi: erc20Abi, functionName: 'balanceOf', args: [owner] });
   }
 
-  /** Signs and sends pUSD.transfer from the key's own address; resolves once mined successfully. */
+  /**
+   * Signs pUSD.transfer locally (so its hash is known before sending), sends it, and resolves once mined
+   * successfully. Once the raw transaction has left, a lost answer is OutcomeUnknownError naming the hash.
+   */
   async transferCollateral(privateKey: `0x${string}`, destination: `0x${string}`, amount: bigint): Promise<`0x${string}`> {
     const wallet = createWalletClient({ account: privateKeyToAccount(privateKey), chain: this.chain, transport: this.transport() });
-    const hash = await wallet.sendTransaction({ to: PUSD, data: transferCalldata(destination, amount) });
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 250 });
+    const prepared = await wallet.prepareTransactionRequest({ to: PUSD, data: transferCalldata(destination, amount) });
+    const serializedTransaction = await wallet.signTransaction(prepared);
+    const hash = keccak256(serializedTransaction);
+    const unknown = (error: unknown) =>
+      outcomeUnknown('sending the pUSD transfer', transportReason(error), {
+        hint: `transaction ${hash} may have been mined: look it up on polygonscan (or check the balance) before cashing out again`,
+        info: { transactionHash: hash },
+        cause: error,
+      });
+    try {
+      await this.publicClient.sendRawTransaction({ serializedTransaction });
+    } catch (error) {
+      // A node that answered (e.g. "insufficient funds") refused it; only a lost answer leaves it unknown.
+      if (isTransportFailure(error) && !failedBeforeSending(error)) throw unknown(error);
+      throw error;
+    }
+    let receipt;
+    try {
+      receipt = await this.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 250 });
+    } catch (error) {
+      throw unknown(error);
+    }
     if (receipt.status !== 'success') throw new Error(`transfer ${hash} reverted`);
     return hash;
   }
+}
+
+/** viem's errors for a request that got no JSON-RPC answer (connection lost, timeout, HTTP 5xx). */
+function isTransportFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 8; depth++) {
+    const { name, status } = current as { name?: unknown; status?: unknown };
+    if (name === 'TimeoutError') return true;
+    if (name === 'HttpRequestError') return status === undefined || (typeof status === 'number' && status >= 500);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -12,6 +12,7 @@ import {
   InvalidOrderError,
   NetworkError,
   OrderNotFoundError,
+  OutcomeUnknownError,
   RateLimitedError,
   RequestTimeoutError,
 } from '../../core/errors.js';
@@ -44,7 +45,7 @@ export function venueError(context: string, failure: VenueFailure): BetmirrorErr
     return new RateLimitedError(message, undefined, options);
   }
   if (status === 401 || status === 403 || text.includes('unauthorized') || text.includes('invalid api key') || text.includes('invalid signature')) {
-    return new AuthenticationError(message, { ...options, hint: 'run `betmirror auth --exchange polymarket`, then `betmirror doctor`' });
+    return new AuthenticationError(message, { ...options, hint: 'run `betmirror auth --exchange polymarket`: it checks the key and stores fresh API credentials' });
   }
   if (text.includes('deposit wallet flow')) {
     return new AuthenticationError(message, {
@@ -139,4 +140,46 @@ function safeJson(value: unknown): string {
   } catch {
     return JSON.stringify(String(value));
   }
+}
+
+/** Error codes (walked through `cause`) of a connection that was never made: nothing was sent. */
+const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'];
+
+/**
+ * Whether a transport failure (fetch rejected, viem transport error) happened before the request left
+ * this machine. Only a refused or unresolvable connection proves that; a reset, a timeout or a closed
+ * socket may come after the venue received the request.
+ */
+export function failedBeforeSending(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.includes(code)) return true;
+    const message = String((current as { message?: unknown }).message ?? '');
+    if (NOT_SENT_CODES.some((c) => message.includes(c))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * A request that was sent and got no usable answer: NOT retryable, because repeating it could execute it
+ * twice. `lookup` tells the user where to look before deciding (the order id, the transaction...).
+ */
+export function outcomeUnknown(context: string, reason: string, lookup: { hint: string; info?: Record<string, unknown>; cause?: unknown }): OutcomeUnknownError {
+  return new OutcomeUnknownError(`${context}: sent, but the outcome is unknown (${reason})`, {
+    hint: lookup.hint,
+    info: { reason, ...lookup.info },
+    cause: lookup.cause,
+  });
+}
+
+/** The reason of a transport failure: the innermost message with its code, e.g. "other side closed (UND_ERR_SOCKET)". */
+export function transportReason(error: unknown): string {
+  let reason = error instanceof Error ? error.message : String(error);
+  for (let current = (error as { cause?: unknown })?.cause, depth = 0; current && depth < 8; depth++) {
+    const { message, code } = current as { message?: unknown; code?: unknown };
+    if (message) reason = `${String(message)}${typeof code === 'string' ? ` (${code})` : ''}`;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return reason;
 }

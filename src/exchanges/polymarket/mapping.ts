@@ -69,13 +69,23 @@ export function orderResultOf(order: ClobOpenOrder): OrderResult {
   };
 }
 
-/** Collateral checks of validatePermissions: money on the funder, and the exchanges allowed to spend it. */
-export function permissionChecksOf(response: BalanceAllowanceResponse, chainId: 137 | 80002, funder: string): PermissionCheck[] {
+/**
+ * Collateral checks of validatePermissions: money on the funder, and the exchanges allowed to spend it
+ * (V2 and neg-risk V2, or the one V3 exchange when /version answers 3). All are warnings: a new user with
+ * $0 or without approvals yet can still set up; orders will say what is missing.
+ */
+export function permissionChecksOf(
+  response: BalanceAllowanceResponse,
+  chainId: 137 | 80002,
+  funder: string,
+  version?: number,
+): PermissionCheck[] {
   const balance = BigInt(response.balance || '0');
   const checks: PermissionCheck[] = [
     {
       name: 'collateral balance',
       ok: balance > 0n,
+      severity: 'warning',
       detail:
         balance > 0n
           ? `funder ${funder} holds $${formatMicros(balance)} pUSD`
@@ -84,14 +94,19 @@ export function permissionChecksOf(response: BalanceAllowanceResponse, chainId: 
   ];
   const contracts = getContractConfig(chainId);
   const allowances = Object.fromEntries(Object.entries(response.allowances ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  for (const [name, spender] of [
-    ['CTF exchange', contracts.exchangeV2],
-    ['neg-risk CTF exchange', contracts.negRiskExchangeV2],
-  ] as const) {
+  const spenders: [string, string][] =
+    version === 3
+      ? [['CTF exchange V3', contracts.exchangeV3]]
+      : [
+          ['CTF exchange', contracts.exchangeV2],
+          ['neg-risk CTF exchange', contracts.negRiskExchangeV2],
+        ];
+  for (const [name, spender] of spenders) {
     const allowance = BigInt(allowances[spender.toLowerCase()] ?? '0');
     checks.push({
       name: `allowance (${name})`,
       ok: allowance > 0n,
+      severity: 'warning',
       detail:
         allowance > 0n
           ? `${spender} may spend ${allowance >= 10n ** 30n ? 'unlimited' : `$${formatMicros(allowance)}`} pUSD of the funder`
@@ -109,10 +124,24 @@ interface DataApiPosition {
   outcome?: string;
 }
 
-/** Data API GET /positions?user=<funder> (https://docs.polymarket.com/api-reference/core/get-current-positions-for-a-user). */
+const POSITIONS_PAGE = 500;
+/** The Data API refuses offsets past 10,000; a wallet with more positions than that is not ours to mirror. */
+const POSITIONS_MAX_OFFSET = 10_000;
+
+/** Data API GET /positions?user=<funder>, every page (https://docs.polymarket.com/api-reference/core/get-current-positions-for-a-user). */
 export async function fetchPositions(fetchFn: typeof fetch, dataApiUrl: string, funder: string): Promise<Position[]> {
-  const url = `${dataApiUrl}/positions?${new URLSearchParams({ user: funder, sizeThreshold: '0', limit: '500' })}`;
-  const response = await fetchFn(url);
+  const positions: Position[] = [];
+  for (let offset = 0; offset <= POSITIONS_MAX_OFFSET; offset += POSITIONS_PAGE) {
+    const rows = await positionsPage(fetchFn, dataApiUrl, funder, offset);
+    positions.push(...rows.map(positionOf));
+    if (rows.length < POSITIONS_PAGE) break;
+  }
+  return positions;
+}
+
+async function positionsPage(fetchFn: typeof fetch, dataApiUrl: string, funder: string, offset: number): Promise<DataApiPosition[]> {
+  const query = { user: funder, sizeThreshold: '0', limit: String(POSITIONS_PAGE), offset: String(offset) };
+  const response = await fetchFn(`${dataApiUrl}/positions?${new URLSearchParams(query)}`);
   const text = await response.text();
   if (!response.ok) throw venueError('Data API /positions', { reason: text.slice(0, 300) || response.statusText, status: response.status });
   let rows: unknown;
@@ -122,13 +151,17 @@ export async function fetchPositions(fetchFn: typeof fetch, dataApiUrl: string, 
     throw new ExchangeError('Data API /positions answered something that is not JSON', { info: text.slice(0, 300) });
   }
   if (!Array.isArray(rows)) throw new ExchangeError('Data API /positions did not answer a list', { info: rows });
-  return (rows as DataApiPosition[]).map((row) => ({
+  return rows as DataApiPosition[];
+}
+
+function positionOf(row: DataApiPosition): Position {
+  return {
     market: String(row.asset),
     size: numberMicros(row.size),
     avgPrice: row.avgPrice === undefined ? undefined : numberMicros(row.avgPrice),
     currentValue: row.currentValue === undefined ? undefined : numberMicros(row.currentValue),
     info: row,
-  }));
+  };
 }
 
 /** The Data API answers JSON numbers; convert at the edge, rounding to micro-units. */

@@ -2,6 +2,8 @@
  * Per-token market metadata (tick size, neg-risk, minimum size, fee) loaded once and cached, so the hot
  * path of an order costs one POST and nothing else. Loading also primes the official client's own caches
  * (getClobMarketInfo fills its tick-size / neg-risk / fee maps), so it does not refetch them either.
+ * The venue changes tick sizes (near 0 and 1) and minimums: `refresh` drops an entry when an order
+ * refusal shows it is stale.
  * https://docs.polymarket.com/developers/CLOB/prices-books/get-book
  */
 import type { ClobClient, OrderBookSummary, TickSize } from '@polymarket/clob-client-v2';
@@ -44,6 +46,20 @@ export class MarketMetaCache {
       this.entries.set(tokenId, entry);
     }
     return entry;
+  }
+
+  has(tokenId: string): boolean {
+    return this.entries.has(tokenId);
+  }
+
+  /** Forgets the token (ours and the official client's caches) and loads it again. */
+  refresh(tokenId: string): Promise<MarketMeta> {
+    this.entries.delete(tokenId);
+    const client = this.client();
+    delete client.tickSizes[tokenId];
+    delete client.negRisk[tokenId];
+    delete client.feeInfos[tokenId];
+    return this.get(tokenId);
   }
 
   /** Caches metadata seen elsewhere (e.g. in a fetched order book) without a request. */

@@ -54,12 +54,13 @@ export function checkOrderAgainstMarket(params: OrderParams, meta: MarketMeta): 
   if (params.price % meta.tick !== 0n) {
     throw new InvalidOrderError(
       `INVALID_ORDER_MIN_TICK_SIZE: price ${formatMicros(params.price)} is not a multiple of the market's tick size ${tick}`,
-      { info: { tickSize: tick } },
+      { info: { tickSize: tick, marketRule: 'tick' } },
     );
   }
   if (params.price < meta.tick || params.price > MICRO - meta.tick) {
     throw new InvalidOrderError(
       `price ${formatMicros(params.price)} is outside the market's range [${tick}, ${formatMicros(MICRO - meta.tick)}]`,
+      { info: { tickSize: tick, marketRule: 'range' } },
     );
   }
   if (isMarketable(params)) {
@@ -72,9 +73,14 @@ export function checkOrderAgainstMarket(params: OrderParams, meta: MarketMeta): 
   } else if (params.size < meta.minOrderSize) {
     throw new InvalidOrderError(
       `INVALID_ORDER_MIN_SIZE: size ${formatMicros(params.size)} is below the market's minimum of ${formatMicros(meta.minOrderSize)} shares`,
-      { info: { minOrderSize: formatMicros(meta.minOrderSize) } },
+      { info: { minOrderSize: formatMicros(meta.minOrderSize), marketRule: 'minOrderSize' } },
     );
   }
+}
+
+/** A local refusal that rests on cached market rules (tick, range, minimum size), which the venue may have changed. */
+export function isMarketRuleRefusal(error: unknown): boolean {
+  return error instanceof InvalidOrderError && typeof (error.info as { marketRule?: unknown } | undefined)?.marketRule === 'string';
 }
 
 export function isMarketable(params: OrderParams): boolean {
@@ -82,7 +88,7 @@ export function isMarketable(params: OrderParams): boolean {
 }
 
 /** USD a marketable BUY spends: size x cap, rounded down to the cent (the builder keeps 2 decimals). */
-function marketBuyAmount(params: OrderParams): Micros {
+export function marketBuyAmount(params: OrderParams): Micros {
   const value = mulMicros(params.size, params.price);
   return value - (value % CENT);
 }
@@ -219,20 +225,53 @@ export function filledAmounts(params: OrderParams, response: OrderResponse): { f
   return params.side === 'buy' ? { filledSize: taking, filledValue: making } : { filledSize: making, filledValue: taking };
 }
 
-export function orderStatus(params: OrderParams, response: OrderResponse, filledSize: Micros): OrderStatus {
+/**
+ * Whether the whole requested amount executed. A marketable BUY is sized in USD (size x cap, rounded
+ * down to the cent) and may receive more shares than `size` at better prices, so it is complete when
+ * that USD was spent, give or take the cent the builder's rounding can cost; a FOK is complete by
+ * definition once matched. Everything else is complete when `size` shares executed.
+ */
+function isComplete(params: OrderParams, filled: { filledSize: Micros; filledValue: Micros }): boolean {
+  if (filled.filledSize <= 0n) return false;
+  if (params.type === 'FOK') return true;
+  if (isMarketable(params) && params.side === 'buy') return filled.filledValue >= marketBuyAmount(params) - CENT;
+  return filled.filledSize >= params.size;
+}
+
+export function orderStatus(params: OrderParams, response: OrderResponse, filled: { filledSize: Micros; filledValue: Micros }): OrderStatus {
   const status = String(response.status ?? '').toLowerCase();
-  const complete = filledSize > 0n && filledSize >= params.size;
   switch (status) {
     case 'matched':
-      // A marketable BUY may receive more shares than asked for (better prices than the cap).
-      return complete || (isMarketable(params) && params.side === 'buy' && filledSize > 0n) ? 'filled' : 'partially_filled';
+      return isComplete(params, filled) ? 'filled' : 'partially_filled';
     case 'live':
-      return filledSize > 0n ? 'partially_filled' : 'open';
+      return filled.filledSize > 0n ? 'partially_filled' : 'open';
     case 'delayed':
       return 'pending';
     case 'unmatched':
-      return isMarketable(params) ? (filledSize > 0n ? 'partially_filled' : 'cancelled') : 'open';
+      return isMarketable(params) ? (filled.filledSize > 0n ? 'partially_filled' : 'cancelled') : 'open';
     default:
       return 'pending';
   }
+}
+
+/** The venue's answer when a FOK could not fill entirely or a FAK found nothing to match: nothing executed. */
+export function isMissRefusal(params: OrderParams, reason: string): boolean {
+  if (params.type === 'FOK') return /FOK_ORDER_NOT_FILLED_ERROR|fully filled or killed/i.test(reason);
+  if (params.type === 'FAK') return /no orders found to match|FAK_ORDER_NOT_FILLED/i.test(reason);
+  return false;
+}
+
+/** The venue refused the price for the market's tick size: our cached tick is stale. */
+export function isTickRefusal(reason: string): boolean {
+  return /INVALID_ORDER_MIN_TICK_SIZE|minimum tick size/i.test(reason);
+}
+
+/** The venue refused the size for the market's minimum: our cached minimum is stale. */
+export function isMinSizeRefusal(reason: string): boolean {
+  return /INVALID_ORDER_MIN_SIZE|lower than the minimum/i.test(reason);
+}
+
+/** The exchange moved to another order version (ORDER_VERSION_MISMATCH_ERROR of the official client). */
+export function isVersionMismatch(reason: string): boolean {
+  return reason.includes('order_version_mismatch');
 }

@@ -20,7 +20,8 @@ import { BuilderSigner } from '@polymarket/builder-signing-sdk';
 import { concat, encodePacked, hashTypedData, keccak256, toHex, zeroAddress, type Hex } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { ApiCredentials } from './config.js';
-import { venueError } from './errors.js';
+import { NetworkError } from '../../core/errors.js';
+import { failedBeforeSending, outcomeUnknown, transportReason, venueError } from './errors.js';
 import { RELAYER_CONTRACTS } from './funding.js';
 
 /** The official client's fallback when gas estimation fails (builder/proxy.js DEFAULT_GAS_LIMIT). */
@@ -191,8 +192,9 @@ export class RelayerHttp {
   constructor(
     private readonly baseUrl: string,
     private readonly fetchFn: typeof fetch,
-    private readonly builderCreds?: ApiCredentials,
-    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly builderCreds: ApiCredentials | undefined,
+    /** The injected clock, in unix seconds (builder header timestamps). */
+    private readonly nowSeconds: () => number,
   ) {}
 
   relayPayload(address: string, type: string): Promise<{ address: string; nonce: string }> {
@@ -211,14 +213,30 @@ export class RelayerHttp {
     return this.get('/transaction', { id });
   }
 
-  async submit(request: unknown): Promise<RelayerSubmitResult> {
+  /**
+   * POST /submit. Once sent, a lost answer (connection lost, timeout, 5xx) is OutcomeUnknownError: the
+   * relayer may have queued the transaction, and submitting it again could move the money twice.
+   */
+  async submit(request: unknown, lookup: string): Promise<RelayerSubmitResult> {
     const body = JSON.stringify(request);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.builderCreds) {
       const signer = new BuilderSigner(this.builderCreds);
       Object.assign(headers, signer.createBuilderHeaderPayload('POST', '/submit', body, this.nowSeconds()));
     }
-    return this.call('/submit', { method: 'POST', headers, body });
+    const unknown = (reason: string, cause?: unknown) =>
+      outcomeUnknown('submitting the cashout to the relayer', reason, { hint: lookup, cause });
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchFn(`${this.baseUrl}/submit`, { method: 'POST', headers, body });
+      text = await response.text();
+    } catch (error) {
+      if (failedBeforeSending(error)) throw new NetworkError(`relayer /submit: ${transportReason(error)} (nothing was sent)`, { cause: error });
+      throw unknown(transportReason(error), error);
+    }
+    if (response.status >= 500) throw unknown(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+    return this.parse('/submit', response, text);
   }
 
   private get<T>(path: string, query: Record<string, string>): Promise<T> {
@@ -227,7 +245,10 @@ export class RelayerHttp {
 
   private async call<T>(path: string, init: RequestInit): Promise<T> {
     const response = await this.fetchFn(`${this.baseUrl}${path}`, init);
-    const text = await response.text();
+    return this.parse(path, response, await response.text());
+  }
+
+  private parse<T>(path: string, response: Response, text: string): T {
     if (!response.ok) {
       throw venueError(`relayer ${path.split('?')[0]}`, { reason: reasonOf(text) || response.statusText, status: response.status, payload: text.slice(0, 1000) });
     }

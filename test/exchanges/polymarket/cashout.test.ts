@@ -5,28 +5,37 @@
  */
 import { buildHmacSignature } from '@polymarket/builder-signing-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadInputError, InsufficientFundsError } from '../../../src/core/errors.js';
+import { BadInputError, InsufficientFundsError, NetworkError, OutcomeUnknownError } from '../../../src/core/errors.js';
 import { derivedFunder } from '../../../src/exchanges/polymarket/funding.js';
+import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
 import { startRelayerStandIn, type RelayerStandIn } from '../../../src/sandbox/relayer/index.js';
 import { startAnvil, type LocalChain } from '../../support/chain.js';
 import { adapterFor, newKey } from './helpers.js';
 
 let chain: LocalChain;
 let relayer: RelayerStandIn;
+// The CLOB tells which collateral resting buy orders hold back (a cashout leaves it in place).
+let clob: PolymarketSandbox;
 
 beforeAll(async () => {
   chain = await startAnvil();
   await chain.installCollateral();
   relayer = await startRelayerStandIn({ rpcUrl: chain.rpcUrl });
+  clob = await startPolymarketSandbox({ liquidity: false });
 });
 
 afterAll(async () => {
+  await clob?.close();
   await relayer?.close();
   await chain?.close();
 });
 
-function adapter(key: `0x${string}`, signatureType: string, extra: Record<string, string> = {}) {
-  return adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, chainId: '137', signatureType, ...extra }, { privateKey: key });
+function adapter(key: `0x${string}`, signatureType: string, extra: Record<string, string> = {}, fetchFn?: typeof fetch) {
+  return adapterFor(
+    { rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, clobUrl: clob.clobUrl, chainId: '137', signatureType, ...extra },
+    { privateKey: key },
+    { fetch: fetchFn },
+  );
 }
 
 describe('cashout, EOA mode (type 0)', () => {
@@ -107,7 +116,7 @@ describe('cashout through the relayer (types 1, 2, 3)', () => {
     const funder = derivedFunder(2, address, 137)!;
     await chain.mintCollateral(funder, 1_000_000n);
     const builder = { builderApiKey: 'builder-key', builderApiSecret: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', builderApiPassphrase: 'builder-pass' };
-    const adapter = adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, signatureType: 'safe' }, { privateKey: key, ...builder });
+    const adapter = adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, clobUrl: clob.clobUrl, signatureType: 'safe' }, { privateKey: key, ...builder });
     await adapter.cashout({ amount: 1_000_000n, destination: newKey().address });
     const submit = relayer.requests.filter((r) => r.path === '/submit').at(-1)!;
     const body = JSON.stringify(relayer.submissions.at(-1)!.body);
@@ -154,5 +163,83 @@ describe('cashout through the relayer (types 1, 2, 3)', () => {
     expect(error).toBeInstanceOf(Error);
     expect(relayer.rejections.at(-1)?.reason).toMatch(/neither the owner nor an approved session signer/);
     expect(await chain.collateralBalance(wallet)).toBe(2_000_000n);
+  });
+});
+
+describe('cashout leaves the collateral of resting buy orders in place', () => {
+  it("'all' sends the held pUSD minus what resting buys reserve, and an amount over the free part is refused", async () => {
+    const { key, address } = newKey();
+    const destination = newKey().address;
+    await chain.setEthBalance(address, 10n ** 18n);
+    await chain.mintCollateral(address, 20_000_000n);
+    clob.fund(address, 20_000_000n);
+    const venue = adapter(key, 'eoa');
+    const token = clob.markets[0]!.tokens[0].tokenId;
+    await venue.createOrder({ market: token, side: 'buy', size: 10_000_000n, price: 300_000n, type: 'GTC' });
+    await venue.createOrder({ market: token, side: 'buy', size: 5_000_000n, price: 200_000n, type: 'GTC' });
+    expect(clob.reservedOf(address)).toBe(4_000_000n);
+
+    const over = (await venue.cashout({ amount: 17_000_000n, destination }).catch((e: unknown) => e)) as InsufficientFundsError;
+    expect(over).toBeInstanceOf(InsufficientFundsError);
+    expect(over.message).toContain('$4 is reserved by resting buy orders');
+    expect(over.hint).toContain('betmirror cancel --all');
+
+    const result = await venue.cashout({ amount: 'all', destination });
+    expect(result.amount).toBe(20_000_000n - clob.reservedOf(address));
+    expect(await chain.collateralBalance(address)).toBe(4_000_000n);
+  });
+});
+
+/** A fetch that lets `match`ing requests reach the server, then loses the answer (the socket closed on us). */
+function answerLost(match: (url: string, body: string) => boolean): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const response = await fetch(input, init);
+    if (!match(url, String(init?.body ?? ''))) return response;
+    await response.text();
+    throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+  }) as typeof fetch;
+}
+
+describe('a cashout whose request was sent but whose answer was lost', () => {
+  it('EOA: OutcomeUnknownError naming the transaction hash, which was in fact mined', async () => {
+    const { key, address } = newKey();
+    const destination = newKey().address;
+    await chain.setEthBalance(address, 10n ** 18n);
+    await chain.mintCollateral(address, 3_000_000n);
+    const lost = answerLost((url, body) => url.startsWith(chain.rpcUrl) && body.includes('eth_sendRawTransaction'));
+    const error = (await adapter(key, 'eoa', {}, lost).cashout({ amount: 2_000_000n, destination }).catch((e: unknown) => e)) as OutcomeUnknownError;
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(error).not.toBeInstanceOf(NetworkError);
+    const hash = (error.info as { transactionHash: string }).transactionHash;
+    expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(error.hint).toContain(hash);
+    expect(await chain.collateralBalance(destination)).toBe(2_000_000n);
+  });
+
+  it('relayer: a lost /submit answer is OutcomeUnknownError, not a retryable NetworkError', async () => {
+    const { key, address } = newKey();
+    const funder = derivedFunder(1, address, 137)!;
+    await chain.mintCollateral(funder, 2_000_000n);
+    const before = relayer.submissions.length;
+    const lost = answerLost((url) => url.startsWith(`${relayer.url}/submit`));
+    const error = (await adapter(key, 'proxy', {}, lost).cashout({ amount: 1_000_000n, destination: newKey().address }).catch((e: unknown) => e)) as OutcomeUnknownError;
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(error.hint).toContain(funder);
+    expect(relayer.submissions.length).toBe(before + 1);
+  });
+
+  it('a connection refused before sending stays a retryable NetworkError', async () => {
+    const { key, address } = newKey();
+    await chain.mintCollateral(derivedFunder(1, address, 137)!, 2_000_000n);
+    const refused = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.startsWith(`${relayer.url}/submit`)) {
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      }
+      return fetch(input, init);
+    }) as typeof fetch;
+    const error = await adapter(key, 'proxy', {}, refused).cashout({ amount: 1_000_000n, destination: newKey().address }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
   });
 });

@@ -240,15 +240,17 @@ describe('venue refusals come back mapped, with the venue reason and raw payload
     expect(error.info).toMatchObject({ reason: 'not enough balance / allowance', status: 400 });
   });
 
-  it('FOK that cannot fill -> InvalidOrderError naming the venue reason', async () => {
+  it.each(['FOK', 'FAK'] as const)('%s that cannot match -> status cancelled, nothing filled, the venue reason in info', async (type) => {
     const { key, address } = newKey();
     sandbox.fund(address, 100_000_000n);
     const adapter = adapterFor(settings(), { privateKey: key });
     const bid = (await adapter.getMarketPrice(yes)).bid!;
     // A buy capped at the best bid cannot reach any ask.
-    const error = await adapter.createOrder({ market: yes, side: 'buy', size: 10_000_000n, price: bid, type: 'FOK' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidOrderError);
-    expect((error as Error).message).toMatch(/FOK orders are fully filled or killed/);
+    const result = await adapter.createOrder({ market: yes, side: 'buy', size: 10_000_000n, price: bid, type });
+    expect(result).toMatchObject({ status: 'cancelled', filledSize: 0n, filledValue: 0n, type });
+    expect(result.orderId).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(JSON.stringify(result.info)).toMatch(type === 'FOK' ? /FOK orders are fully filled or killed/ : /no orders found to match with FAK order/);
+    expect(sandbox.collateralOf(address)).toBe(100_000_000n);
   });
 });
 
