@@ -41,6 +41,8 @@ export interface MirrorOptions {
   dedupWindowMs?: number;
   rtdsSilenceMs?: number;
   whaleTtlMs?: number;
+  /** Wait before asking the venue about an order whose answer was lost (default 2000 ms). */
+  reconcileDelayMs?: number;
   /** Data API /activity page size (default 500, the API's maximum). */
   activityPageLimit?: number;
 }
@@ -78,6 +80,7 @@ export class MirrorEngine {
   cashedOut = 0n;
   reconciled = 0;
   private timers: NodeJS.Timeout[] = [];
+
 
   constructor(
     private readonly options: MirrorOptions,
@@ -168,6 +171,16 @@ export class MirrorEngine {
       emit: this.emit,
       dryRun: options.dryRun,
       marketMap: options.marketMap,
+      onUnknown: (token) => {
+        const timer = setTimeout(() => {
+          void this.executor
+            .runOnToken(token, async () => {
+              this.reconciled += await reconcileUnresolved({ adapter, store: this.store, portfolio: this.portfolio, clock, logger, emit: this.emit }, token);
+            })
+            .catch((e: Error) => logger.warn(`reconcile: ${e.message}`));
+        }, options.reconcileDelayMs ?? 2000);
+        this.timers.push(timer);
+      },
       onSold: () => void this.fundManager?.trigger('sell').catch((e: Error) => logger.warn(`cashout: ${e.message}`)),
       onPlaced: this.deps.onPlaced,
     });
@@ -247,7 +260,7 @@ export class MirrorEngine {
 
   /** Stop taking signals, finish orders in flight, flush, and return the summary. */
   async stop(): Promise<MirrorSummary> {
-    for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.timers) clearTimeout(timer);
     await this.monitor?.stop();
     await this.executor?.stop();
     const summary: MirrorSummary = { ...this.status(), stoppedAt: new Date(this.deps.clock.now()).toISOString(), reconciled: this.reconciled };

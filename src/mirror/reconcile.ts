@@ -20,9 +20,13 @@ export interface ReconcileDeps {
   emit: (event: MirrorEvent) => void;
 }
 
-export async function reconcileUnresolved(deps: ReconcileDeps): Promise<number> {
+/**
+ * `token` limits it to one token's unknown outcomes (at run time, from inside that token's queue, so
+ * no order of ours on the token is in flight); without it, everything a crash left (at start).
+ */
+export async function reconcileUnresolved(deps: ReconcileDeps, token?: string): Promise<number> {
   const { store, clock } = deps;
-  const pending = store.unresolved();
+  const pending = store.unresolved().filter((r) => token === undefined || (r.token === token && r.status === 'unknown'));
   if (pending.length === 0) return 0;
   let venuePositions: Map<string, Micros> | undefined;
   for (const record of pending) {
@@ -37,7 +41,7 @@ export async function reconcileUnresolved(deps: ReconcileDeps): Promise<number> 
       return venuePositions;
     });
     store.transaction(() => {
-      deps.portfolio.applyFill(undefined, {
+      deps.portfolio.applyFill(record.clientId ?? undefined, {
         token: record.token,
         market: record.market ?? record.token,
         side: record.copySide!,

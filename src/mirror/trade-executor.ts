@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { formatMicros, type Micros } from '../core/money.js';
 import type { Clock, Logger } from '../core/runtime.js';
 import type { OrderResult } from '../core/types.js';
-import { isRetryable, RateLimitedError } from '../core/errors.js';
+import { isRetryable, OutcomeUnknownError, RateLimitedError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { decide } from './decide.js';
 import { makeEvent, usd, type MirrorEvent } from './events.js';
@@ -34,6 +34,8 @@ export interface ExecutorDeps {
   dryRun: boolean;
   /** Polymarket token or condition id -> the market to trade on another venue. */
   marketMap?: ReadonlyMap<string, MappedMarket>;
+  /** Called when an order's outcome is unknown (the engine reconciles it with the venue, never re-sends). */
+  onUnknown?: (token: string) => void;
   /** Called after a sell executed (FundManager trigger). */
   onSold?: () => void;
   /** Called when an order result is known, with the ms spent deciding+signing+posting (benchmarks). */
@@ -72,6 +74,11 @@ export class TradeExecutor {
 
   submit(key: string, fill: WhaleFill): Promise<void> {
     return this.queue.push(fill.token, () => this.process(key, fill));
+  }
+
+  /** Runs `task` in the token's queue: nothing else on that token runs meanwhile. */
+  runOnToken(token: string, task: () => Promise<void>): Promise<void> {
+    return this.queue.push(token, task);
   }
 
   /** Stop starting new signals (queued ones are recorded as skipped) and wait for those in flight. */
@@ -136,16 +143,18 @@ export class TradeExecutor {
         onSigned: (orderId) => deps.store.recordOrderId(key, orderId, deps.clock.now()),
       });
     } catch (error) {
-      deps.portfolio.release(clientId);
       // A 429 or a refusal means the venue did not take the order; a timeout or dropped connection
       // means it may have: that one stays 'unknown' and is reconciled, never re-sent.
-      const unknown = isRetryable(error) && !(error instanceof RateLimitedError);
+      const unknown = error instanceof OutcomeUnknownError || (isRetryable(error) && !(error instanceof RateLimitedError));
       const status: SignalStatus = unknown ? 'unknown' : 'failed';
+      // An unknown outcome keeps its cash reserved until reconciliation says what was spent.
+      if (!unknown) deps.portfolio.release(clientId);
       const message = (error as Error).message;
       deps.store.recordOutcome(key, { status, reason: message }, deps.clock.now());
       if (unknown) this.counters.orders.unknown++;
       this.counters.failed++;
       deps.emit(this.event('order', fill, order, { status, reason: message }));
+      if (unknown) deps.onUnknown?.(fill.token);
       return;
     }
     deps.onPlaced?.(key, fill, deps.clock.now() - started);

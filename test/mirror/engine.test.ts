@@ -134,6 +134,24 @@ describe('mirror engine (fake venue)', () => {
     expect(venue.orders).toHaveLength(1);
   });
 
+  it('an order whose answer is lost stays reserved, is reconciled by id while running, and is never re-sent', async () => {
+    const venue = new FakeVenue(M(200));
+    venue.loseAnswer = true;
+    const h = await startHarness({ reconcileDelayMs: 20 }, { venue });
+    h.sources[0]!.push(fill({ timestamp: h.clock.now(), seenAt: h.clock.now() }));
+    await h.engine.executor.drain();
+    expect(h.events.find((e) => e.type === 'order')).toMatchObject({ status: 'unknown' });
+    expect(h.engine.portfolio.reserved).toBe(M(10.2));
+    venue.loseAnswer = false;
+    await new Promise((r) => setTimeout(r, 60));
+    await h.engine.executor.drain();
+    expect(h.events.find((e) => e.type === 'reconciled')).toMatchObject({ orderId: 'order-1', status: 'filled', filledSize: 20 });
+    expect(h.engine.portfolio.reserved).toBe(0n);
+    expect(h.engine.portfolio.positionOf('T1')).toBe(M(20));
+    await h.stop();
+    expect(venue.orders).toHaveLength(1);
+  });
+
   it('on shutdown stops taking signals and finishes the order in flight', async () => {
     const venue = new FakeVenue(M(200));
     let release!: () => void;

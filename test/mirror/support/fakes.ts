@@ -1,6 +1,6 @@
 /** In-memory test doubles for the mirror engine: a manual clock and a venue that fills at the cap. */
 import type { Clock } from '../../../src/core/runtime.js';
-import { InsufficientFundsError, OrderNotFoundError } from '../../../src/core/errors.js';
+import { InsufficientFundsError, OrderNotFoundError, OutcomeUnknownError } from '../../../src/core/errors.js';
 import type {
   Balance,
   CashoutRequest,
@@ -45,6 +45,8 @@ export class FakeVenue implements IExchangeAdapter {
   fillRatio = 1;
   /** Executes the order, then never answers (a crash or a dropped connection after the venue took it). */
   hangAfterExecute = false;
+  /** Executes the order, then throws OutcomeUnknownError (the answer was lost). */
+  loseAnswer = false;
   /** Does not report the order id before sending (an adapter without onSigned). */
   silentIds = false;
   private results = new Map<string, OrderResult>();
@@ -99,6 +101,7 @@ export class FakeVenue implements IExchangeAdapter {
     };
     this.results.set(orderId, result);
     if (this.hangAfterExecute) await new Promise(() => undefined);
+    if (this.loseAnswer) throw new OutcomeUnknownError('connection lost after sending');
     return result;
   }
   async fetchOrder(orderId: string): Promise<OrderResult> {
