@@ -116,13 +116,16 @@ describe('cashout through the relayer (types 1, 2, 3)', () => {
     const funder = derivedFunder(2, address, 137)!;
     await chain.mintCollateral(funder, 1_000_000n);
     const builder = { builderApiKey: 'builder-key', builderApiSecret: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', builderApiPassphrase: 'builder-pass' };
-    const adapter = adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, clobUrl: clob.clobUrl, signatureType: 'safe' }, { privateKey: key, ...builder });
+    // The header timestamp comes from the injected clock, not the machine's.
+    const clock = { now: () => Date.now() - 3_600_000, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+    const adapter = adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, clobUrl: clob.clobUrl, signatureType: 'safe' }, { privateKey: key, ...builder }, { clock });
     await adapter.cashout({ amount: 1_000_000n, destination: newKey().address });
     const submit = relayer.requests.filter((r) => r.path === '/submit').at(-1)!;
     const body = JSON.stringify(relayer.submissions.at(-1)!.body);
     expect(submit.headers['poly_builder_api_key']).toBe('builder-key');
     expect(submit.headers['poly_builder_passphrase']).toBe('builder-pass');
     const ts = Number(submit.headers['poly_builder_timestamp']);
+    expect(Math.abs(ts - Math.floor(clock.now() / 1000))).toBeLessThanOrEqual(5);
     expect(submit.headers['poly_builder_signature']).toBe(buildHmacSignature(builder.builderApiSecret, ts, 'POST', '/submit', body));
   });
 
