@@ -271,6 +271,11 @@ export function isMinSizeRefusal(reason: string): boolean {
   return /INVALID_ORDER_MIN_SIZE|lower than the minimum/i.test(reason);
 }
 
+/** The venue could not verify the signature: possibly signed for the other (neg-risk or not) exchange. */
+export function isSignatureRefusal(reason: string): boolean {
+  return /invalid signature/i.test(reason);
+}
+
 /** The exchange moved to another order version (ORDER_VERSION_MISMATCH_ERROR of the official client). */
 export function isVersionMismatch(reason: string): boolean {
   return reason.includes('order_version_mismatch');

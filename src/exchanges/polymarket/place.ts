@@ -1,8 +1,9 @@
 /**
  * One order, from cached market rules to the venue's answer: checked locally, built and signed with the
  * official client, posted, and mapped. Stale caches are repaired once on the venue's word: a refused
- * tick refetches the market (and re-signs when the price is still on the new grid), a version mismatch
- * refetches /version and re-signs for the new exchange, like the client's _retryOnVersionUpdate.
+ * tick refetches the market (and re-signs when the price is still on the new grid), a refused signature
+ * re-signs when the market's neg-risk flag (hence its exchange) changed, and a version mismatch refetches
+ * /version and re-signs for the new exchange, like the client's _retryOnVersionUpdate.
  * https://docs.polymarket.com/developers/CLOB/orders/create-order
  */
 import { orderToJsonV2, type ClobClient, type OrderResponse, type SignedOrder } from '@polymarket/clob-client-v2';
@@ -19,6 +20,7 @@ import {
   isMarketRuleRefusal,
   isMinSizeRefusal,
   isMissRefusal,
+  isSignatureRefusal,
   isTickRefusal,
   isVersionMismatch,
   orderHash,
@@ -44,6 +46,7 @@ export async function placeOrder(deps: PlacementDeps, params: OrderParams): Prom
   let version = await deps.version(false);
   let tickRefreshed = false;
   let versionRefreshed = false;
+  let negRiskChecked = false;
   const base = { exchange: deps.exchangeName, market: params.market, side: params.side, type: params.type, size: params.size, price: params.price };
 
   for (;;) {
@@ -77,6 +80,16 @@ export async function placeOrder(deps: PlacementDeps, params: OrderParams): Prom
     if (isMissRefusal(params, reason)) {
       // Nothing executed and nothing rests: an outcome, not a failure (as core/types documents).
       return { ...base, orderId, status: 'cancelled', filledSize: 0n, filledValue: 0n, request, info: outcome.failure };
+    }
+    if (isSignatureRefusal(reason) && !negRiskChecked) {
+      // Signed for the wrong exchange when the market's neg-risk flag changed since it was cached.
+      negRiskChecked = true;
+      const fresh = await deps.meta.refresh(params.market);
+      if (fresh.negRisk !== meta.negRisk) {
+        meta = fresh;
+        checkOrderAgainstMarket(params, meta);
+        continue;
+      }
     }
     if (isMinSizeRefusal(reason)) void deps.meta.refresh(params.market).catch(() => undefined);
     throw venueError('order refused', outcome.failure);

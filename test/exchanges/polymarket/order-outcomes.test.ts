@@ -228,3 +228,22 @@ describe('concurrent orders without stored credentials', () => {
     expect(deriveCalls() - derives).toBeLessThanOrEqual(1);
   });
 });
+
+describe('a market whose neg-risk flag changed after it was cached', () => {
+  it('the refused signature refetches the market and re-signs once for the other exchange', async () => {
+    const market = sandbox.markets.find((m) => m.slug.includes('cup') === false && !m.negRisk && m.tickSize === '0.001')!;
+    const own = market.tokens[0].tokenId;
+    const { adapter } = trader();
+    await adapter.createOrder({ market: own, side: 'buy', size: 5_000_000n, price: 100_000n, type: 'GTC' });
+    // The sandbox serves its market objects live: flipping the flag is the venue changing it.
+    market.negRisk = true;
+    try {
+      const placed = await adapter.createOrder({ market: own, side: 'buy', size: 5_000_000n, price: 101_000n, type: 'GTC' });
+      expect(placed.status).toBe('open');
+      const request = placed.request as { order: Parameters<typeof orderHash>[0] };
+      expect(placed.orderId).toBe(orderHash(request.order, { chainId: 137, version: 2, negRisk: true }));
+    } finally {
+      market.negRisk = false;
+    }
+  });
+});
