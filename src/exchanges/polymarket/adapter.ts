@@ -24,13 +24,12 @@ import type {
   PermissionReport,
   Position,
 } from '../../core/types.js';
-import { MICRO } from '../../core/money.js';
 import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
 import { cashout } from './cashout.js';
 import { PolygonRpc } from './chain.js';
 import { createClobClient, createSigner, type ClobWiring } from './clob.js';
 import { resolveConfig, type PolymarketConfig } from './config.js';
-import { redactError, toBetmirrorError, venueError } from './errors.js';
+import { redactError, toBetmirrorError } from './errors.js';
 import { resolveFunding } from './funding.js';
 import { MarketMetaCache } from './market-meta.js';
 import {
@@ -39,9 +38,10 @@ import {
   openOrderOf,
   orderResultOf,
   permissionChecksOf,
+  reservedByBuys,
 } from './mapping.js';
 import { checkOrderShape, clobOrderType, type OrderVersion } from './orders.js';
-import { placeOrder } from './place.js';
+import { placeOrder, type PlacementDeps } from './place.js';
 import { postSignedOrder } from './post.js';
 import { RelayerHttp } from './relayer.js';
 
@@ -165,33 +165,10 @@ export class PolymarketAdapter implements IExchangeAdapter {
   createOrder(params: OrderParams): Promise<OrderResult> {
     return this.guard('placing a Polymarket order', async () => {
       checkOrderShape(params, this.ctx.clock.now());
-      const { funder } = this.identity();
+      this.identity();
       // Credentials first: the order's owner is the API key, and deriving them must not race the build.
       if (!params.dryRun) await this.ensureCreds();
-      return placeOrder(
-        {
-          exchangeName: this.exchangeName,
-          chainId: this.config.chainId,
-          client: () => this.client(),
-          meta: this.meta(),
-          version: (refresh) => this.orderVersion(refresh),
-          apiKey: () => this.creds?.key ?? '',
-          post: (signed, orderId) =>
-            postSignedOrder(
-              {
-                host: this.config.clobUrl.replace(/\/$/, ''),
-                fetch: this.ctx.fetch,
-                signer: this.wiring(funder).signer!,
-                creds: this.creds!,
-                nowSeconds: () => Math.floor(this.ctx.clock.now() / 1000),
-              },
-              signed,
-              clobOrderType(params),
-              orderId,
-            ),
-        },
-        params,
-      );
+      return placeOrder(this.placement(params), params);
     });
   }
 
@@ -300,6 +277,30 @@ export class PolymarketAdapter implements IExchangeAdapter {
   }
 
   private keylessClient?: ClobClient;
+  private orderSigner?: ReturnType<typeof createSigner>;
+
+  /** What placing an order needs: our caches, and a POST of our own with the client's signing helpers. */
+  private placement(params: OrderParams): PlacementDeps {
+    return {
+      exchangeName: this.exchangeName,
+      chainId: this.config.chainId,
+      client: () => this.client(),
+      meta: this.meta(),
+      version: (refresh) => this.orderVersion(refresh),
+      apiKey: () => this.creds?.key ?? '',
+      post: (signed, orderId) => {
+        this.orderSigner ??= createSigner(this.identity().privateKey);
+        const poster = {
+          host: this.config.clobUrl.replace(/\/$/, ''),
+          fetch: this.ctx.fetch,
+          signer: this.orderSigner,
+          creds: this.creds!,
+          nowSeconds: () => Math.floor(this.ctx.clock.now() / 1000),
+        };
+        return postSignedOrder(poster, signed, clobOrderType(params), orderId);
+      },
+    };
+  }
 
   private canSign(): boolean {
     if (!this.config.privateKey) return false;
@@ -341,16 +342,10 @@ export class PolymarketAdapter implements IExchangeAdapter {
     await this.credsPromise;
   }
 
-  /**
-   * Collateral held back by resting BUY orders (remaining shares x limit price): the venue counts it as
-   * spoken for, so a cashout must leave it in place. https://docs.polymarket.com/developers/CLOB/orders/get-active-order
-   */
+  /** Collateral the venue holds back for our resting BUY orders: a cashout leaves it in place. */
   private async reservedByOpenBuys(): Promise<bigint> {
     await this.ensureCreds();
-    const orders = (await this.client().getOpenOrders()).map(openOrderOf);
-    return orders
-      .filter((order) => order.side === 'buy')
-      .reduce((sum, order) => sum + ceilMulMicros(order.size - order.filledSize, order.price), 0n);
+    return reservedByBuys((await this.client().getOpenOrders()).map(openOrderOf));
   }
 
   /** L1: create the key, or derive it when it exists (deterministic per signer and nonce 0). */
@@ -398,7 +393,3 @@ export class PolymarketAdapter implements IExchangeAdapter {
   }
 }
 
-/** shares x price in micro-units, rounded UP: when in doubt, hold back a micro more. */
-function ceilMulMicros(shares: bigint, price: bigint): bigint {
-  return (shares * price + MICRO - 1n) / MICRO;
-}

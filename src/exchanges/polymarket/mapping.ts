@@ -5,7 +5,7 @@
  */
 import { getContractConfig, type BalanceAllowanceResponse, type OpenOrder as ClobOpenOrder, type OrderBookSummary } from '@polymarket/clob-client-v2';
 import { ExchangeError } from '../../core/errors.js';
-import { formatMicros, mulMicros } from '../../core/money.js';
+import { formatMicros, MICRO, mulMicros } from '../../core/money.js';
 import type { OpenOrder, OrderBook, OrderResult, OrderType, PermissionCheck, Position, Side } from '../../core/types.js';
 import { venueError } from './errors.js';
 import { venueMicros } from './orders.js';
@@ -64,9 +64,21 @@ export function orderResultOf(order: ClobOpenOrder): OrderResult {
     size,
     price,
     filledSize,
+    // The CLOB's order record carries no executed value: size_matched x limit price is a bound (at most
+    // what a BUY paid, at least what a SELL received); the trades in associate_trades have the exact one.
     filledValue: mulMicros(filledSize, price),
     info: order,
   };
+}
+
+/**
+ * Collateral the venue holds back for resting BUY orders: remaining shares x limit price, rounded up
+ * (when in doubt, hold back a micro more). https://docs.polymarket.com/developers/CLOB/orders/get-active-order
+ */
+export function reservedByBuys(orders: readonly OpenOrder[]): bigint {
+  return orders
+    .filter((order) => order.side === 'buy')
+    .reduce((sum, order) => sum + ((order.size - order.filledSize) * order.price + MICRO - 1n) / MICRO, 0n);
 }
 
 /**
