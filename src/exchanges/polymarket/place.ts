@@ -62,8 +62,10 @@ export async function placeOrder(deps: PlacementDeps, params: OrderParams): Prom
     const { reason } = outcome.failure;
     if (isVersionMismatch(reason) && !versionRefreshed) {
       versionRefreshed = true;
+      const previous = version;
       version = await deps.version(true);
-      continue;
+      // Like _retryOnVersionUpdate: post again only when the venue now names another version.
+      if (version !== previous) continue;
     }
     if (isTickRefusal(reason) && !tickRefreshed) {
       tickRefreshed = true;
