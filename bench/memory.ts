@@ -4,7 +4,7 @@
  * time (10/s, far above any real set of whales), so the 30-minute dedup window turns over ~55 times.
  * Run by bench/run.ts in its own process with --expose-gc.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +27,7 @@ class SyntheticSource implements FillSource {
 const total = Number(process.argv[2] ?? 1_000_000);
 // The store goes to tmpfs when there is one: this measures the engine's memory, not the disk (a commit
 // costs ~40 us on this machine's disk, ~20 us on tmpfs; tmpfs pages are not in the process RSS).
-const base_dir = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+const base_dir = process.env.BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 const dir = mkdtempSync(join(base_dir, 'betmirror-bench-'));
 let now = Date.UTC(2026, 0, 1);
 const clock: Clock = { now: () => now, sleep: systemClock.sleep };
@@ -93,12 +93,21 @@ const run = async (count: number) => {
 };
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+const rssParts = () => {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    return ['RssAnon', 'RssFile', 'RssShmem'].map((k) => `${k} ${new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? '?'} kB`).join(', ');
+  } catch {
+    return 'n/a';
+  }
+};
 
 // Warm up past one full dedup window (JIT, SQLite page cache, a full seen-set), then measure.
 await run(50_000);
 gc();
 const base = process.memoryUsage().rss;
 const baseHeap = process.memoryUsage().heapUsed;
+if (process.env.BENCH_DEBUG) console.log('  base:', rssParts());
 const started = performance.now();
 let peak = base;
 while (next < 50_000 + total) {
@@ -111,6 +120,7 @@ const seconds = (performance.now() - started) / 1000;
 gc();
 const end = process.memoryUsage().rss;
 const endHeap = process.memoryUsage().heapUsed;
+if (process.env.BENCH_DEBUG) console.log('  end: ', rssParts());
 const seenKeys = engine.monitor.seenSetSize;
 controller.abort();
 const summary = await done;
