@@ -7,6 +7,7 @@ import * as auth from '../commands/auth.js';
 import * as balance from '../commands/balance.js';
 import * as cancel from '../commands/cancel.js';
 import * as cashout from '../commands/cashout.js';
+import * as mirror from '../commands/mirror.js';
 import * as order from '../commands/order.js';
 import * as sandbox from '../commands/sandbox.js';
 import { CommandContext, type Deps, type GlobalOptions } from './context.js';
@@ -18,7 +19,7 @@ export interface CommandModule {
   register(program: Command, context: (command: Command) => CommandContext): void;
 }
 
-export const COMMANDS: CommandModule[] = [auth, balance, order, cancel, cashout, sandbox];
+export const COMMANDS: CommandModule[] = [auth, balance, mirror, order, cancel, cashout, sandbox];
 
 export function createProgram(deps: Deps, context: (command: Command) => CommandContext, commands = COMMANDS): Command {
   const program = new Command('betmirror')
