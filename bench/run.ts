@@ -145,10 +145,16 @@ async function throughput(count: number): Promise<void> {
   console.log(`  dedup + sizing alone:                        ${Math.round(withoutSigning).toLocaleString('en-US')} signals/s (${pure} signals)`);
 }
 
-/** Memory runs in a fresh process (with --expose-gc) so earlier sections do not blur its RSS. */
+/**
+ * Memory runs in a fresh process (with --expose-gc) so earlier sections do not blur its RSS. V8's
+ * young generation is capped at 1 MB there: left alone it grows and shrinks by tens of MB on its own
+ * schedule (bounded, whatever the signal count), which swamps the engine's own growth in RSS.
+ */
 async function memory(total: number): Promise<void> {
   const script = fileURLToPath(new URL('./memory.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(total)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const flags = ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx'];
+  console.log(`  (node ${flags.slice(0, 2).join(' ')})`);
+  const child = spawn(process.execPath, [...flags, script, String(total)], { stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise((resolve) => child.once('exit', resolve));
   if (code !== 0) console.log(`  memory benchmark exited with ${code}`);
 }
