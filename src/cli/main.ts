@@ -9,10 +9,15 @@ import { inquirerPrompter, nonInteractivePrompter } from './prompter.js';
 
 export async function main(proc: NodeJS.Process): Promise<void> {
   const interrupt = new AbortController();
-  let interrupts = 0;
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts > 1) proc.exit(130); // a second Ctrl-C means "now"
+    // A second Ctrl-C a moment later means "now". Signals within the first second are echoes: libraries
+    // (conf's atomic writes via when-exit) re-raise the same SIGINT to the process right away.
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt > 1000) proc.exit(130);
+      return;
+    }
+    firstSignalAt = Date.now();
     interrupt.abort(new Error(`received ${signal}`));
   };
   proc.on('SIGINT', onSignal);

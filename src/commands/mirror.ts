@@ -6,10 +6,11 @@ import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
 import { BadInputError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
-import { runMirror, type MirrorOptions, type MirrorSummary } from '../mirror/engine.js';
+import type { MirrorOptions, MirrorSummary } from '../mirror/engine.js';
 import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
-import type { MappedMarket } from '../mirror/types.js';
+import type { MarketMapper } from '../mirror/types.js';
+import { mapSignal, parseMarketMap } from '../exchanges/kalshi/market-map.js';
 import { openVenue, resolveSettings } from './venue.js';
 
 export interface MirrorCommandOptions {
@@ -52,7 +53,7 @@ export function register(program: Command, context: (command: Command) => Comman
     .option('-e, --exchange <id>', 'venue to trade on (default: the profile\'s exchange)')
     .option('-f, --follow <wallet...>', 'Polymarket wallet(s) to follow')
     .option('--dry-run', 'decide and sign everything, send nothing')
-    .option('--market-map <file>', 'JSON map from Polymarket token/condition id to {market, outcome} (Kalshi)')
+    .option('--market-map <file>', 'Kalshi: JSON map from Polymarket outcomes to Kalshi markets (see README)')
     .option('--sandbox', 'run against a local Polymarket with scripted whales (no account, no network)')
     .option('--whale-interval <ms>', 'with --sandbox: how often the scripted whales trade (default 2000)');
   for (const [flags, description] of FLAGS) command.addOption(new Option(flags, description));
@@ -125,16 +126,17 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
   const { whaleInterval: _w, sandbox: _s, follow: _f, exchange: _e, ...mirrorFlags } = options;
   const flags = Object.fromEntries(Object.entries(mirrorFlags).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value]));
   const settings = parseMirrorSettings({ ...setup.defaults, ...(ctx.profile.mirror ?? {}), ...flags });
-  const marketMap = options.marketMap ? await readMarketMap(ctx, options.marketMap) : undefined;
-  if (setup.exchange !== 'polymarket' && !marketMap) {
-    throw new BadInputError(`mirroring onto ${setup.exchange} needs --market-map <file>`, { hint: 'map each Polymarket token id to {"market": "<ticker>", "outcome": "yes|no"}' });
+  const mapMarket = options.marketMap ? await readMarketMap(ctx, options.marketMap) : undefined;
+  if (setup.exchange !== 'polymarket' && !mapMarket) {
+    throw new BadInputError(`mirroring onto ${setup.exchange} needs --market-map <file>`, { hint: 'see "Mirroring onto Kalshi" in the README for the map format' });
   }
+  const { runMirror } = await import('../mirror/engine.js'); // heavy (SQLite, chain clients): loaded only to mirror
   const spinner = ctx.output.spinner('starting the mirror');
   let engine: import('../mirror/engine.js').MirrorEngine | undefined;
   const timer = setInterval(() => engine && spinner.update(formatStatus(engine.status())), 1000);
   try {
     const summary = await runMirror(
-      { wallets: setup.wallets, ...settings, stateDir: settings.dryRun ? undefined : setup.stateDir, marketMap, endpoints: setup.endpoints },
+      { wallets: setup.wallets, ...settings, stateDir: settings.dryRun ? undefined : setup.stateDir, mapMarket, endpoints: setup.endpoints },
       {
         adapter: setup.adapter,
         clock: ctx.deps.clock,
@@ -159,21 +161,14 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
   }
 }
 
-async function readMarketMap(ctx: CommandContext, file: string): Promise<Map<string, MappedMarket>> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await ctx.deps.readTextFile(file));
-  } catch (error) {
-    throw new BadInputError(`--market-map: cannot read ${file}: ${(error as Error).message}`);
-  }
-  if (!parsed || typeof parsed !== 'object') throw new BadInputError('--market-map must hold a JSON object');
-  const map = new Map<string, MappedMarket>();
-  for (const [id, entry] of Object.entries(parsed as Record<string, { market?: string; outcome?: string } | string>)) {
-    const target = typeof entry === 'string' ? { market: entry } : entry;
-    if (!target.market) throw new BadInputError(`--market-map: entry ${id} has no "market"`);
-    if (target.outcome && target.outcome !== 'yes' && target.outcome !== 'no') throw new BadInputError(`--market-map: entry ${id}: outcome must be yes or no`);
-    map.set(id, { market: target.market, ...(target.outcome ? { outcome: target.outcome as 'yes' | 'no' } : {}) });
-  }
-  return map;
+/** The Kalshi market map (format documented in src/exchanges/kalshi/market-map.ts and the README). */
+async function readMarketMap(ctx: CommandContext, file: string): Promise<MarketMapper> {
+  const text = await ctx.deps.readTextFile(file).catch((error: Error) => {
+    throw new BadInputError(`--market-map: cannot read ${file}: ${error.message}`);
+  });
+  const map = parseMarketMap(text);
+  return (fill) => {
+    const mapped = mapSignal(map, { tokenId: fill.token, conditionId: fill.market, outcome: fill.outcome, side: fill.side });
+    return 'skip' in mapped ? mapped : { market: mapped.ticker, outcome: mapped.outcome };
+  };
 }
-

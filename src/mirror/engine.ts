@@ -21,7 +21,7 @@ import type { FillSource } from './sources/source.js';
 import { MirrorStore } from './store.js';
 import { TradeExecutor } from './trade-executor.js';
 import { TradeMonitor } from './trade-monitor.js';
-import type { MappedMarket, RiskConfig, SourceName, WhaleFill } from './types.js';
+import type { MarketMapper, RiskConfig, SourceName, WhaleFill } from './types.js';
 import { WhaleBalanceCache, type WhaleValueFetcher } from './whale-balance-cache.js';
 import { WhalePositions, type WhalePositionsFetcher } from './whale-positions.js';
 
@@ -36,7 +36,8 @@ export interface MirrorOptions {
   dryRun: boolean;
   /** Directory of the durable store; undefined keeps state in memory (dry runs). */
   stateDir?: string;
-  marketMap?: ReadonlyMap<string, MappedMarket>;
+  /** Set when copies go to another venue than Polymarket (the --market-map of Kalshi mirroring). */
+  mapMarket?: MarketMapper;
   endpoints: { dataApiUrl: string; gammaUrl?: string; rtdsUrl?: string; rpcUrl?: string };
   dedupWindowMs?: number;
   rtdsSilenceMs?: number;
@@ -126,7 +127,7 @@ export class MirrorEngine {
 
     const markets =
       this.deps.markets ??
-      (options.marketMap
+      (options.mapMarket
         ? mappedRules()
         : new CachedMarketRules(gammaMarketRules(options.endpoints.gammaUrl ?? options.endpoints.dataApiUrl, this.deps.fetch), clock));
 
@@ -170,7 +171,7 @@ export class MirrorEngine {
       logger,
       emit: this.emit,
       dryRun: options.dryRun,
-      marketMap: options.marketMap,
+      mapMarket: options.mapMarket,
       onUnknown: (token) => {
         const timer = setTimeout(() => {
           void this.executor

@@ -16,7 +16,7 @@ import { KeyedQueue } from './keyed-queue.js';
 import type { MarketRulesSource } from './market-rules.js';
 import type { Portfolio } from './portfolio.js';
 import type { MirrorStore, SignalStatus } from './store.js';
-import type { MappedMarket, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
+import type { MarketMapper, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
 import type { WhaleBalanceCache } from './whale-balance-cache.js';
 import type { WhalePositions } from './whale-positions.js';
 
@@ -33,7 +33,7 @@ export interface ExecutorDeps {
   emit: (event: MirrorEvent) => void;
   dryRun: boolean;
   /** Polymarket token or condition id -> the market to trade on another venue. */
-  marketMap?: ReadonlyMap<string, MappedMarket>;
+  mapMarket?: MarketMapper;
   /** Called when an order's outcome is unknown (the engine reconciles it with the venue, never re-sends). */
   onUnknown?: (token: string) => void;
   /** Called after a sell executed (FundManager trigger). */
@@ -99,8 +99,8 @@ export class TradeExecutor {
     if (this.stopping) return this.skip(key, fill, 'shutdown', 'the mirror is stopping');
 
     const started = deps.clock.now();
-    const mapped = deps.marketMap ? (deps.marketMap.get(fill.token) ?? (fill.market ? deps.marketMap.get(fill.market) : undefined)) : undefined;
-    if (deps.marketMap && !mapped) return this.skip(key, fill, 'unmapped_market', `no --market-map entry for token ${fill.token}`);
+    const mapped = deps.mapMarket?.(fill);
+    if (mapped && 'skip' in mapped) return this.skip(key, fill, 'unmapped_market', mapped.skip);
 
     let rules;
     try {

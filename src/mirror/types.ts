@@ -88,6 +88,9 @@ export interface MappedMarket {
   outcome?: Outcome;
 }
 
+/** Where a whale's Polymarket fill is copied on another venue (Kalshi), or why it is not. */
+export type MarketMapper = (fill: WhaleFill) => MappedMarket | { skip: string };
+
 export type SkipReason =
   | 'market_closed'
   | 'market_inactive'
