@@ -5,7 +5,7 @@
  * this when the profile has a smart account, so commands and the mirror engine stay venue-agnostic.
  */
 import type { Address, Hex } from 'viem';
-import type { CashoutRequest, CashoutResult, PermissionReport } from '../core/types.js';
+import type { Balance, CashoutRequest, CashoutResult, PermissionReport } from '../core/types.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { cashoutViaSmartAccount, fetchSmartAccountBalance, planSmartAccountCashout, toCashoutResult } from './cashout.js';
 import { PUSD } from './constants.js';
@@ -29,6 +29,8 @@ export interface SmartAccountCustody {
 export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: SmartAccountCustody): IExchangeAdapter {
   const token = custody.token ?? PUSD;
   const permissions = describeSessionPermissions(custody.approval);
+  const smartAccountBalance = () =>
+    fetchSmartAccountBalance({ approval: custody.approval, chainId: custody.chainId, rpcUrl: custody.rpcUrl, token, fetch: custody.fetch });
 
   /** The seed's hybrid: a session key signing venue orders as the smart account. Refused with the alternatives. */
   const refuseHybrid = (report: PermissionReport) => {
@@ -65,11 +67,11 @@ export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: Smar
       const checks = [...venue.checks, ...permissions.report.checks];
       return { ...venue, ok: venue.ok && permissions.report.ok, checks };
     },
+    async fetchCashoutBalance(): Promise<Balance> {
+      return { cash: await smartAccountBalance(), currency: 'pUSD', account: custody.smartAccount };
+    },
     async cashout(request: CashoutRequest): Promise<CashoutResult> {
-      const amount =
-        request.amount === 'all'
-          ? await fetchSmartAccountBalance({ approval: custody.approval, chainId: custody.chainId, rpcUrl: custody.rpcUrl, token, fetch: custody.fetch })
-          : request.amount;
+      const amount = request.amount === 'all' ? await smartAccountBalance() : request.amount;
       const base = {
         approval: custody.approval,
         sessionKey: await custody.loadSessionKey(),

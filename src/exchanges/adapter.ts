@@ -56,6 +56,11 @@ export interface IExchangeAdapter {
   fetchOpenOrders?(market?: string): Promise<OpenOrder[]>;
   /** One order's current state by id; OrderNotFoundError if the venue never saw it. */
   fetchOrder?(orderId: string): Promise<OrderResult>;
+  /**
+   * The balance cash-outs draw from, when it is not the trading balance (smart-account custody keeps
+   * it in another account). Absent: cash-outs draw from fetchBalance's cash.
+   */
+  fetchCashoutBalance?(): Promise<Balance>;
   /** Releases sockets and timers. */
   close?(): Promise<void>;
 }

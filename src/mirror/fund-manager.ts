@@ -37,7 +37,7 @@ export function planSweep(free: Micros, retain: Micros, minimum: Micros): Micros
 }
 
 export interface FundManagerDeps {
-  adapter: Pick<IExchangeAdapter, 'fetchBalance' | 'cashout'>;
+  adapter: Pick<IExchangeAdapter, 'fetchBalance' | 'fetchCashoutBalance' | 'cashout'>;
   clock: Clock;
   logger: Logger;
   /** Cash held by orders in flight: never swept. */
@@ -77,8 +77,11 @@ export class FundManager {
   }
 
   private async sweep(trigger: SweepTrigger): Promise<Sweep | undefined> {
-    const balance = await this.deps.adapter.fetchBalance();
-    const free = balance.cash - this.deps.reserved();
+    // Under smart-account custody, cash-outs leave another account than the one orders reserve from.
+    const { adapter } = this.deps;
+    const free = adapter.fetchCashoutBalance
+      ? (await adapter.fetchCashoutBalance()).cash
+      : (await adapter.fetchBalance()).cash - this.deps.reserved();
     const amount = planSweep(free, this.config.retain, this.config.minimum);
     if (amount === undefined) return undefined;
     const result = await this.deps.adapter.cashout({

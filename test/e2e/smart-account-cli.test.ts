@@ -28,7 +28,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   [chain, registry] = await Promise.all([startAnvil(), defaultRegistry()]);
-  await installEntryPoint07(chain);
+  await Promise.all([installEntryPoint07(chain), chain.installCollateral()]);
   bundler = await startBundlerStandIn({ chainId: chain.chainId });
   configDir = tempConfigDir();
   env = { POLYGON_RPC_URL: chain.rpcUrl, BUNDLER_URL: bundler.url, BETMIRROR_PASSWORD: 'custody-password', POLYMARKET_PRIVATE_KEY: TRADER_KEY };
@@ -71,6 +71,20 @@ describe('smart-account custody from the command line', () => {
     expect(view).toMatchObject({ method: 'user-operation', amount: 7.25, destination: HOME });
     expect(view.txHash).toBe(bundler.accepted[0]!.transactionHash);
     expect(bundler.accepted[0]!.decoded.paymaster).toBe(bundler.paymaster);
+  });
+
+  it('cashout --all sweeps what the smart account holds on chain', async () => {
+    await chain.mintCollateral(profile.custody.smartAccount, 3_000_000n);
+    bundler.expect({
+      sender: profile.custody.smartAccount,
+      sessionSigner: profile.custody.sessionKeyAddress,
+      transfer: { token: PUSD_ADDRESS, to: HOME, amount: 3_000_000n },
+    });
+    const result = await run(['cashout', '--exchange', 'polymarket', '--all', '--to', HOME, '--yes', '--json'], { registry, configDir, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ amount: 3, method: 'user-operation' });
+    expect(bundler.accepted).toHaveLength(2);
   });
 
   it('refuses a destination outside the policy before anything is sent', async () => {

@@ -181,6 +181,14 @@ describe('FundManager', () => {
     await fm.trigger('sell');
     expect(sweeps).toEqual([M(40)]);
   });
+  it('under smart-account custody, sweeps from the balance cash-outs draw from, not the trading balance', async () => {
+    const { venue, fm, sweeps } = setup(1000, M(45));
+    const custodial = Object.assign(venue, { fetchCashoutBalance: async () => ({ cash: M(130), currency: 'pUSD' }) });
+    expect(custodial.fetchCashoutBalance).toBeDefined();
+    await fm.tick();
+    expect(sweeps).toEqual([M(30)]);
+    expect(venue.balanceCalls).toBe(0);
+  });
   it('never sweeps cash reserved by orders in flight', async () => {
     const { fm, sweeps } = setup(150, M(45));
     await fm.tick();
