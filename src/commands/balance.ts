@@ -16,6 +16,8 @@ export interface BalanceResult {
   cash: number;
   reserved?: number;
   positionsValue?: number;
+  /** Under smart-account custody: the account cash-outs leave from, and what it holds. */
+  cashoutAccount?: { account?: string; cash: number };
 }
 
 export function register(program: Command, context: (command: Command) => CommandContext): void {
@@ -32,7 +34,7 @@ export function register(program: Command, context: (command: Command) => Comman
 
 export async function run(options: BalanceOptions, ctx: CommandContext): Promise<BalanceResult> {
   return withVenue(ctx, options.exchange, async ({ adapter }) => {
-    const balance = await adapter.fetchBalance();
+    const [balance, custody] = await Promise.all([adapter.fetchBalance(), adapter.fetchCashoutBalance?.()]);
     return {
       exchange: adapter.exchangeName,
       ...(balance.account ? { account: balance.account } : {}),
@@ -40,6 +42,7 @@ export async function run(options: BalanceOptions, ctx: CommandContext): Promise
       cash: microsToNumber(balance.cash),
       ...(balance.reserved !== undefined ? { reserved: microsToNumber(balance.reserved) } : {}),
       ...(balance.positionsValue !== undefined ? { positionsValue: microsToNumber(balance.positionsValue) } : {}),
+      ...(custody ? { cashoutAccount: { ...(custody.account ? { account: custody.account } : {}), cash: microsToNumber(custody.cash) } } : {}),
     };
   });
 }
@@ -49,5 +52,6 @@ function render(result: BalanceResult): string {
   if (result.reserved !== undefined) lines.push(`reserved by open orders: ${result.reserved.toFixed(2)}`);
   if (result.positionsValue !== undefined) lines.push(`positions value: ${result.positionsValue.toFixed(2)}`);
   if (result.account) lines.push(`account: ${result.account}`);
+  if (result.cashoutAccount) lines.push(`smart account ${result.cashoutAccount.account ?? ''}: ${result.cashoutAccount.cash.toFixed(2)} (cash-outs leave from here)`);
   return lines.join('\n');
 }

@@ -104,6 +104,13 @@ describe('smart-account custody from the command line', () => {
       expect(result.code).toBe(0);
       const names = JSON.parse(result.stdout).permissions.checks.map((check: { name: string }) => check.name);
       expect(names).toEqual(expect.arrayContaining(['session-transfers', 'session-no-eip1271']));
+      await chain.mintCollateral(profile.custody.smartAccount, 4_500_000n);
+      // UserOperations are verified, not executed, by the stand-in: what earlier tests minted is still there.
+      const held = Number(await chain.collateralBalance(profile.custody.smartAccount)) / 1e6;
+      expect(held).toBeGreaterThanOrEqual(4.5);
+      const balance = await run(['balance', '--exchange', 'polymarket', '--json'], { registry, configDir, env });
+      expect(balance.code).toBe(0);
+      expect(JSON.parse(balance.stdout)).toMatchObject({ cash: 10, cashoutAccount: { account: profile.custody.smartAccount, cash: held } });
     } finally {
       await sandbox.close();
     }
