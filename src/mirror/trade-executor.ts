@@ -96,17 +96,17 @@ export class TradeExecutor {
     // The whale's book must follow every fill, copied or not, so later sells see the right position.
     const whalePositionBefore = deps.whalePositions.apply(fill);
     deps.portfolio.mark(fill.token, fill.price);
-    if (this.stopping) return this.skip(key, fill, 'shutdown', 'the mirror is stopping');
+    if (this.stopping) return this.skipSignal(key, fill, 'shutdown', 'the mirror is stopping');
 
     const started = deps.clock.now();
     const mapped = deps.mapMarket?.(fill);
-    if (mapped && 'skip' in mapped) return this.skip(key, fill, 'unmapped_market', mapped.skip);
+    if (mapped && 'skip' in mapped) return this.skipSignal(key, fill, 'unmapped_market', mapped.skip);
 
     let rules;
     try {
       rules = await deps.markets.get(fill);
     } catch (error) {
-      return this.skip(key, fill, 'market_unknown', `market lookup failed: ${(error as Error).message}`);
+      return this.skipSignal(key, fill, 'market_unknown', `market lookup failed: ${(error as Error).message}`);
     }
     let whaleValue: Micros | undefined;
     if (fill.side === 'buy' && deps.risk.sizing.mode === 'proportional') {
@@ -119,11 +119,11 @@ export class TradeExecutor {
     // From here to the reservation nothing awaits: decide + reserve are one atomic step.
     const account = deps.portfolio.view(fill.token, rules.market, deps.clock.now());
     const decision = decide(fill, rules, deps.risk, { value: whaleValue, positionBefore: whalePositionBefore }, account);
-    if (decision.action === 'skip') return this.skip(key, fill, decision.reason, decision.detail);
+    if (decision.action === 'skip') return this.skipSignal(key, fill, decision.reason, decision.detail);
     const { order } = decision;
     const clientId = clientIdFor(key);
     if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, order.notional)) {
-      return this.skip(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
+      return this.skipSignal(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
     }
     deps.store.recordDecision(key, fill, { clientId, side: order.side, size: order.size, price: order.price }, deps.clock.now());
     deps.emit(this.event('decision', fill, order, { status: 'copy', reason: decision.limitedBy ?? null }));
@@ -192,7 +192,7 @@ export class TradeExecutor {
     if (order.side === 'sell' && filledSize > 0n) deps.onSold?.();
   }
 
-  private skip(key: string, fill: WhaleFill, reason: SkipReason, detail: string): void {
+  private skipSignal(key: string, fill: WhaleFill, reason: SkipReason, detail: string): void {
     this.deps.store.recordDecision(key, fill, { reason }, this.deps.clock.now());
     this.counters.skipped++;
     this.counters.skipReasons[reason] = (this.counters.skipReasons[reason] ?? 0) + 1;
