@@ -2,14 +2,12 @@
  * Funding modes: the signer/funder pairs the exchange contract accepts, the seed's refused hybrid, and
  * validatePermissions refusing locally (no request at all) when the pair cannot trade.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { deriveDepositWallet, deriveProxyWallet, deriveSafe } from '@polymarket/builder-relayer-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthenticationError, BadInputError } from '../../../src/core/errors.js';
 import { parseSignatureType } from '../../../src/exchanges/polymarket/config.js';
 import { HYBRID_EXPLANATION, resolveFunding } from '../../../src/exchanges/polymarket/funding.js';
-import { adapterFor, newKey, refusingFetch } from './helpers.js';
+import { adapterFor, countingServer, newKey, refusingFetch } from './helpers.js';
 
 const POLYGON = {
   proxyFactory: '0xaB45c5A4B0c941a2F231C04C3f49182e1A254052',
@@ -73,19 +71,9 @@ describe('resolveFunding', () => {
 });
 
 describe('validatePermissions refuses locally, before anything is sent', () => {
-  let hits = 0;
-  let url = '';
-  const server = createServer((_req, res) => {
-    hits++;
-    res.end('{}');
-  });
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const venue = countingServer();
 
-  const settings = (extra: Record<string, string>) => ({ clobUrl: url, dataApiUrl: url, rpcUrl: url, relayerUrl: url, ...extra });
+  const settings = (extra: Record<string, string>) => ({ clobUrl: venue.url(), dataApiUrl: venue.url(), rpcUrl: venue.url(), relayerUrl: venue.url(), ...extra });
 
   it('the hybrid: report not ok, with the explanation, and no request', async () => {
     const { key } = newKey();
@@ -94,7 +82,7 @@ describe('validatePermissions refuses locally, before anything is sent', () => {
     const report = await adapter.validatePermissions();
     expect(report.ok).toBe(false);
     expect(report.checks[0]!.detail).toContain(HYBRID_EXPLANATION);
-    expect(hits).toBe(0);
+    expect(venue.hits()).toBe(0);
     expect(net.calls).toEqual([]);
   });
 
@@ -108,12 +96,12 @@ describe('validatePermissions refuses locally, before anything is sent', () => {
     await expect(
       adapter.createOrder({ market: '1', side: 'buy', size: 5_000_000n, price: 500_000n, type: 'GTC' }),
     ).rejects.toBeInstanceOf(AuthenticationError);
-    expect(hits).toBe(0);
+    expect(venue.hits()).toBe(0);
   });
 
   it('no private key: report not ok without a request', async () => {
     const report = await adapterFor(settings({}), {}).validatePermissions();
     expect(report).toMatchObject({ ok: false, checks: [{ name: 'private key', ok: false }] });
-    expect(hits).toBe(0);
+    expect(venue.hits()).toBe(0);
   });
 });

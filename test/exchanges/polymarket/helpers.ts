@@ -1,5 +1,8 @@
 /** Shared test wiring: an adapter over an injected context, and generated (never real) keys. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll } from 'vitest';
 import { silentLogger, systemClock, type Clock } from '../../../src/core/runtime.js';
 import { PolymarketAdapter } from '../../../src/exchanges/polymarket/adapter.js';
 
@@ -97,4 +100,23 @@ export async function startInterposer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A server on 127.0.0.1 that answers `{}` and counts every request it receives, for tests that prove
+ * a refusal happened before anything was sent. Starts in beforeAll, closes in afterAll.
+ */
+export function countingServer(): { url: () => string; hits: () => number } {
+  let hits = 0;
+  let url = '';
+  const server = createServer((_req, res) => {
+    hits++;
+    res.end('{}');
+  });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: () => url, hits: () => hits };
 }

@@ -2,14 +2,12 @@
  * Orders refused before anything is sent: shape checks (no request at all) and market-rule checks
  * (tick, range, minimum size) against cached metadata.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidOrderError } from '../../../src/core/errors.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { MarketMeta } from '../../../src/exchanges/polymarket/market-meta.js';
 import { checkOrderAgainstMarket, checkOrderShape } from '../../../src/exchanges/polymarket/orders.js';
-import { adapterFor, newKey } from './helpers.js';
+import { adapterFor, countingServer, newKey } from './helpers.js';
 
 const NOW = 1_800_000_000_000;
 const order = (over: Partial<OrderParams> = {}): OrderParams => ({
@@ -83,21 +81,11 @@ describe('market-rule checks', () => {
 });
 
 describe('through the adapter: shape refusals send nothing', () => {
-  let hits = 0;
-  let url = '';
-  const server = createServer((_req, res) => {
-    hits++;
-    res.end('{}');
-  });
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const venue = countingServer();
 
   it.each([order({ price: 1_000_000n }), order({ market: 'abc' }), order({ size: 1_234n })])('%#', async (params) => {
-    const adapter = adapterFor({ clobUrl: url }, { privateKey: newKey().key });
+    const adapter = adapterFor({ clobUrl: venue.url() }, { privateKey: newKey().key });
     await expect(adapter.createOrder(params)).rejects.toBeInstanceOf(InvalidOrderError);
-    expect(hits).toBe(0);
+    expect(venue.hits()).toBe(0);
   });
 });
