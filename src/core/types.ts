@@ -29,6 +29,12 @@ export interface OrderParams {
   /** Build and sign, send nothing. */
   dryRun?: boolean;
   /**
+   * The order may only shrink a position, never open or grow one (Kalshi `reduce_only`: a sell without
+   * holdings would otherwise become a short). The mirror sets it on every copied sell. Venues whose
+   * sells can never open a position (Polymarket: a SELL needs the shares) ignore it.
+   */
+  reduceOnly?: boolean;
+  /**
    * Called with the venue's order id (Polymarket: the order hash) once the order is signed and BEFORE
    * it is sent, so a caller can record it durably and, after a crash in flight, look the order up
    * instead of sending it again (the mirror engine does). Adapters that know the id early call it.
@@ -60,9 +66,19 @@ export interface OrderResult {
   /** Requested size and limit price. */
   size: Micros;
   price: Micros;
-  /** Executed shares and the USD that changed hands for them (0 when nothing filled). */
+  /**
+   * Executed shares and the USD that changed hands for them at the match price, before fees
+   * (0 when nothing filled).
+   */
   filledSize: Micros;
   filledValue: Micros;
+  /**
+   * Fees the venue charged for this order, where it reports them: `usd` paid in cash (Kalshi; a
+   * Polymarket SELL), `shares` withheld from the shares bought (a Polymarket BUY: the taker receives
+   * filledSize - shares). Absent = the venue reported none. So the account moved by:
+   * buy: cash -(filledValue + usd), shares +(filledSize - shares); sell: cash +(filledValue - usd), shares -filledSize.
+   */
+  fee?: { usd: Micros; shares: Micros };
   /** Signed payload that was (or, for dry runs, would have been) sent. No secrets. */
   request?: unknown;
   /** The venue's raw response. */

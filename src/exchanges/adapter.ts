@@ -3,6 +3,7 @@
  * which venue they trade on. Adapters never print, prompt, read env or files, or exit: everything
  * they need arrives in their AdapterContext and every failure is thrown as a src/core/errors type.
  */
+import type { Micros } from '../core/money.js';
 import type { Clock, Logger } from '../core/runtime.js';
 import type {
   AuthResult,
@@ -53,6 +54,12 @@ export interface IExchangeAdapter {
 
   fetchOrderBook?(market: string, outcome?: Outcome): Promise<OrderBook>;
   fetchPositions?(): Promise<Position[]>;
+  /**
+   * Shares of one instrument the account holds right now, from the venue's own ledger (Polymarket:
+   * the CLOB's CONDITIONAL balance; Kalshi: the signed position in the ticker, for `outcome`), not from
+   * an index that lags. The mirror sizes and bounds every sell by it and reconciles its books to it.
+   */
+  fetchHolding?(market: string, outcome?: Outcome): Promise<Micros>;
   fetchOpenOrders?(market?: string): Promise<OpenOrder[]>;
   /** One order's current state by id; OrderNotFoundError if the venue never saw it. */
   fetchOrder?(orderId: string): Promise<OrderResult>;
