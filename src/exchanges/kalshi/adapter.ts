@@ -12,7 +12,7 @@ import {
   RateLimitedError,
   type BetmirrorError,
 } from '../../core/errors.js';
-import { MICRO, formatMicros } from '../../core/money.js';
+import { MICRO, formatMicros, type Micros } from '../../core/money.js';
 import type {
   AuthResult,
   Balance,
@@ -168,10 +168,13 @@ export class KalshiAdapter implements IExchangeAdapter {
     return { ok: checks.every((check) => check.ok), checks };
   }
 
-  /** Get Balance (https://docs.kalshi.com/api-reference/portfolio): `balance`, `portfolio_value` in cents. */
+  /**
+   * Get Balance (https://docs.kalshi.com/api-reference/portfolio): `balance_dollars` first, since a direct
+   * member's balance moves in $0.0001 steps (getting_started/fee_rounding) that `balance` (cents) cannot carry.
+   */
   async fetchBalance(): Promise<Balance> {
     const { data } = await this.client.call<Record<string, unknown>>('GET', '/portfolio/balance', { auth: true, kind: 'account' });
-    const cash = data.balance !== undefined ? centsToMicros(data.balance) : parseFixed(data.balance_dollars);
+    const cash = typeof data.balance_dollars === 'string' ? parseFixed(data.balance_dollars) : centsToMicros(data.balance);
     return {
       cash,
       positionsValue: data.portfolio_value !== undefined ? centsToMicros(data.portfolio_value) : undefined,
@@ -294,6 +297,20 @@ export class KalshiAdapter implements IExchangeAdapter {
       });
     }
     return positions;
+  }
+
+  /**
+   * Contracts of one outcome held now, from Get Positions (https://docs.kalshi.com/api-reference/portfolio/get-positions)
+   * filtered by ticker: `position_fp` is signed, positive YES and negative NO, so YES holds max(p, 0) and
+   * NO max(-p, 0). No row for the ticker holds nothing.
+   */
+  async fetchHolding(market: string, outcome: Outcome = 'yes'): Promise<Micros> {
+    const rows = await this.pages<Record<string, unknown>>('/portfolio/positions', 'market_positions', { ticker: market });
+    const signed = rows
+      .filter((row) => row.ticker === market)
+      .reduce((sum, row) => sum + (row.position_fp !== undefined ? parseFixed(row.position_fp) : parseFixed(row.position)), 0n);
+    const held = outcome === 'yes' ? signed : -signed;
+    return held > 0n ? held : 0n;
   }
 
   /** Get Orders with status=resting (https://docs.kalshi.com/api-reference/orders). */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidOrderError } from '../../core/errors.js';
 import { MICRO, formatMicros, mulMicros, type Micros } from '../../core/money.js';
 import type { OpenOrder, OrderParams, OrderResult, OrderStatus, OrderType, Outcome } from '../../core/types.js';
-import { countString, dollarString, fromYesBook, outcomePrice, parseFixed, toYesBook, type BookSide } from './wire.js';
+import { countString, dollarString, feePaid, fromYesBook, outcomePrice, parseFixed, toYesBook, type BookSide } from './wire.js';
 
 /** 0.01 contracts: the finest count Kalshi accepts (2 decimals). */
 export const COUNT_STEP: Micros = 10_000n;
@@ -34,6 +34,8 @@ export interface CreateOrderBody {
   /** taker_at_cross: an order that would trade with our own resting order is stopped, not the resting one. */
   self_trade_prevention_type: 'taker_at_cross';
   expiration_time?: number;
+  /** Kalshi caps the order at the position it closes, so it can never open or grow one. */
+  reduce_only?: true;
 }
 
 /**
@@ -62,6 +64,12 @@ export function validateOrder(params: OrderParams, nowMs: number): { needsMarket
   } else if (!(params.type in TIME_IN_FORCE)) {
     fail(`unknown order type "${String(params.type)}"`);
   }
+  // create-order-v2: "Orders with reduce_only set to true will be rejected unless time_in_force is
+  // immediate_or_cancel" (the events page as public Kalshi clients quote it; the margin page also allows
+  // fill_or_kill, so a FOK goes to Kalshi to decide). A resting order is refused on every page.
+  if (params.reduceOnly && (params.type === 'GTC' || params.type === 'GTD')) {
+    fail('Kalshi takes reduce-only only on an order that executes at once', 'use --type fak (immediate-or-cancel)');
+  }
   if (params.clientOrderId !== undefined && !CLIENT_ORDER_ID.test(params.clientOrderId)) {
     fail('client order id must be 1-64 characters of letters, digits and _ - : + = /');
   }
@@ -80,6 +88,7 @@ export function buildOrderBody(params: OrderParams): CreateOrderBody {
     time_in_force: TIME_IN_FORCE[params.type],
     self_trade_prevention_type: 'taker_at_cross',
     ...(params.type === 'GTD' && params.expiresAt !== undefined ? { expiration_time: params.expiresAt } : {}),
+    ...(params.reduceOnly ? { reduce_only: true as const } : {}),
   };
 }
 
@@ -97,6 +106,7 @@ export interface CreateOrderResponse {
   remaining_count?: string;
   /** YES-book VWAP, present only when something filled (assumed YES frame: the endpoint prices the YES book). */
   average_fill_price?: string;
+  /** Per contract, dollars: "Volume-weighted average fee paid per contract for fills resulting from this request". */
   average_fee_paid?: string;
   ts_ms?: number;
 }
@@ -118,6 +128,9 @@ export function createResult(params: OrderParams, body: CreateOrderBody, respons
     price: params.price,
     filledSize,
     filledValue: filledSize > 0n && average > 0n ? mulMicros(filledSize, outcomePrice(outcome, average)) : 0n,
+    ...(filledSize > 0n && response.average_fee_paid !== undefined
+      ? { fee: { usd: feePaid(response.average_fee_paid, filledSize), shares: 0n } }
+      : {}),
     request: body,
     info: { ...response, client_order_id: body.client_order_id },
   };
@@ -164,6 +177,9 @@ export interface KalshiOrder {
   remaining_count_fp?: string;
   taker_fill_cost_dollars?: string;
   maker_fill_cost_dollars?: string;
+  /** Totals for the order's taker and maker fills, dollars (kalshi-typescript 3.30.0 Order). */
+  taker_fees_dollars?: string;
+  maker_fees_dollars?: string;
   expiration_time?: string | number | null;
   created_time?: string;
 }
@@ -212,6 +228,9 @@ export function orderResultFrom(order: KalshiOrder): OrderResult {
     price: open.price,
     filledSize: filled,
     filledValue: parseFixed(order.taker_fill_cost_dollars) + parseFixed(order.maker_fill_cost_dollars),
+    ...(order.taker_fees_dollars !== undefined || order.maker_fees_dollars !== undefined
+      ? { fee: { usd: parseFixed(order.taker_fees_dollars) + parseFixed(order.maker_fees_dollars), shares: 0n } }
+      : {}),
     info: order,
   };
 }

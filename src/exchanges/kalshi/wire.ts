@@ -65,6 +65,18 @@ export function parseFixed(value: unknown): Micros {
   throw new RangeError(`not a fixed-point value: ${JSON.stringify(value)}`);
 }
 
+/**
+ * An order's total fee from create-order-v2's `average_fee_paid`, a dollar string PER CONTRACT
+ * ("Volume-weighted average fee paid per contract for fills resulting from this request",
+ * https://docs.kalshi.com/api-reference/orders/create-order-v2), times the filled count. The average
+ * carries at most 6 decimals, so the product is rounded to the nearest micro-dollar; the order resource's
+ * taker_fees_dollars + maker_fees_dollars are the exact totals (orderResultFrom).
+ */
+export function feePaid(averagePerContract: unknown, filled: Micros): Micros {
+  const product = parseFixed(averagePerContract) * filled;
+  return (product + MICRO / 2n) / MICRO;
+}
+
 /** Cents (integer) to micro-USD. */
 export function centsToMicros(cents: unknown): Micros {
   if (typeof cents === 'number' && Number.isInteger(cents)) return BigInt(cents) * 10_000n;

@@ -5,12 +5,22 @@
  * Book: `bid` orders buy YES at their price, `ask` orders sell YES (= buy NO at 1 - price). An incoming
  * order trades with the best crossing resting orders (price, then time) at the resting price.
  *
- * Money model (fees left out): an order locks its own-side price x count up front, except the part that
- * closes a position already held on the other side. A fill that closes pays own-side price and nets the
- * YES+NO pair into $1 at once, so selling 5 held YES at 0.60 credits 5 x 0.60, as on Kalshi.
+ * Money model: an order locks its own-side price x count up front, except the part that closes a
+ * position already held on the other side. A fill that closes pays own-side price and nets the YES+NO
+ * pair into $1 at once, so selling 5 held YES at 0.60 credits 5 x 0.60, as on Kalshi. Each fill of a
+ * user's order is charged its fee in cash as it happens (fees.ts); the house market maker pays none.
+ *
+ * reduce_only (create-order-v2, https://docs.kalshi.com/api-reference/orders/create-order-v2): "Specifies
+ * whether the order place count should be capped by the member's current position"; the same page (as
+ * quoted verbatim by several public Kalshi clients, Sept 2026) adds "Orders with reduce_only set to true
+ * will be rejected unless time_in_force is immediate_or_cancel". So a reduce-only IOC is placed for at
+ * most the position it closes (holding YES for an ask, NO for a bid). Assumptions where the docs are
+ * silent: nothing to reduce is refused (400 invalid_order, like Kalshi's other order refusals, see
+ * getting_started/order_errors) rather than placed for 0, and the order's initial count is the capped one.
  */
 import { randomUUID } from 'node:crypto';
 import { MICRO, mulMicros, type Micros } from '../../core/money.js';
+import { CENT, DEFAULT_FEE_RATES, fillFee, tradeFee, worstFee, type FeeRates } from './fees.js';
 import { KalshiHttpError, badRequest, dollars, fixedCount, parseRequestFixed } from './format.js';
 
 export type BookSide = 'bid' | 'ask';
@@ -41,6 +51,7 @@ export interface Market {
   ticker: string;
   title: string;
   priceLevelStructure: string;
+  fees: FeeRates;
   orders: Order[];
 }
 
@@ -61,6 +72,11 @@ export interface Order {
   lock: Micros;
   takerCost: Micros;
   makerCost: Micros;
+  /** Net fees charged on the order's taker and maker fills. */
+  takerFees: Micros;
+  makerFees: Micros;
+  /** Kalshi's per-order rounding accumulator (fee_rounding). */
+  feeAccumulator: Micros;
   createdMs: number;
   updatedMs: number;
   seq: number;
@@ -70,7 +86,14 @@ export interface Order {
 export interface Account {
   user: string;
   cash: Micros;
-  positions: Map<string, { position: Micros; exposure: Micros; traded: Micros }>;
+  positions: Map<string, PositionBook>;
+}
+
+export interface PositionBook {
+  position: Micros;
+  exposure: Micros;
+  traded: Micros;
+  fees: Micros;
 }
 
 export interface Fill {
@@ -84,6 +107,8 @@ export interface Fill {
   count: Micros;
   price: Micros;
   is_taker: boolean;
+  /** Net fee charged for this fill. */
+  fee: Micros;
   ms: number;
 }
 
@@ -94,7 +119,14 @@ export class KalshiExchange {
   readonly fills: Fill[] = [];
   private seq = 0;
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * `balancePrecision`: what fills round the account's balance to ($0.01 for non-direct members,
+   * $0.0001 for direct members per getting_started/fee_rounding).
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly balancePrecision: Micros = CENT,
+  ) {}
 
   account(user: string): Account {
     let account = this.accounts.get(user);
@@ -102,9 +134,9 @@ export class KalshiExchange {
     return account;
   }
 
-  addMarket(ticker: string, title: string, priceLevelStructure: string): Market {
+  addMarket(ticker: string, title: string, priceLevelStructure: string, fees: FeeRates = DEFAULT_FEE_RATES): Market {
     if (!PRICE_STRUCTURES[priceLevelStructure]) throw new RangeError(`unknown price_level_structure ${priceLevelStructure}`);
-    const market: Market = { ticker, title, priceLevelStructure, orders: [] };
+    const market: Market = { ticker, title, priceLevelStructure, fees, orders: [] };
     this.markets.set(ticker, market);
     return market;
   }
@@ -152,6 +184,9 @@ export class KalshiExchange {
     if (typeof body.self_trade_prevention_type !== 'string' || !STP.includes(body.self_trade_prevention_type)) {
       throw badRequest('invalid_parameters', 'self_trade_prevention_type is required: taker_at_cross or maker');
     }
+    if (body.reduce_only !== undefined && typeof body.reduce_only !== 'boolean') {
+      throw badRequest('invalid_parameters', 'reduce_only must be a boolean');
+    }
     const tif = body.time_in_force as TimeInForce;
     const expiration = body.expiration_time;
     if (expiration !== undefined && (tif !== 'good_till_canceled' || typeof expiration !== 'number' || expiration * 1000 <= this.now())) {
@@ -160,15 +195,23 @@ export class KalshiExchange {
 
     const account = this.account(user);
     const held = account.positions.get(market.ticker)?.position ?? 0n;
+    // What this order can close: NO held (a short YES) for a bid, YES held for an ask.
     const opposite = body.side === 'bid' ? (held < 0n ? -held : 0n) : held > 0n ? held : 0n;
+    const placed = body.reduce_only === true ? this.reduceOnlyCount(tif, count, opposite) : count;
     const ownPrice = body.side === 'bid' ? price : MICRO - price;
-    const lock = mulMicros(ownPrice, count > opposite ? count - opposite : 0n);
-    if (lock > account.cash) {
-      throw badRequest('insufficient_balance', `insufficient balance: order needs ${dollars(lock)}, available ${dollars(account.cash)}`);
+    const opening = placed > opposite ? placed - opposite : 0n;
+    const lock = mulMicros(ownPrice, opening);
+    // Closing fills pay their fee out of their own proceeds; opening ones need it in cash.
+    const fees = worstFee(market.fees, body.side, price, opening, this.balancePrecision);
+    if (lock + fees > account.cash) {
+      throw badRequest(
+        'insufficient_balance',
+        `insufficient balance: order needs ${dollars(lock)} plus up to ${dollars(fees)} in fees, available ${dollars(account.cash)}`,
+      );
     }
-    const order = this.newOrder(user, market.ticker, body.side, price, count, tif, body.self_trade_prevention_type, clientOrderId || randomUUID());
+    const order = this.newOrder(user, market.ticker, body.side, price, placed, tif, body.self_trade_prevention_type, clientOrderId || randomUUID());
     if (typeof expiration === 'number') order.expiration_time = expiration;
-    if (tif === 'fill_or_kill' && this.crossable(market, order) < count) {
+    if (tif === 'fill_or_kill' && this.crossable(market, order) < placed) {
       throw new KalshiHttpError(409, 'fill_or_kill_insufficient_resting_volume', 'fill or kill insufficient resting volume');
     }
     account.cash -= lock;
@@ -191,10 +234,20 @@ export class KalshiExchange {
     };
     if (order.filled > 0n) {
       response.average_fill_price = dollars((filledBefore * MICRO) / order.filled);
-      response.average_fee_paid = '0.0000';
+      // "Volume-weighted average fee paid per contract for fills resulting from this request" (create-order-v2).
+      response.average_fee_paid = dollars(((order.takerFees + order.makerFees) * MICRO + order.filled / 2n) / order.filled);
     }
     order.createResponse = response;
     return response;
+  }
+
+  /** The count a reduce_only order is placed for: capped by the position it closes (see the header). */
+  private reduceOnlyCount(tif: TimeInForce, count: Micros, closable: Micros): Micros {
+    if (tif !== 'immediate_or_cancel') {
+      throw new KalshiHttpError(400, 'invalid_order', 'invalid order', 'reduce_only requires time_in_force immediate_or_cancel');
+    }
+    if (closable === 0n) throw new KalshiHttpError(400, 'invalid_order', 'invalid order', 'reduce only order would open or increase a position');
+    return count < closable ? count : closable;
   }
 
   /** DELETE /portfolio/events/orders/{id}: only the owner's resting orders. */
@@ -241,8 +294,8 @@ export class KalshiExchange {
       }
       const count = maker.remaining < taker.remaining ? maker.remaining : taker.remaining;
       const tradeId = randomUUID();
-      this.settle(taker, count, maker.price, true, tradeId);
-      this.settle(maker, count, maker.price, false, tradeId);
+      this.settle(taker, count, maker.price, true, tradeId, market.fees);
+      this.settle(maker, count, maker.price, false, tradeId, market.fees);
       notional += mulMicros(maker.price, count);
       if (maker.remaining === 0n) this.close(maker, 'executed');
     }
@@ -250,7 +303,7 @@ export class KalshiExchange {
     return notional;
   }
 
-  private settle(order: Order, count: Micros, yesPrice: Micros, isTaker: boolean, tradeId: string): void {
+  private settle(order: Order, count: Micros, yesPrice: Micros, isTaker: boolean, tradeId: string, rates: FeeRates): void {
     const ownPrice = order.side === 'bid' ? yesPrice : MICRO - yesPrice;
     const value = mulMicros(ownPrice, count);
     order.filled += count;
@@ -258,6 +311,9 @@ export class KalshiExchange {
     order.updatedMs = this.now();
     if (isTaker) order.takerCost += value;
     else order.makerCost += value;
+    const fee = order.user === MARKET_MAKER ? 0n : this.book(order, count, ownPrice, value, tradeFee(isTaker ? rates.taker : rates.maker, count, yesPrice));
+    if (isTaker) order.takerFees += fee;
+    else order.makerFees += fee;
     this.fills.push({
       fill_id: randomUUID(),
       trade_id: tradeId,
@@ -269,27 +325,36 @@ export class KalshiExchange {
       count,
       price: yesPrice,
       is_taker: isTaker,
+      fee,
       ms: this.now(),
     });
-    if (order.user === MARKET_MAKER) return;
+  }
 
+  /** Moves a user's cash and position for one fill; returns the net fee charged (fee_rounding). */
+  private book(order: Order, count: Micros, ownPrice: Micros, value: Micros, trade: Micros): Micros {
     const account = this.account(order.user);
-    const book = account.positions.get(order.ticker) ?? { position: 0n, exposure: 0n, traded: 0n };
+    const book = account.positions.get(order.ticker) ?? { position: 0n, exposure: 0n, traded: 0n, fees: 0n };
     const opposite = order.side === 'bid' ? (book.position < 0n ? -book.position : 0n) : book.position > 0n ? book.position : 0n;
     const closing = count < opposite ? count : opposite;
     const opening = count - closing;
+    const credit = mulMicros(MICRO - ownPrice, closing);
     if (closing > 0n) {
-      account.cash += mulMicros(MICRO - ownPrice, closing);
+      account.cash += credit;
       book.exposure -= (book.exposure * closing) / opposite;
     }
     const cost = mulMicros(ownPrice, opening);
     const fromLock = cost < order.lock ? cost : order.lock;
     order.lock -= fromLock;
     account.cash -= cost - fromLock;
+    const fee = fillFee(credit - cost, trade, order.feeAccumulator, this.balancePrecision);
+    order.feeAccumulator = fee.accumulator;
+    account.cash -= fee.net;
+    book.fees += fee.net;
     book.exposure += cost;
     book.traded += value;
     book.position += order.side === 'bid' ? count : -count;
     account.positions.set(order.ticker, book);
+    return fee.net;
   }
 
   private close(order: Order, status: 'canceled' | 'executed'): void {
@@ -335,6 +400,9 @@ export class KalshiExchange {
       lock: 0n,
       takerCost: 0n,
       makerCost: 0n,
+      takerFees: 0n,
+      makerFees: 0n,
+      feeAccumulator: 0n,
       createdMs: this.now(),
       updatedMs: this.now(),
       seq: ++this.seq,

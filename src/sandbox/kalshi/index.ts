@@ -11,9 +11,11 @@
  * Every /portfolio call must be signed exactly as Kalshi checks it (auth.ts); market data is public.
  * Orders follow the V2 endpoint (exchange.ts): limit GTC rests, IOC fills what crosses and cancels the
  * rest, FOK fills completely or answers 409 fill_or_kill_insufficient_resting_volume, the price is a cap,
- * a repeated client_order_id returns the first order without trading again. `yesBids`/`noBids` are resting
- * quotes of a house market maker. Choices where Kalshi's docs are silent (assumptions): a cancel of an
- * unknown or finished order is 404 `not_found`; a read-only key gets 403 `forbidden` on order endpoints.
+ * a repeated client_order_id returns the first order without trading again, reduce_only caps an IOC at
+ * the position it closes, and every fill is charged Kalshi's fee in cash (fees.ts: taker 0.07 x C x P x
+ * (1-P) by default, per market `fees`). `yesBids`/`noBids` are resting quotes of a house market maker.
+ * Choices where Kalshi's docs are silent (assumptions): a cancel of an unknown or finished order is 404
+ * `not_found`; a read-only key gets 403 `forbidden` on order endpoints.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,7 @@ import { toMicros } from '../../core/money.js';
 import { systemClock, type Clock } from '../../core/runtime.js';
 import { KeyRing, authenticate, type RegisteredKey } from './auth.js';
 import { KalshiExchange, type Market } from './exchange.js';
+import { CENT, CENTICENT, DEFAULT_FEE_RATES } from './fees.js';
 import { KalshiHttpError, fixedCount } from './format.js';
 import { balanceView, fillView, marketView, orderView, orderbookView, positionsView } from './views.js';
 
@@ -32,6 +35,12 @@ export interface KalshiSandboxOptions {
   clock?: Clock;
   /** Accepted |timestamp - server time|; Kalshi does not publish its window, 5 s by default. */
   maxSkewMs?: number;
+  /**
+   * What fills round balances to (https://docs.kalshi.com/getting_started/fee_rounding): 'cent' ($0.01,
+   * non-direct members; the default, which makes fees the fee schedule's "round up to the next cent")
+   * or 'centicent' ($0.0001, direct members).
+   */
+  balancePrecision?: 'cent' | 'centicent';
 }
 
 export interface SandboxMarketOptions {
@@ -42,6 +51,11 @@ export interface SandboxMarketOptions {
   yesBids?: Array<[string, string]>;
   /** Market-maker NO bids: [NO price dollars, count] (each is a YES ask at 1 - price). */
   noBids?: Array<[string, string]>;
+  /**
+   * Fee rates as dollar multipliers of C x P x (1-P). Default taker "0.07", maker "0" (a `quadratic`
+   * series); `quadratic_with_maker_fees` series charge makers "0.0175"; "0" makes the market fee-free.
+   */
+  fees?: { taker?: string; maker?: string };
 }
 
 export interface RecordedRequest {
@@ -77,6 +91,8 @@ export interface KalshiSandbox {
   /** Answers the next matching request with this failure instead of serving it. */
   failNext(failure: InjectedFailure): void;
   balanceCents(keyId: string): number;
+  /** Exact cash in USD micro-units (a direct member's balance has $0.0001 steps). */
+  cash(keyId: string): bigint;
   /** Signed position as Kalshi reports it ("5.00" YES, "-5.00" NO). */
   position(keyId: string, ticker: string): string;
   markets: ReadonlyMap<string, Market>;
@@ -89,7 +105,7 @@ export async function startKalshiSandbox(options: KalshiSandboxOptions = {}): Pr
   const clock = options.clock ?? systemClock;
   const maxSkewMs = options.maxSkewMs ?? 5_000;
   const keys = new KeyRing();
-  const exchange = new KalshiExchange(() => clock.now());
+  const exchange = new KalshiExchange(() => clock.now(), options.balancePrecision === 'centicent' ? CENTICENT : CENT);
   const requests: RecordedRequest[] = [];
   const failures: InjectedFailure[] = [];
   const userOf = (keyId: string) => keys.get(keyId)?.user ?? keyId;
@@ -202,13 +218,17 @@ export async function startKalshiSandbox(options: KalshiSandboxOptions = {}): Pr
       exchange.account(userOf(keyId)).cash += BigInt(cents) * 10_000n;
     },
     addMarket: (market) => {
-      exchange.addMarket(market.ticker, market.title ?? market.ticker, market.priceLevelStructure ?? 'linear_cent');
+      exchange.addMarket(market.ticker, market.title ?? market.ticker, market.priceLevelStructure ?? 'linear_cent', {
+        taker: market.fees?.taker !== undefined ? toMicros(market.fees.taker) : DEFAULT_FEE_RATES.taker,
+        maker: market.fees?.maker !== undefined ? toMicros(market.fees.maker) : DEFAULT_FEE_RATES.maker,
+      });
       for (const [price, count] of market.yesBids ?? []) exchange.quote(market.ticker, 'yes', toMicros(price), toMicros(count));
       for (const [price, count] of market.noBids ?? []) exchange.quote(market.ticker, 'no', toMicros(price), toMicros(count));
     },
     quote: (ticker, outcome, price, count) => exchange.quote(ticker, outcome, toMicros(price), toMicros(count)),
     failNext: (failure) => void failures.push(failure),
     balanceCents: (keyId) => Number(exchange.account(userOf(keyId)).cash / 10_000n),
+    cash: (keyId) => exchange.account(userOf(keyId)).cash,
     position: (keyId, ticker) => fixedCount(exchange.account(userOf(keyId)).positions.get(ticker)?.position ?? 0n),
     markets: exchange.markets,
     exchange,

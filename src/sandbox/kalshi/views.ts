@@ -77,8 +77,8 @@ export function orderView(order: Order): Record<string, unknown> {
     remaining_count_fp: fixedCount(order.status === 'resting' ? order.remaining : 0n),
     taker_fill_cost_dollars: dollars(order.takerCost),
     maker_fill_cost_dollars: dollars(order.makerCost),
-    taker_fees_dollars: '0.0000',
-    maker_fees_dollars: '0.0000',
+    taker_fees_dollars: dollars(order.takerFees),
+    maker_fees_dollars: dollars(order.makerFees),
     time_in_force: order.time_in_force,
     self_trade_prevention_type: order.stp,
     expiration_time: order.expiration_time === undefined ? null : iso(order.expiration_time * 1000),
@@ -104,7 +104,7 @@ export function fillView(fill: Fill): Record<string, unknown> {
     yes_price_dollars: dollars(fill.price),
     no_price_dollars: dollars(MICRO - fill.price),
     is_taker: fill.is_taker,
-    fee_cost: '0.0000',
+    fee_cost: dollars(fill.fee),
     created_time: iso(fill.ms),
     ts: Math.floor(fill.ms / 1000),
   };
@@ -117,13 +117,14 @@ export function positionsView(account: Account, restingByTicker: Map<string, num
     market_exposure_dollars: dollars(p.exposure),
     total_traded_dollars: dollars(p.traded),
     realized_pnl_dollars: '0.0000',
-    fees_paid_dollars: '0.0000',
+    fees_paid_dollars: dollars(p.fees),
     resting_orders_count: restingByTicker.get(ticker) ?? 0,
   }));
 }
 
 export function balanceView(account: Account, nowMs: number): unknown {
   const exposure = [...account.positions.values()].reduce((sum, p) => sum + p.exposure, 0n);
+  // Whole cents, truncated: a direct member's $0.0001 balance only fits balance_dollars (assumed rounding).
   const cents = (value: Micros) => Number(value / 10_000n);
   return {
     balance: cents(account.cash),

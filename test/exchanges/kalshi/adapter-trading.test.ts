@@ -88,11 +88,14 @@ describe('KalshiAdapter against the local Kalshi', () => {
     expect(result.status).toBe('partially_filled');
     expect(result.filledSize).toBe(toMicros('10'));
     expect(result.filledValue).toBe(toMicros('4.5'));
+    // Taker fee: 0.07 x 10 x 0.45 x 0.55 = 0.17325, rounded up to the cent.
+    expect(result.fee).toEqual({ usd: toMicros('0.18'), shares: 0n });
     expect(await adapter.fetchOpenOrders()).toEqual([]);
     expect(kalshi.position('key-1', TICKER)).toBe('10.00');
-    expect(kalshi.balanceCents('key-1')).toBe(95_50);
+    expect(kalshi.balanceCents('key-1')).toBe(100_00 - 4_50 - 18);
     const fetched = await adapter.fetchOrder(result.orderId);
     expect(fetched).toMatchObject({ status: 'partially_filled', filledSize: toMicros('10'), filledValue: toMicros('4.5') });
+    expect(fetched.fee).toEqual({ usd: toMicros('0.18'), shares: 0n });
   });
 
   it('reports a FOK that cannot fill completely as cancelled with nothing executed', async () => {
@@ -101,24 +104,26 @@ describe('KalshiAdapter against the local Kalshi', () => {
     expect(result.status).toBe('cancelled');
     expect(result.filledSize).toBe(0n);
     expect(kalshi.position('key-1', TICKER)).toBe('10.00');
-    expect(kalshi.balanceCents('key-1')).toBe(95_50);
+    expect(kalshi.balanceCents('key-1')).toBe(95_32);
   });
 
   it('maps buy NO onto a YES ask at 1 - price; buying NO against held YES nets the pair', async () => {
     const result = await adapter.createOrder(order({ outcome: 'no', size: toMicros('5'), price: toMicros('0.60'), type: 'FOK' }));
     expect(lastOrderBody()).toMatchObject({ side: 'ask', price: '0.4000', time_in_force: 'fill_or_kill' });
     expect(result).toMatchObject({ status: 'filled', filledSize: toMicros('5'), filledValue: toMicros('3') });
-    // 5 YES (bought at 0.45) + 5 NO (at 0.60) net to $5 paid at once: 95.50 - 3.00 + 5.00.
+    // Fee 0.07 x 5 x 0.40 x 0.60 = 0.084 -> 0.09.
+    expect(result.fee).toEqual({ usd: toMicros('0.09'), shares: 0n });
+    // 5 YES (bought at 0.45) + 5 NO (at 0.60) net to $5 paid at once: 95.32 - 3.00 + 5.00 - 0.09.
     expect(kalshi.position('key-1', TICKER)).toBe('5.00');
-    expect(kalshi.balanceCents('key-1')).toBe(97_50);
+    expect(kalshi.balanceCents('key-1')).toBe(97_23);
   });
 
   it('maps sell YES onto a YES ask at the same price', async () => {
     const result = await adapter.createOrder(order({ side: 'sell', size: toMicros('5'), price: toMicros('0.40'), type: 'FAK' }));
     expect(lastOrderBody()).toMatchObject({ side: 'ask', price: '0.4000' });
-    expect(result).toMatchObject({ status: 'filled', filledValue: toMicros('2') });
+    expect(result).toMatchObject({ status: 'filled', filledValue: toMicros('2'), fee: { usd: toMicros('0.09'), shares: 0n } });
     expect(kalshi.position('key-1', TICKER)).toBe('0.00');
-    expect(kalshi.balanceCents('key-1')).toBe(99_50);
+    expect(kalshi.balanceCents('key-1')).toBe(97_23 + 2_00 - 9);
   });
 
   it('executes a client order id once: the same id returns the same order', async () => {

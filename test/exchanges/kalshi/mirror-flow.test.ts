@@ -61,8 +61,9 @@ describe('mirroring Polymarket trades onto Kalshi', () => {
       expect.objectContaining({ ticker: 'KXFED-25DEC-H0', side: 'bid', price: '0.6600', client_order_id: 'tx1-1001' }),
       expect.objectContaining({ ticker: 'KXFED-25DEC-H0', side: 'ask', price: '0.5900', client_order_id: 'tx3-1002' }),
     ]);
-    // 4 YES then 4 NO on the same market net to zero: paid 4 x 0.65 + 4 x 0.40, got $4 back.
+    // 4 YES then 4 NO on the same market net to zero: paid 4 x 0.65 + 4 x 0.40, got $4 back, and two
+    // taker fees: 0.07 x 4 x 0.65 x 0.35 = 0.0637 and 0.07 x 4 x 0.60 x 0.40 = 0.0672, each up to $0.07.
     expect(kalshi.position('mirror', 'KXFED-25DEC-H0')).toBe('0.00');
-    expect(kalshi.balanceCents('mirror')).toBe(50_00 - 260 - 160 + 400);
+    expect(kalshi.balanceCents('mirror')).toBe(50_00 - 260 - 160 + 400 - 7 - 7);
   });
 });
