@@ -42,7 +42,7 @@ export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: Smar
     }
   };
 
-  type Optional = 'fetchOrderBook' | 'fetchPositions' | 'fetchOpenOrders' | 'fetchOrder' | 'close';
+  type Optional = 'fetchOrderBook' | 'fetchPositions' | 'fetchHolding' | 'fetchOpenOrders' | 'fetchOrder' | 'close';
   const optional = (name: Optional): Partial<IExchangeAdapter> => {
     const method = adapter[name] as ((...args: unknown[]) => unknown) | undefined;
     return method ? { [name]: (...args: unknown[]) => method.apply(adapter, args) } : {};
@@ -58,6 +58,7 @@ export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: Smar
     cancelOrder: (request) => adapter.cancelOrder(request),
     ...optional('fetchOrderBook'),
     ...optional('fetchPositions'),
+    ...optional('fetchHolding'),
     ...optional('fetchOpenOrders'),
     ...optional('fetchOrder'),
     ...optional('close'),

@@ -7,7 +7,8 @@
  */
 import { AssetType, type ApiKeyCreds, type ClobClient } from '@polymarket/clob-client-v2';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { AuthenticationError, BetmirrorError, ConfigError, OrderNotFoundError } from '../../core/errors.js';
+import { AuthenticationError, BetmirrorError, ConfigError } from '../../core/errors.js';
+import type { Micros } from '../../core/money.js';
 import type {
   AuthResult,
   Balance,
@@ -32,17 +33,11 @@ import { resolveConfig, type PolymarketConfig } from './config.js';
 import { redactError, toBetmirrorError } from './errors.js';
 import { resolveFunding } from './funding.js';
 import { MarketMetaCache } from './market-meta.js';
-import {
-  bookOf,
-  fetchPositions,
-  openOrderOf,
-  orderResultOf,
-  permissionChecksOf,
-  reservedByBuys,
-} from './mapping.js';
+import { bookOf, fetchPositions, openOrderOf, permissionChecksOf, reservedByBuys } from './mapping.js';
 import { checkOrderShape, clobOrderType, type OrderVersion } from './orders.js';
 import { placeOrder, type PlacementDeps } from './place.js';
 import { postSignedOrder } from './post.js';
+import { assertTokenId, readHolding, readOrder } from './reads.js';
 import { RelayerHttp } from './relayer.js';
 
 interface Identity {
@@ -217,6 +212,16 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** CONDITIONAL balance of the funder, from the CLOB. https://docs.polymarket.com/developers/CLOB/balance-allowance */
+  fetchHolding(market: string): Promise<Micros> {
+    return this.guard(`reading the Polymarket holding of ${market}`, async () => {
+      assertTokenId(market);
+      this.identity();
+      await this.ensureCreds();
+      return readHolding(this.client(), market);
+    });
+  }
+
   /** https://docs.polymarket.com/developers/CLOB/orders/get-active-order */
   fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
     return this.guard('reading open Polymarket orders', async () => {
@@ -232,9 +237,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     return this.guard(`reading Polymarket order ${orderId}`, async () => {
       this.identity();
       await this.ensureCreds();
-      const order = await this.client().getOrder(orderId);
-      if (!order || typeof order !== 'object' || !order.id) throw new OrderNotFoundError(`order ${orderId} is unknown to the CLOB`);
-      return orderResultOf(order);
+      return readOrder({ client: this.client(), meta: this.meta(), trades: (ids) => this.trades(ids) }, orderId);
     });
   }
 
@@ -299,7 +302,15 @@ export class PolymarketAdapter implements IExchangeAdapter {
         };
         return postSignedOrder(poster, signed, clobOrderType(params), orderId);
       },
+      trades: (ids) => this.trades(ids),
+      debug: (message) => this.ctx.logger.debug(message),
     };
+  }
+
+  /** GET /data/trades?id= for each id (one page each: an id names one trade). */
+  private async trades(ids: readonly string[]) {
+    const pages = await Promise.all(ids.map((id) => this.client().getTrades({ id }, true)));
+    return pages.flat();
   }
 
   private canSign(): boolean {

@@ -4,7 +4,7 @@
  * https://docs.polymarket.com/developers/CLOB/orders/get-active-order
  */
 import { getContractConfig, type BalanceAllowanceResponse, type OpenOrder as ClobOpenOrder, type OrderBookSummary } from '@polymarket/clob-client-v2';
-import { ExchangeError } from '../../core/errors.js';
+import { ExchangeError, OutcomeUnknownError } from '../../core/errors.js';
 import { formatMicros, MICRO, mulMicros } from '../../core/money.js';
 import type { OpenOrder, OrderBook, OrderResult, OrderType, PermissionCheck, Position, Side } from '../../core/types.js';
 import { venueError } from './errors.js';
@@ -69,6 +69,24 @@ export function orderResultOf(order: ClobOpenOrder): OrderResult {
     filledValue: mulMicros(filledSize, price),
     info: order,
   };
+}
+
+/**
+ * An order record whose matched size exceeds its own size is not passed on as a fill (see
+ * assertFillWithinSigned): what executed is unknown. Marketable BUYs are exempt, as they spend USD and
+ * may receive more shares than their signed minimum.
+ */
+export function assertRecordWithinSize(order: ClobOpenOrder): void {
+  const side = sideOf(order.side);
+  const type = typeOf(order.order_type);
+  if (side === 'buy' && (type === 'FOK' || type === 'FAK')) return;
+  const size = venueMicros(order.original_size);
+  const matched = venueMicros(order.size_matched);
+  if (size === 0n || matched <= size) return;
+  throw new OutcomeUnknownError(
+    `reading Polymarket order ${order.id}: the CLOB reports ${formatMicros(matched)} shares matched of ${formatMicros(size)}`,
+    { hint: `look up order ${order.id} and the funder's pUSD and share balances before trading this market again`, info: { orderId: order.id, answer: order } },
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import { InvalidOrderError } from '../../core/errors.js';
 import { toMicros, type Micros } from '../../core/money.js';
 import type { Logger } from '../../core/runtime.js';
 import { failureOf, toBetmirrorError } from './errors.js';
+import type { FeeSchedule } from './fees.js';
 
 export const TICK_SIZES: readonly TickSize[] = ['0.1', '0.01', '0.005', '0.0025', '0.001', '0.0001'];
 
@@ -30,6 +31,8 @@ export interface MarketMeta {
 
 export class MarketMetaCache {
   private readonly entries = new Map<string, Promise<MarketMeta>>();
+  /** Books seen elsewhere: they save the /book request of a later load, not its /clob-markets one. */
+  private readonly books = new Map<string, OrderBookSummary>();
 
   constructor(
     /** A getter: the adapter rebuilds its client when credentials change. */
@@ -55,6 +58,7 @@ export class MarketMetaCache {
   /** Forgets the token (ours and the official client's caches) and loads it again. */
   refresh(tokenId: string): Promise<MarketMeta> {
     this.entries.delete(tokenId);
+    this.books.delete(tokenId);
     const client = this.client();
     delete client.tickSizes[tokenId];
     delete client.negRisk[tokenId];
@@ -62,20 +66,31 @@ export class MarketMetaCache {
     return this.get(tokenId);
   }
 
-  /** Caches metadata seen elsewhere (e.g. in a fetched order book) without a request. */
+  /**
+   * Keeps a book seen elsewhere (e.g. a price read) for the token's first load. Not a whole entry: the
+   * fee schedule and the neg-risk flag of record come from /clob-markets, which a book does not carry.
+   */
   remember(book: OrderBookSummary): void {
-    if (this.entries.has(book.asset_id)) return;
-    try {
-      this.entries.set(book.asset_id, Promise.resolve(metaFromBook(book.asset_id, book)));
-    } catch {
-      // An incomplete book is simply not cached.
-    }
+    if (!this.entries.has(book.asset_id)) this.books.set(book.asset_id, book);
+  }
+
+  /**
+   * The market's taker fee schedule: from the cached entry, else from /clob-markets of the order's
+   * market (which also serves markets that no longer trade). https://docs.polymarket.com/trading/fees
+   */
+  async feeSchedule(tokenId: string, conditionId: string): Promise<FeeSchedule> {
+    const cached = this.entries.has(tokenId) ? await this.get(tokenId).catch(() => undefined) : undefined;
+    if (cached) return { rate: cached.feeRate, exponent: cached.feeExponent };
+    const details = await this.client().getClobMarketInfo(conditionId);
+    return { rate: details.fd?.r ?? 0, exponent: details.fd?.e ?? 0 };
   }
 
   private async load(tokenId: string): Promise<MarketMeta> {
     let book: OrderBookSummary;
+    const seen = this.books.get(tokenId);
+    this.books.delete(tokenId);
     try {
-      book = await this.client().getOrderBook(tokenId);
+      book = seen ?? (await this.client().getOrderBook(tokenId));
     } catch (error) {
       const failure = failureOf(error);
       if (failure && (failure.status === 404 || failure.status === 400)) {

@@ -12,7 +12,7 @@ import {
   type SignedOrder,
 } from '@polymarket/clob-client-v2';
 import { hashTypedData } from 'viem';
-import { InvalidOrderError } from '../../core/errors.js';
+import { InvalidOrderError, OutcomeUnknownError } from '../../core/errors.js';
 import { formatMicros, MICRO, mulMicros, toMicros, type Micros } from '../../core/money.js';
 import type { OrderParams, OrderStatus } from '../../core/types.js';
 import type { MarketMeta } from './market-meta.js';
@@ -20,7 +20,12 @@ import type { MarketMeta } from './market-meta.js';
 /** Shares are rounded down to 2 decimals by the builder: refuse more precision rather than trade less. */
 const SIZE_STEP = 10_000n;
 const CENT = 10_000n;
-/** Marketable orders must be worth at least $1 (VENUES 1.4 Minimums). */
+/**
+ * Marketable (FOK/FAK) orders must be worth at least $1, BUY or SELL, and need no share minimum; limit
+ * orders need the market's min_order_size shares. The venue's refusal reads "invalid amount for a
+ * marketable BUY order ($0.84), min size: $1" (VENUES 1.4 Minimums; nautilus_trader issue #3874,
+ * py-clob-client issue #301). So a small position can always be exited with a FAK sell worth $1.
+ */
 const MIN_MARKETABLE_NOTIONAL = MICRO;
 /** The CLOB refuses GTD orders expiring within its one-minute security threshold. */
 const GTD_MIN_LEAD_SECONDS = 60;
@@ -64,10 +69,13 @@ export function checkOrderAgainstMarket(params: OrderParams, meta: MarketMeta): 
     );
   }
   if (isMarketable(params)) {
-    const notional = marketBuyAmount(params);
+    const notional = marketableNotional(params);
     if (notional < MIN_MARKETABLE_NOTIONAL) {
+      const side = params.side.toUpperCase();
       throw new InvalidOrderError(
-        `INVALID_ORDER_MIN_SIZE: a marketable order must be worth at least $1 (this one: $${formatMicros(notional)})`,
+        `INVALID_ORDER_MIN_SIZE: a marketable ${side} order must be worth at least $1 (this one: $${formatMicros(notional)}); ` +
+          `limit orders need ${formatMicros(meta.minOrderSize)} shares instead`,
+        { info: { minNotional: '1', notional: formatMicros(notional) } },
       );
     }
   } else if (params.size < meta.minOrderSize) {
@@ -91,6 +99,14 @@ export function isMarketable(params: OrderParams): boolean {
 export function marketBuyAmount(params: OrderParams): Micros {
   const value = mulMicros(params.size, params.price);
   return value - (value % CENT);
+}
+
+/**
+ * The value the venue measures against the $1 minimum: a BUY's signed USD amount; a SELL's signed
+ * proceeds at the cap, size x price (exact: 2-decimal sizes times tick-grid prices fit in 6 decimals).
+ */
+export function marketableNotional(params: OrderParams): Micros {
+  return params.side === 'buy' ? marketBuyAmount(params) : mulMicros(params.size, params.price);
 }
 
 const asNumber = (value: Micros) => Number(formatMicros(value));
@@ -223,6 +239,36 @@ export function filledAmounts(params: OrderParams, response: OrderResponse): { f
   const making = venueMicros(response.makingAmount);
   const taking = venueMicros(response.takingAmount);
   return params.side === 'buy' ? { filledSize: taking, filledValue: making } : { filledSize: making, filledValue: taking };
+}
+
+/**
+ * A venue answer reporting more than the signed order allows (a BUY spending more than its makerAmount,
+ * a limit BUY receiving more than its takerAmount, a SELL selling more than its makerAmount) is not
+ * passed on as a fill: what happened is unknown, so the caller must look at the order and the balances.
+ * Reported in production: a FAK limit BUY of 5 "filled at 5.051019" (py-clob-client-v2 issue #89).
+ * A marketable BUY may receive more shares than `size` (it spends USD at better prices): not bounded.
+ */
+export function assertFillWithinSigned(
+  params: OrderParams,
+  signed: { makerAmount: string; takerAmount: string },
+  filled: { filledSize: Micros; filledValue: Micros },
+  raw: { orderId: string; answer: unknown },
+): void {
+  const maker = BigInt(signed.makerAmount);
+  const taker = BigInt(signed.takerAmount);
+  let excess: string | undefined;
+  if (params.side === 'buy' && filled.filledValue > maker) {
+    excess = `$${formatMicros(filled.filledValue)} spent where at most $${formatMicros(maker)} was signed`;
+  } else if (params.side === 'buy' && !isMarketable(params) && filled.filledSize > taker) {
+    excess = `${formatMicros(filled.filledSize)} shares bought where ${formatMicros(taker)} were signed`;
+  } else if (params.side === 'sell' && filled.filledSize > maker) {
+    excess = `${formatMicros(filled.filledSize)} shares sold where ${formatMicros(maker)} were signed`;
+  }
+  if (excess === undefined) return;
+  throw new OutcomeUnknownError(`placing a Polymarket order: the CLOB reports more than the order allows (${excess})`, {
+    hint: `look up order ${raw.orderId} and the funder's pUSD and share balances before trading this market again`,
+    info: { orderId: raw.orderId, signed: { makerAmount: signed.makerAmount, takerAmount: signed.takerAmount }, answer: raw.answer },
+  });
 }
 
 /**

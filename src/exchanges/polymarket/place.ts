@@ -6,13 +6,15 @@
  * /version and re-signs for the new exchange, like the client's _retryOnVersionUpdate.
  * https://docs.polymarket.com/developers/CLOB/orders/create-order
  */
-import { orderToJsonV2, type ClobClient, type OrderResponse, type SignedOrder } from '@polymarket/clob-client-v2';
+import { orderToJsonV2, type ClobClient, type OrderResponse, type SignedOrder, type Trade } from '@polymarket/clob-client-v2';
 import { InvalidOrderError } from '../../core/errors.js';
-import { formatMicros } from '../../core/money.js';
+import { divMicros, formatMicros } from '../../core/money.js';
 import type { OrderParams, OrderResult } from '../../core/types.js';
 import { venueError } from './errors.js';
+import { chargesFees, takerFee, takerFillsOf, totalShares, type TakerFill } from './fees.js';
 import type { MarketMeta, MarketMetaCache } from './market-meta.js';
 import {
+  assertFillWithinSigned,
   buildSignedOrder,
   checkOrderAgainstMarket,
   clobOrderType,
@@ -39,6 +41,9 @@ export interface PlacementDeps {
   /** The L2 API key (the order's owner); '' for dry runs without credentials. */
   apiKey: () => string;
   post: (signed: SignedOrder, orderId: string) => Promise<PostOutcome>;
+  /** GET /data/trades?id= for each id: the fills of a match, at each maker's price. */
+  trades: (ids: readonly string[]) => Promise<Trade[]>;
+  debug: (message: string) => void;
 }
 
 export async function placeOrder(deps: PlacementDeps, params: OrderParams): Promise<OrderResult> {
@@ -57,7 +62,7 @@ export async function placeOrder(deps: PlacementDeps, params: OrderParams): Prom
 
     params.onSigned?.(orderId);
     const outcome = await deps.post(signed, orderId);
-    if (outcome.accepted) return resultOf(params, outcome.response, { ...base, orderId, request });
+    if (outcome.accepted) return resultOf(deps, params, { signed, meta }, outcome.response, { ...base, orderId, request });
 
     const { reason } = outcome.failure;
     if (isVersionMismatch(reason) && !versionRefreshed) {
@@ -113,18 +118,48 @@ async function checkedMeta(cache: MarketMetaCache, params: OrderParams): Promise
   }
 }
 
-function resultOf(
+async function resultOf(
+  deps: PlacementDeps,
   params: OrderParams,
+  sent: { signed: SignedOrder; meta: MarketMeta },
   response: OrderResponse,
   base: Omit<OrderResult, 'status' | 'filledSize' | 'filledValue'>,
-): OrderResult {
+): Promise<OrderResult> {
   // filledValue is the USD that changed hands (makingAmount / takingAmount), not size x limit price.
   const filled = filledAmounts(params, response);
-  return {
-    ...base,
-    orderId: response.orderID || base.orderId,
-    status: orderStatus(params, response, filled),
-    ...filled,
-    info: response,
-  };
+  const orderId = response.orderID || base.orderId;
+  assertFillWithinSigned(params, sent.signed, filled, { orderId, answer: response });
+  const result: OrderResult = { ...base, orderId, status: orderStatus(params, response, filled), ...filled, info: response };
+  const schedule = { rate: sent.meta.feeRate, exponent: sent.meta.feeExponent };
+  if (filled.filledSize > 0n && chargesFees(schedule)) {
+    result.fee = takerFee(params.side, await placementFills(deps, params.market, orderId, response, filled), schedule);
+  }
+  return result;
+}
+
+/**
+ * The fills an order just made as the taker, from its trade records (each maker's price), so its fee is
+ * the venue's per-fill fee. If the records cannot be read or do not add up to the answer, the answer's
+ * average price stands in for every fill: exact for a match at one price, and for another an upper
+ * bound of a SELL's fee (p(1-p) is concave), while a BUY's share fee differs by rounding only (its
+ * (1-p) is linear at exponent 1).
+ */
+async function placementFills(
+  deps: PlacementDeps,
+  tokenId: string,
+  orderId: string,
+  response: OrderResponse,
+  filled: { filledSize: bigint; filledValue: bigint },
+): Promise<TakerFill[]> {
+  const average: TakerFill[] = [{ shares: filled.filledSize, price: divMicros(filled.filledValue, filled.filledSize) }];
+  const ids = response.tradeIDs ?? [];
+  if (ids.length === 0) return average;
+  try {
+    const fills = takerFillsOf(await deps.trades(ids), orderId, tokenId);
+    if (totalShares(fills) === filled.filledSize) return fills;
+    deps.debug(`polymarket: the trades of order ${orderId} do not add up to its answer; fee from the average price`);
+  } catch (error) {
+    deps.debug(`polymarket: trades of order ${orderId} unreadable (${String((error as Error).message)}); fee from the average price`);
+  }
+  return average;
 }

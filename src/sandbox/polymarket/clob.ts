@@ -6,6 +6,7 @@ import { formatMicros } from '../../core/money.js';
 import { AuthFailure, L1_FAILURE, verifyL1, type ApiKey } from './auth.js';
 import { fail, jsonBody, ok, type Reply, type Request, type Router } from './http.js';
 import { OrderRefusal, orderResponse, placeOrder } from './orders.js';
+import { scheduleOf } from './fees.js';
 import { EXCHANGES, proxyWalletOf, safeOf } from './signing.js';
 import { bookJson, clobMarketJson, marketJson, openOrderJson, tradeJson } from './views.js';
 import type { Venue } from './venue.js';
@@ -57,7 +58,12 @@ export function registerClobRoutes(router: Router, venue: Venue): void {
       const t = token(req);
       return t ? ok({ neg_risk: t.market.negRisk }) : fail(400, INVALID_TOKEN);
     })
-    .on('GET', '/fee-rate', (req) => (token(req) ? ok({ base_fee: 0 }) : fail(400, INVALID_TOKEN)))
+    // The V1 fee parameter: observed (2026) as 1000 on every fee-bearing market and 0 elsewhere, whatever
+    // the rate; the rate actually charged is `fd.r` of /clob-markets (py-clob-client-v2 issue #107).
+    .on('GET', '/fee-rate', (req) => {
+      const t = token(req);
+      return t ? ok({ base_fee: scheduleOf(t.market) ? 1000 : 0 }) : fail(400, INVALID_TOKEN);
+    })
     .on('GET', '/book', (req) => {
       const t = token(req);
       if (!t) return fail(400, INVALID_TOKEN);

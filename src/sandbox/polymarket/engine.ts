@@ -4,6 +4,7 @@
  * a maker that can no longer pay is cancelled, as the venue does.
  */
 import { MICRO } from '../../core/money.js';
+import type { TakerFee } from './fees.js';
 import { fillValue, type Ledger } from './ledger.js';
 
 export type BookSide = 'BUY' | 'SELL';
@@ -44,6 +45,8 @@ export interface Fill {
   shares: bigint;
   usd: bigint;
   price: bigint;
+  /** The taker's fee for this fill (fees.ts), set by the venue before the plan is applied. */
+  fee?: TakerFee;
 }
 
 export interface MatchPlan {
@@ -152,12 +155,12 @@ export class MatchingEngine {
     );
   }
 
-  /** Applies a plan: moves money and shares, updates both orders, removes filled makers. */
-  apply(taker: BookOrder, plan: MatchPlan): void {
+  /** Applies a plan: moves money and shares (fees to `feeCollector`), updates both orders, removes filled makers. */
+  apply(taker: BookOrder, plan: MatchPlan, feeCollector?: string): void {
     for (const fill of plan.fills) {
       const buyer = taker.side === 'BUY' ? taker : fill.maker;
       const seller = taker.side === 'BUY' ? fill.maker : taker;
-      this.ledger.settle(buyer.maker, seller.maker, taker.tokenId, fill.shares, fill.usd);
+      this.ledger.settle(buyer.maker, seller.maker, taker.tokenId, fill.shares, fill.usd, fill.fee, feeCollector);
       for (const o of [taker, fill.maker]) {
         o.sizeMatched += fill.shares;
         if (o.side === 'BUY') o.spent += fill.usd;

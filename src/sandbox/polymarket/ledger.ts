@@ -39,19 +39,35 @@ export class Ledger {
     p.size = shares;
   }
 
-  /** Moves one fill's money and shares between buyer and seller and updates both cost bases. */
-  settle(buyer: string, seller: string, tokenId: string, shares: bigint, usd: bigint): void {
+  /**
+   * Moves one fill's money and shares between buyer and seller and updates both cost bases. The taker's
+   * fee (see fees.ts) is withheld from what it receives, shares for a buyer, pUSD for a seller, and paid
+   * to `collector`.
+   */
+  settle(
+    buyer: string,
+    seller: string,
+    tokenId: string,
+    shares: bigint,
+    usd: bigint,
+    fee: { shares: bigint; usd: bigint } = { shares: 0n, usd: 0n },
+    collector?: string,
+  ): void {
     this.setCollateral(buyer, this.collateralOf(buyer) - usd);
-    this.setCollateral(seller, this.collateralOf(seller) + usd);
+    this.setCollateral(seller, this.collateralOf(seller) + usd - fee.usd);
     const bought = this.position(buyer, tokenId);
-    bought.size += shares;
+    bought.size += shares - fee.shares;
     bought.cost += usd;
-    bought.totalBought += shares;
+    bought.totalBought += shares - fee.shares;
     const sold = this.position(seller, tokenId);
     const costOut = sold.size > 0n ? (sold.cost * shares) / sold.size : 0n;
     sold.size -= shares;
     sold.cost -= costOut;
-    sold.realizedPnl += usd - costOut;
+    sold.realizedPnl += usd - fee.usd - costOut;
+    if (collector && (fee.usd > 0n || fee.shares > 0n)) {
+      this.fund(collector, fee.usd);
+      this.position(collector, tokenId).size += fee.shares;
+    }
   }
 
   /** Open positions (size > 0) of one wallet: tokenId -> book. */
@@ -77,7 +93,7 @@ function key(address: string, tokenId: string): string {
   return `${address.toLowerCase()}|${tokenId}`;
 }
 
-/** ceil(shares * price) in micro-units: the USD a fill moves (buyer pays, seller receives, no fee). */
+/** ceil(shares * price) in micro-units: the USD a fill moves (buyer pays, seller receives, before fees). */
 export function fillValue(shares: bigint, price: bigint): bigint {
   return (shares * price + MICRO - 1n) / MICRO;
 }

@@ -9,6 +9,9 @@ interface MarketSeed {
   tickSize: string;
   negRisk?: boolean;
   closed?: boolean;
+  /** Taker fee rate of the market's schedule (0 or absent: fee-free). */
+  feeRate?: number;
+  feeExponent?: number;
 }
 
 /** Deterministic ids so a restarted sandbox shows the same markets (handy for users' configs). */
@@ -30,6 +33,7 @@ export function makeMarket(seed: MarketSeed): SandboxMarket {
     negRisk: seed.negRisk ?? false,
     active: true,
     closed: seed.closed ?? false,
+    ...(seed.feeRate ? { feeRate: seed.feeRate, feeExponent: seed.feeExponent ?? 1 } : {}),
   };
 }
 

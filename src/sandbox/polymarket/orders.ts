@@ -35,6 +35,7 @@ export const ERR = {
   tick: (hash: string, price: string, tick: string) =>
     `order ${hash} is invalid. Price (${price}) breaks minimum tick size rule: ${tick}`,
   size: (hash: string, size: string, min: string) => `order ${hash} is invalid. Size (${size}) lower than the minimum: ${min}`,
+  marketableAmount: (side: string, usd: string) => `invalid amount for a marketable ${side} order ($${usd}), min size: $1`,
   duplicate: (hash: string) =>
     `order ${hash} is invalid. Duplicated. Same order has already been placed, can't be placed again`,
 };
@@ -127,7 +128,9 @@ export async function placeOrder(venue: Venue, key: ApiKey, body: unknown): Prom
   if (resting && shares < BigInt(Math.round(market.minOrderSize * 1e6))) {
     throw new OrderRefusal(400, ERR.size(hash, formatMicros(shares), String(market.minOrderSize)));
   }
-  if (!resting && usd < MICRO) throw new OrderRefusal(400, ERR.size(hash, formatMicros(usd), '1'));
+  // Marketable (FOK/FAK) orders need $1 of value on either side and no share minimum; limit orders
+  // need min_order_size shares (nautilus_trader issue #3874, py-clob-client issue #301).
+  if (!resting && usd < MICRO) throw new OrderRefusal(400, ERR.marketableAmount(side, formatMicros(usd)));
 
   const available = side === 'BUY' ? venue.availableCollateral(struct.maker) : venue.availableShares(struct.maker, tokenId);
   if (available < struct.makerAmount) throw new OrderRefusal(400, ERR.balance);

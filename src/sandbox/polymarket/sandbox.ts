@@ -7,7 +7,7 @@ import { systemClock } from '../../core/runtime.js';
 import { registerClobRoutes } from './clob.js';
 import { registerDataRoutes, registerGammaRoutes } from './data.js';
 import { Router, fail, flatHeaders, readBody, send } from './http.js';
-import { MARKET_MAKER, MarketMaker } from './liquidity.js';
+import { MARKET_MAKER, MarketMaker, internalAddress } from './liquidity.js';
 import { VALID_TICK_SIZES, defaultMarkets } from './markets.js';
 import { RtdsServer } from './rtds.js';
 import type { PolymarketSandbox, RecordedRequest, SandboxOptions } from './types.js';
@@ -23,6 +23,8 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   const venue = new Venue(markets, clock, chainId, options.exchangeVersion ?? 2, `sandbox-${seed}`);
   venue.depositWalletFlowOnly = options.depositWalletFlowOnly ?? false;
   venue.dataApiLagMs = options.dataApiLagMs ?? 0;
+  const feeCollector = internalAddress('fee-collector');
+  venue.feeCollector = feeCollector;
   const maxRequests = options.maxRecordedRequests ?? 100_000;
   const maker = options.liquidity === false ? undefined : new MarketMaker(venue);
   maker?.start();
@@ -79,6 +81,7 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     markets,
     whales: whales.addresses,
     marketMaker: MARKET_MAKER,
+    feeCollector,
     requests,
     fund: (address, usd) => venue.ledger.fund(address, usd),
     collateralOf: (address) => venue.ledger.collateralOf(address),
@@ -108,6 +111,14 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
       if (!market) throw new BadInputError(`unknown market ${conditionId}`);
       if (!(VALID_TICK_SIZES as readonly string[]).includes(tickSize)) throw new BadInputError(`invalid tick size ${tickSize}`);
       market.tickSize = tickSize;
+    },
+    setFeeSchedule(conditionId, rate, exponent = 1) {
+      const market = venue.marketById(conditionId);
+      if (!market) throw new BadInputError(`unknown market ${conditionId}`);
+      if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new BadInputError(`invalid fee rate ${rate}: a fraction in [0, 1]`);
+      if (!Number.isInteger(exponent) || exponent < 0) throw new BadInputError(`invalid fee exponent ${exponent}: a whole number >= 0`);
+      market.feeRate = rate;
+      market.feeExponent = exponent;
     },
     async close() {
       whales.stop();

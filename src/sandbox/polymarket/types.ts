@@ -21,6 +21,13 @@ export interface SandboxMarket {
   negRisk: boolean;
   active: boolean;
   closed: boolean;
+  /**
+   * Addition: the taker fee rate of the market's fee schedule (`fd.r` of GET /clob-markets, e.g. 0.07
+   * for crypto, 0.03 for sports per docs.polymarket.com/trading/fees). Absent or 0: fee-free.
+   */
+  feeRate?: number;
+  /** Addition: the schedule's exponent (`fd.e`): fee = C x rate x (p(1-p))^exponent. Default 1. */
+  feeExponent?: number;
 }
 
 export interface SandboxOptions {
@@ -138,5 +145,12 @@ export interface PolymarketSandbox {
   setTickSize(conditionId: string, tickSize: string): void;
   /** Addition: collateral reserved by the address's resting BUY orders (micro-units). */
   reservedOf(address: string): bigint;
+  /**
+   * Addition: gives a market a taker fee schedule (rate 0 makes it fee-free again). Fees are charged at
+   * match time, to takers only: a BUY's in shares, a SELL's in pUSD (see fees.ts).
+   */
+  setFeeSchedule(conditionId: string, rate: number, exponent?: number): void;
+  /** Addition: the wallet the venue's fees are paid to (its pUSD and shares grow by every fee charged). */
+  feeCollector: `0x${string}`;
   close(): Promise<void>;
 }

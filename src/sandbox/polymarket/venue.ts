@@ -8,6 +8,7 @@ import type { Clock } from '../../core/runtime.js';
 import { MICRO, microsToNumber } from '../../core/money.js';
 import { ApiKeyStore } from './auth.js';
 import { MatchingEngine, type BookOrder, type MatchPlan } from './engine.js';
+import { feeRateBps, scheduleOf, takerFee, type TakerFee } from './fees.js';
 import { Ledger } from './ledger.js';
 import type { DepositWalletRecord } from './signing.js';
 import type { ActivityItem, SandboxMarket } from './types.js';
@@ -23,6 +24,10 @@ export interface TradeRecord {
   shares: bigint;
   usd: bigint;
   makers: Array<{ order: BookOrder; shares: bigint; usd: bigint; price: bigint }>;
+  /** What the taker paid in fees for the whole match (shares on a BUY, pUSD on a SELL). */
+  fee: TakerFee;
+  /** The fee schedule's rate when the match happened, in basis points (0 on fee-free markets). */
+  feeRateBps: string;
   matchTime: number;
   transactionHash: string;
 }
@@ -55,6 +60,8 @@ export class Venue {
   readonly names = new Map<string, string>();
   /** Since May 2026 new API users must trade from a deposit wallet (signature type 3). */
   depositWalletFlowOnly = false;
+  /** Where takers' fees go; set by the sandbox (an internal wallet). */
+  feeCollector?: string;
   private counter = 0;
 
   constructor(
@@ -120,7 +127,10 @@ export class Venue {
   execute(order: BookOrder, plan: MatchPlan): PlaceResult {
     const info = this.marketOfToken(order.tokenId)!;
     for (const maker of this.engine.unfundedMakers(order, plan)) this.cancel(maker);
-    this.engine.apply(order, plan);
+    // Fees are charged at match time, per fill at that fill's price, to the taker only (fees.ts).
+    const schedule = scheduleOf(info.market);
+    for (const fill of plan.fills) fill.fee = takerFee(order.side, fill.shares, fill.price, schedule);
+    this.engine.apply(order, plan, this.feeCollector);
     this.orders.set(order.id, order);
     const trades: TradeRecord[] = [];
     const activity: ActivityItem[] = [];
@@ -135,6 +145,11 @@ export class Venue {
         shares: plan.fills.reduce((s, f) => s + f.shares, 0n),
         usd: plan.fills.reduce((s, f) => s + f.usd, 0n),
         makers: plan.fills.map((f) => ({ order: f.maker, shares: f.shares, usd: f.usd, price: f.price })),
+        fee: {
+          shares: plan.fills.reduce((s, f) => s + (f.fee?.shares ?? 0n), 0n),
+          usd: plan.fills.reduce((s, f) => s + (f.fee?.usd ?? 0n), 0n),
+        },
+        feeRateBps: feeRateBps(schedule),
         matchTime: this.nowSeconds(),
         transactionHash: this.newHash('tx'),
       };

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { formatMicros } from '../../core/money.js';
 import type { BookOrder } from './engine.js';
+import { scheduleOf } from './fees.js';
 import type { SandboxMarket } from './types.js';
 import type { TradeRecord, Venue } from './venue.js';
 
@@ -39,7 +40,9 @@ export function tradeJson(t: TradeRecord, viewerKeys: Set<string>): Record<strin
     asset_id: t.tokenId,
     side: t.side,
     size: formatMicros(t.shares),
-    fee_rate_bps: '0',
+    // The rate applied to the taker; makers pay no fee, so theirs is 0. The record carries no fee
+    // amount: a client derives it from the schedule and the fills (docs.polymarket.com/trading/fees).
+    fee_rate_bps: t.feeRateBps,
     price: formatMicros(t.makers.length === 1 ? t.makers[0]!.price : avg),
     status: 'CONFIRMED',
     match_time: String(t.matchTime),
@@ -87,14 +90,18 @@ export function bookJson(venue: Venue, market: SandboxMarket, tokenId: string): 
   return { ...body, hash };
 }
 
-/** GET /clob-markets/{conditionId}: the compact form the client caches (tick, neg risk, fees). */
+/**
+ * GET /clob-markets/{conditionId}: the compact form the client caches (tick, neg risk, fees). `fd` is the
+ * fee schedule (rate, exponent, taker only) that the official client's getClobMarketInfo reads.
+ */
 export function clobMarketJson(market: SandboxMarket): Record<string, unknown> {
+  const schedule = scheduleOf(market);
   return {
     c: market.conditionId,
     t: market.tokens.map((t) => ({ t: t.tokenId, o: t.outcome })),
     mts: Number(market.tickSize),
     nr: market.negRisk,
-    fd: { r: 0, e: 0, to: false },
+    fd: schedule ? { r: schedule.rate, e: schedule.exponent, to: true } : { r: 0, e: 0, to: false },
     mos: market.minOrderSize,
     r: null,
     ao: market.active && !market.closed,
@@ -129,6 +136,7 @@ export function gammaMarketJson(venue: Venue, market: SandboxMarket): Record<str
   const index = venue.markets.indexOf(market) + 1;
   const [yes] = market.tokens;
   const q = venue.quote(yes.tokenId);
+  const schedule = scheduleOf(market);
   return {
     id: String(index),
     question: market.question,
@@ -144,6 +152,9 @@ export function gammaMarketJson(venue: Venue, market: SandboxMarket): Record<str
     negRisk: market.negRisk,
     orderPriceMinTickSize: Number(market.tickSize),
     orderMinSize: market.minOrderSize,
+    // docs.polymarket.com/trading/fees: "Markets with fees enabled have `feesEnabled` set to true".
+    feesEnabled: schedule !== undefined,
+    ...(schedule ? { feeSchedule: { rate: schedule.rate, exponent: schedule.exponent, takerOnly: true } } : {}),
     bestBid: q.bid !== undefined ? Number(formatMicros(q.bid)) : undefined,
     bestAsk: q.ask !== undefined ? Number(formatMicros(q.ask)) : undefined,
     lastTradePrice: q.last !== undefined ? Number(formatMicros(q.last)) : undefined,
