@@ -30,7 +30,7 @@ const total = Number(process.argv[2] ?? 1_000_000);
 const base_dir = process.env.BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 const dir = mkdtempSync(join(base_dir, 'betmirror-bench-'));
 let now = Date.UTC(2026, 0, 1);
-const clock: Clock = { now: () => now, sleep: systemClock.sleep };
+const clock: Clock = { now: () => now, sleep: systemClock.sleep, after: systemClock.after };
 const source = new SyntheticSource();
 const controller = new AbortController();
 let engine!: MirrorEngine;

@@ -20,7 +20,7 @@ import type { RiskConfig, SourceName, WhaleFill } from '../src/mirror/types.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../src/sandbox/polymarket/index.js';
 
 /** Sub-millisecond wall clock, shared by the sandbox and the engine so their timestamps compare. */
-const hiresClock: Clock = { now: () => performance.timeOrigin + performance.now(), sleep: systemClock.sleep };
+const hiresClock: Clock = { now: () => performance.timeOrigin + performance.now(), sleep: systemClock.sleep, after: systemClock.after };
 
 const risk: RiskConfig = {
   sizing: { mode: 'fixed', fixedUsd: 5n * MICRO, multiplier: MICRO, percent: 0n },

@@ -36,6 +36,8 @@ const FLAGS: Array<[string, string]> = [
   ['--max-exposure <usd>', 'cap on everything we hold'],
   ['--max-daily-volume <usd>', 'cap on USD bought per UTC day'],
   ['--daily-loss-limit <usd>', 'kill switch: no new buys once today\'s loss reaches this'],
+  ['--max-copy-fraction <pct>', 'ceiling on one copied buy, in percent of our equity (cash + positions) (default 10)'],
+  ['--max-signal-age <ms>', 'skip (and report) whale fills older than this, e.g. after a restart (default 120000)'],
   ['--max-slippage <pct>', 'worst price vs the whale\'s, in percent (default 2)'],
   ['--order-type <type>', 'fak (default: sweep what fills inside the cap) or fok'],
   ['--allow <market...>', 'only these markets (token id, condition id or slug)'],

@@ -3,7 +3,7 @@
  * whale's book) to "place this order" or "skip, because". No I/O, no clock: the executor gathers the
  * inputs, this decides, and tests cover every branch.
  */
-import { divMicros, formatMicros as fmt, MICRO, type Micros } from '../core/money.js';
+import { divMicros, formatMicros as fmt, MICRO, mulMicros, type Micros } from '../core/money.js';
 import { floorTo, worstPrice } from './pricing.js';
 import { buyUsd, fillUsd, sellShares } from './sizing.js';
 import type { Decision, MarketRules, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
@@ -82,6 +82,7 @@ function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale:
     ['max_per_market', caps.maxPerMarket === undefined ? undefined : caps.maxPerMarket - account.marketExposure],
     ['max_exposure', caps.maxExposure === undefined ? undefined : caps.maxExposure - account.totalExposure],
     ['max_daily_volume', caps.maxDailyVolume === undefined ? undefined : caps.maxDailyVolume - account.dailyVolume],
+    ['max_copy_fraction', risk.maxCopyFraction === undefined ? undefined : mulMicros(account.portfolioValue, risk.maxCopyFraction)],
     ['insufficient_balance', account.availableCash],
   ];
   let tightest: [SkipReason, Micros] | undefined;
@@ -105,14 +106,22 @@ function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale
   if (account.position <= 0n) return skip('no_position', `no shares held in token ${fill.token}`);
   const price = worstPrice('sell', fill.price, risk.maxSlippage, rules.tickSize);
   if (price === undefined) return skip('price_out_of_range', `no tradable price near ${fmt(fill.price)}`);
-  const shares = floorTo(sellShares(account.position, fill.size, whale.positionBefore), rules.sizeStep);
-  const minimum = belowMinimum(shares, price, rules);
+  let shares = floorTo(sellShares(account.position, fill.size, whale.positionBefore), rules.sizeStep);
+  // A remainder too small to ever be sold on its own goes with this sale.
+  if (shares > 0n && belowMinimum(account.position - shares, price, rules, true)) shares = floorTo(account.position, rules.sizeStep);
+  const minimum = belowMinimum(shares, price, rules, true);
   if (minimum) return skip('below_minimum', minimum);
   return { action: 'place', order: order('sell', shares, price, risk) };
 }
 
-function belowMinimum(size: Micros, price: Micros, rules: MarketRules): string | undefined {
-  if (size <= 0n || size < rules.minSize) return `size ${fmt(size > 0n ? size : 0n)} is below the venue minimum of ${fmt(rules.minSize)} shares`;
+/**
+ * The venue's minimums. Our copies are marketable (FAK/FOK); where the venue bounds those by value
+ * (Polymarket: $1, `minNotional`) rather than by the resting-order minimum size, an exit (`marketable`)
+ * needs only the value, so a leftover under 5 shares can still be sold.
+ */
+function belowMinimum(size: Micros, price: Micros, rules: MarketRules, marketable = false): string | undefined {
+  const sizeRuleApplies = !(marketable && rules.minNotional > 0n);
+  if (size <= 0n || (sizeRuleApplies && size < rules.minSize)) return `size ${fmt(size > 0n ? size : 0n)} is below the venue minimum of ${fmt(rules.minSize)} shares`;
   const notional = notionalOf(size, price);
   if (notional < rules.minNotional) return `value ${fmt(notional)} USD is below the venue minimum of ${fmt(rules.minNotional)} USD`;
   return undefined;

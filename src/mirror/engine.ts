@@ -3,8 +3,8 @@
  * store, the FundManager and the status model, and runs until the AbortSignal fires. Everything
  * arrives injected (adapter, clock, fetch, logger, signal); nothing here reads env or prints.
  */
-import type { Clock, Logger } from '../core/runtime.js';
-import { microsToNumber } from '../core/money.js';
+import { every, type Clock, type Logger } from '../core/runtime.js';
+import { microsToNumber, type Micros } from '../core/money.js';
 import { BadInputError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { makeEvent, usd, type MirrorEvent, type MirrorStatus } from './events.js';
@@ -12,6 +12,7 @@ import { FundManager, type FundManagerConfig } from './fund-manager.js';
 import { CachedMarketRules, gammaMarketRules, type MarketRulesSource } from './market-rules.js';
 import { Portfolio } from './portfolio.js';
 import { reconcileUnresolved } from './reconcile.js';
+import { syncWithVenue, type SyncScope, type VenueView } from './books.js';
 import { activityToFill, DataApiClient } from './sources/data-api.js';
 import { fillKey } from './dedup.js';
 import { DataApiPoller } from './sources/data-api-poller.js';
@@ -20,10 +21,12 @@ import { RtdsSource } from './sources/rtds.js';
 import type { FillSource } from './sources/source.js';
 import { MirrorStore } from './store.js';
 import { TradeExecutor } from './trade-executor.js';
-import { TradeMonitor } from './trade-monitor.js';
+import { DEFAULT_DEDUP_WINDOW_MS, TradeMonitor } from './trade-monitor.js';
+import { DEFAULT_MAX_SIGNAL_AGE_MS } from './settings.js';
 import type { MarketMapper, RiskConfig, SourceName, WhaleFill } from './types.js';
 import { WhaleBalanceCache, type WhaleValueFetcher } from './whale-balance-cache.js';
 import { WhalePositions, type WhalePositionsFetcher } from './whale-positions.js';
+import { collateralReader, whaleEquity } from './whale-equity.js';
 
 export interface MirrorOptions {
   wallets: readonly string[];
@@ -46,7 +49,20 @@ export interface MirrorOptions {
   reconcileDelayMs?: number;
   /** Data API /activity page size (default 500, the API's maximum). */
   activityPageLimit?: number;
+  /** Signals older than this are skipped and reported, never copied (default 120 000 ms). */
+  maxSignalAgeMs?: number;
+  /** How often the books are checked against the venue's cash and holdings (default 60 000 ms). */
+  bookSyncIntervalMs?: number;
 }
+
+export const DEFAULT_BOOK_SYNC_INTERVAL_MS = 60_000;
+/**
+ * A restart re-reads this far before the previous run's last sign of life: the Data API shows a fill
+ * seconds after it happened, so a fill from just before a crash may not have been visible to it yet.
+ */
+const RESUME_LAG_MS = 60_000;
+/** How often a running mirror records that it is alive (the restart's resume point). */
+const ALIVE_EVERY_MS = 5_000;
 
 export interface MirrorDeps {
   adapter: IExchangeAdapter;
@@ -66,7 +82,14 @@ export interface MirrorDeps {
   onPlaced?: (key: string, fill: WhaleFill, placeMs: number) => void;
 }
 
-export type MirrorSummary = MirrorStatus & { stoppedAt: string; reconciled: number };
+/** The venue's figures at the end, and where the books differ from them. */
+export interface VenueSummary {
+  cash: number | null;
+  positions: Array<{ token: string; size: number }>;
+  differences: Array<{ token: string | null; book: number; venue: number }>;
+}
+
+export type MirrorSummary = MirrorStatus & { stoppedAt: string; reconciled: number; venue: VenueSummary | null };
 
 export class MirrorEngine {
   startAt: number;
@@ -80,8 +103,10 @@ export class MirrorEngine {
   sources: FillSource[] = [];
   cashedOut = 0n;
   reconciled = 0;
-  private timers: NodeJS.Timeout[] = [];
-
+  /** Start of the first run on this state (fills before it are history, even after restarts). */
+  private baselineAt = 0;
+  private syncing = false;
+  private timers: Array<() => void> = [];
 
   constructor(
     private readonly options: MirrorOptions,
@@ -104,16 +129,36 @@ export class MirrorEngine {
     const { adapter, clock, logger } = this.deps;
     const { options } = this;
     const wallets = options.wallets.map((w) => w.toLowerCase());
-    // History is what the Data API already shows now; the start time is taken right after, so a
-    // trade in the start's own second is judged by this list, not by a second-precision timestamp.
-    const history = this.deps.sources ? new Set<string>() : await this.historyBaseline(wallets);
-    this.startAt = clock.now();
-    await adapter.initialize();
-    const balance = await adapter.fetchBalance();
-    this.portfolio = new Portfolio(balance.cash, clock.now(), this.store.holdings(), this.store.daily());
-    this.reconciled = await reconcileUnresolved({ adapter, store: this.store, portfolio: this.portfolio, clock, logger, emit: this.emit });
+    // A restart resumes where the previous run left off: a fill it saw but had not decided when it
+    // died is decided now (the store drops what it did decide). A fresh start treats what the Data API
+    // already shows as history; the start time is taken right after, so a trade in the start's own
+    // second is judged by that list, not by a second-precision timestamp.
+    const resume = options.dryRun ? undefined : this.store.resumePoint();
+    const resuming = resume !== undefined && clock.now() - resume.aliveAt < (options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS);
+    const history = this.deps.sources || resuming ? new Set<string>() : await this.historyBaseline(wallets);
+    this.baselineAt = resuming ? resume.startAt : clock.now();
+    this.startAt = resuming ? Math.max(resume.startAt, resume.aliveAt - RESUME_LAG_MS) : this.baselineAt;
+    this.markAlive();
 
-    this.whaleValues = new WhaleBalanceCache(this.deps.whaleValue ?? ((w) => this.dataApi.value(w)), clock, options.whaleTtlMs);
+    await adapter.initialize();
+    const totals = this.store.totals();
+    const cash = totals?.cash ?? (await adapter.fetchBalance()).cash;
+    this.portfolio = new Portfolio(cash, clock.now(), this.store.holdings(), this.store.daily(), totals);
+    this.reconciled = await reconcileUnresolved({ adapter, store: this.store, portfolio: this.portfolio, clock, logger, emit: this.emit });
+    // The venue is the truth: whatever moved while we were not looking (a hand sale, a deposit, a
+    // fill settled above) is adopted now, each difference reported with both figures.
+    if (!options.dryRun) {
+      await this.sync({ cash: true, tokens: this.portfolio.holdings.keys(), reason: resuming ? 'restart' : 'start' });
+      // From here the stored book is the venue's: a crash before the next booking restarts from it.
+      this.store.transaction(() => this.store.saveBook(this.portfolio, this.portfolio.holdings.keys()));
+    }
+
+    const rpcUrl = options.endpoints.rpcUrl;
+    if (!rpcUrl && options.risk.sizing.mode === 'proportional' && !this.deps.whaleValue) {
+      logger.warn('no Polygon RPC: whale equity counts positions only, so proportional copies can be larger than intended (--max-copy-fraction bounds them)');
+    }
+    const whaleValue = this.deps.whaleValue ?? whaleEquity(this.dataApi, rpcUrl ? collateralReader({ rpcUrl, fetch: this.deps.fetch }) : undefined);
+    this.whaleValues = new WhaleBalanceCache(whaleValue, clock, options.whaleTtlMs);
     const whalePositions = new WhalePositions(this.deps.whalePositions ?? ((w) => this.dataApi.positions(w)), clock);
     // Load the whales' books before the first signal so the hot path makes no request for them.
     await Promise.all(
@@ -142,7 +187,12 @@ export class MirrorEngine {
             logger,
             reserved: () => this.portfolio.reserved,
             onSweep: (sweep) => {
-              if (!options.dryRun) this.portfolio.cash -= sweep.amount;
+              // A sweep is a transfer, not a loss. Under smart-account custody it leaves the smart
+              // account, not the trading balance the books follow.
+              if (!options.dryRun && !adapter.fetchCashoutBalance) {
+                this.portfolio.transfer(-sweep.amount);
+                this.store.saveBook(this.portfolio);
+              }
               this.cashedOut += sweep.amount;
               this.emit(
                 makeEvent('cashout', clock.now(), {
@@ -173,15 +223,18 @@ export class MirrorEngine {
       dryRun: options.dryRun,
       mapMarket: options.mapMarket,
       onUnknown: (token) => {
-        const timer = setTimeout(() => {
+        const cancel = clock.after(options.reconcileDelayMs ?? 2000, () => {
           void this.executor
             .runOnToken(token, async () => {
               this.reconciled += await reconcileUnresolved({ adapter, store: this.store, portfolio: this.portfolio, clock, logger, emit: this.emit }, token);
+              await this.sync({ tokens: [token], reason: 'unknown outcome settled' });
             })
             .catch((e: Error) => logger.warn(`reconcile: ${e.message}`));
-        }, options.reconcileDelayMs ?? 2000);
-        this.timers.push(timer);
+        });
+        this.timers.push(cancel);
       },
+      syncHolding: async (token) => void (await this.sync({ tokens: [token], reason: 'before a sell' })),
+      maxSignalAgeMs: options.maxSignalAgeMs ?? DEFAULT_MAX_SIGNAL_AGE_MS,
       onSold: () => void this.fundManager?.trigger('sell').catch((e: Error) => logger.warn(`cashout: ${e.message}`)),
       onPlaced: this.deps.onPlaced,
     });
@@ -202,11 +255,45 @@ export class MirrorEngine {
     if (this.fundManager) {
       const fm = this.fundManager;
       void fm.trigger('start').catch((e: Error) => logger.warn(`cashout: ${e.message}`));
-      this.timers.push(setInterval(() => void fm.tick().catch((e: Error) => logger.warn(`cashout: ${e.message}`)), Math.min(options.cashout!.intervalMs, 60_000)));
+      this.timers.push(every(clock, Math.min(options.cashout!.intervalMs, 60_000), () => void fm.tick().catch((e: Error) => logger.warn(`cashout: ${e.message}`))));
     }
     // Settled signals older than a week are only history: keep the store file from growing forever.
-    this.timers.push(setInterval(() => this.store.prune(clock.now() - 7 * 86_400_000), 3_600_000));
+    this.timers.push(every(clock, 3_600_000, () => this.store.prune(clock.now() - 7 * 86_400_000)));
+    this.timers.push(every(clock, ALIVE_EVERY_MS, () => this.markAlive()));
+    if (!options.dryRun) {
+      this.timers.push(every(clock, options.bookSyncIntervalMs ?? DEFAULT_BOOK_SYNC_INTERVAL_MS, () => void this.periodicSync().catch((e: Error) => logger.warn(`books: ${e.message}`))));
+    }
     this.emit(makeEvent('started', clock.now(), { status: options.dryRun ? 'dry_run' : 'live', detail: `following ${wallets.join(', ')} via ${this.sourceNames().join('+')}` }));
+  }
+
+  private markAlive(): void {
+    if (!this.options.dryRun && this.store.isOpen) this.store.saveResumePoint({ startAt: this.baselineAt, aliveAt: this.deps.clock.now() });
+  }
+
+  private sync(scope: SyncScope): Promise<VenueView> {
+    const { adapter, clock, logger } = this.deps;
+    return syncWithVenue({ adapter, portfolio: this.portfolio, store: this.store, mapped: !!this.options.mapMarket, clock, logger, emit: this.emit }, scope);
+  }
+
+  /**
+   * Every token's holding inside its own queue (no order of ours on it in flight), then cash when
+   * nothing is on the wire: no order in flight or unsettled, no sweep, and none started during the read.
+   */
+  private async periodicSync(): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      for (const token of [...this.portfolio.holdings.keys()]) {
+        await this.executor.runOnToken(token, async () => void (await this.sync({ tokens: [token], reason: 'periodic' })));
+      }
+      const quiet = () => this.executor.inFlight === 0 && this.portfolio.reserved === 0n && !this.fundManager?.busy;
+      if (!quiet()) return;
+      const activity = this.executor.activity;
+      const cashedOut = this.cashedOut;
+      await this.sync({ cash: true, reason: 'periodic', cashComparable: () => quiet() && activity === this.executor.activity && cashedOut === this.cashedOut });
+    } finally {
+      this.syncing = false;
+    }
   }
 
   private async historyBaseline(wallets: string[]): Promise<Set<string>> {
@@ -261,14 +348,32 @@ export class MirrorEngine {
 
   /** Stop taking signals, finish orders in flight, flush, and return the summary. */
   async stop(): Promise<MirrorSummary> {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const cancel of this.timers) cancel();
     await this.monitor?.stop();
     await this.executor?.stop();
-    const summary: MirrorSummary = { ...this.status(), stoppedAt: new Date(this.deps.clock.now()).toISOString(), reconciled: this.reconciled };
+    const venue = await this.venueSummary();
+    const summary: MirrorSummary = { ...this.status(), stoppedAt: new Date(this.deps.clock.now()).toISOString(), reconciled: this.reconciled, venue };
+    this.markAlive();
     this.store.close();
     await this.deps.adapter.close?.();
     this.emit(makeEvent('stopped', this.deps.clock.now(), { status: 'stopped', detail: JSON.stringify(summary.signals) }));
     return summary;
+  }
+
+  /** Cash and positions as the venue holds them at the end, with any difference from the books (not adopted). */
+  private async venueSummary(): Promise<VenueSummary | null> {
+    if (!this.portfolio || this.options.dryRun) return null;
+    try {
+      const view = await this.sync({ cash: true, tokens: this.portfolio.holdings.keys(), mode: 'report', reason: 'stop' });
+      return {
+        cash: view.cash === undefined ? null : microsToNumber(view.cash),
+        positions: [...view.holdings].filter(([, size]) => size > 0n).map(([token, size]) => ({ token, size: microsToNumber(size) })),
+        differences: view.differences.map((d) => ({ token: d.token ?? null, book: microsToNumber(d.book), venue: microsToNumber(d.venue) })),
+      };
+    } catch (error) {
+      this.deps.logger.warn(`venue figures at the end: ${(error as Error).message}`);
+      return null;
+    }
   }
 
   status(): MirrorStatus {
@@ -297,6 +402,7 @@ export class MirrorEngine {
       reserved: usd(p?.reserved ?? 0n)!,
       realizedPnl: usd(p?.realizedPnl ?? 0n)!,
       unrealizedPnl: usd(p?.unrealizedPnl() ?? 0n)!,
+      fees: usd(p?.fees ?? 0n)!,
       cashedOut: usd(this.cashedOut)!,
     };
   }

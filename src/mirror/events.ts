@@ -10,6 +10,7 @@ export type MirrorEventType =
   | 'decision' // one per signal: status 'copy' or 'skip' (with reason)
   | 'order' // one per placed order: its outcome
   | 'reconciled' // an order whose outcome a crash left unknown, settled with the venue
+  | 'book' // the books differed from the venue (cash or one token's shares): both figures, the venue's kept
   | 'cashout'
   | 'warning'
   | 'stopped';
@@ -38,6 +39,9 @@ export interface MirrorEvent {
   /** Which source saw the fill, the fill's tx hash, and ms from fill-visible to order-result. */
   source: string | null;
   txHash: string | null;
+  /** book: what our books said and what the venue holds (USD for cash, shares for a token). */
+  bookAmount: number | null;
+  venueAmount: number | null;
   /** cashout: amount, destination, transfer hash. */
   amount: number | null;
   destination: string | null;
@@ -60,6 +64,8 @@ const EMPTY: Omit<MirrorEvent, 'type' | 'at'> = {
   filledValue: null,
   source: null,
   txHash: null,
+  bookAmount: null,
+  venueAmount: null,
   amount: null,
   destination: null,
   detail: null,
@@ -85,5 +91,7 @@ export interface MirrorStatus {
   reserved: number;
   realizedPnl: number;
   unrealizedPnl: number;
+  /** Fees paid (USD). */
+  fees: number;
   cashedOut: number;
 }

@@ -56,6 +56,11 @@ export class FundManager {
     private readonly deps: FundManagerDeps,
   ) {}
 
+  /** A sweep is on the wire: balances read now may or may not include it. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
   /** Periodic check: does nothing if the last check was less than one interval ago. */
   tick(): Promise<Sweep | undefined> {
     const now = this.deps.clock.now();

@@ -3,8 +3,9 @@
  * synchronous methods, so "decide then reserve" happens without an await in between and two
  * concurrent signals can never both spend the same dollar.
  */
-import { mulMicros, type Micros } from '../core/money.js';
+import { MICRO, mulMicros, type Micros } from '../core/money.js';
 import type { Side } from '../core/types.js';
+import type { Instrument } from './books.js';
 import type { AccountView } from './decide.js';
 
 export interface Holding {
@@ -15,6 +16,8 @@ export interface Holding {
   cost: Micros;
   /** Last known price (marks the position for equity and PnL). */
   mark: Micros;
+  /** Where the shares are held when not as the Polymarket token itself (a mapped Kalshi market). */
+  venue?: Instrument;
 }
 
 export interface DailyFigures {
@@ -33,15 +36,37 @@ interface Reservation {
 
 const DAY_MS = 86_400_000;
 
+/** An executed fill as the venue reported it (see OrderResult: value before fees). */
+export interface BookFill {
+  token: string;
+  market: string;
+  side: Side;
+  size: Micros;
+  value: Micros;
+  fee?: { usd: Micros; shares: Micros };
+  venue?: Instrument;
+}
+
+/** What the store keeps of the book besides holdings and the day's figures. */
+export interface BookTotals {
+  cash: Micros;
+  realizedPnl: Micros;
+  fees: Micros;
+}
+
 export class Portfolio {
   cash: Micros;
   realizedPnl: Micros = 0n;
+  /** Fees paid, in USD (shares withheld valued at the fill price). */
+  fees: Micros = 0n;
   readonly holdings = new Map<string, Holding>();
   private readonly reservations = new Map<string, Reservation>();
   daily: DailyFigures;
 
-  constructor(cash: Micros, now: number, holdings: Holding[] = [], daily?: DailyFigures) {
+  constructor(cash: Micros, now: number, holdings: Holding[] = [], daily?: DailyFigures, totals?: Omit<BookTotals, 'cash'>) {
     this.cash = cash;
+    this.realizedPnl = totals?.realizedPnl ?? 0n;
+    this.fees = totals?.fees ?? 0n;
     for (const holding of holdings) this.holdings.set(holding.token, { ...holding });
     const day = Math.floor(now / DAY_MS);
     this.daily = daily && daily.day === day ? { ...daily } : { day, volume: 0n, startEquity: this.equity() };
@@ -108,34 +133,84 @@ export class Portfolio {
     this.reservations.delete(id);
   }
 
-  /** Books an executed fill (and drops the order's reservation). */
-  applyFill(id: string | undefined, fill: { token: string; market: string; side: Side; size: Micros; value: Micros }): void {
+  /**
+   * Books an executed fill (and drops the order's reservation), fees included: a buy pays
+   * value + fee.usd and receives size - fee.shares; a sell receives value - fee.usd. A sell is booked
+   * only up to the shares held, at its average price: the venue cannot sell what we do not have, so
+   * a larger report is not money we made (callers treat it as an unknown outcome before this point).
+   */
+  applyFill(id: string | undefined, fill: BookFill): void {
     if (id !== undefined) this.release(id);
     if (fill.size <= 0n) return;
-    const price = (fill.value * 1_000_000n) / fill.size;
+    const feeUsd = fill.fee?.usd ?? 0n;
+    const feeShares = fill.fee?.shares ?? 0n;
+    const price = (fill.value * MICRO) / fill.size;
     const holding = this.holdings.get(fill.token) ?? { token: fill.token, market: fill.market, size: 0n, cost: 0n, mark: price };
+    if (fill.venue) holding.venue = fill.venue;
     if (fill.side === 'buy') {
-      this.cash -= fill.value;
+      const received = fill.size - feeShares;
+      this.cash -= fill.value + feeUsd;
       this.daily.volume += fill.value;
-      holding.size += fill.size;
-      holding.cost += fill.value;
+      this.fees += feeUsd + mulMicros(feeShares, price);
+      holding.size += received > 0n ? received : 0n;
+      holding.cost += fill.value + feeUsd;
     } else {
       const sold = fill.size > holding.size ? holding.size : fill.size;
+      const credited = sold === fill.size ? fill.value : (fill.value * sold) / fill.size;
       const costSold = holding.size > 0n ? (holding.cost * sold) / holding.size : 0n;
-      this.cash += fill.value;
-      this.realizedPnl += fill.value - costSold;
+      this.cash += credited - feeUsd;
+      this.fees += feeUsd;
+      this.realizedPnl += credited - feeUsd - costSold;
       holding.size -= sold;
       holding.cost -= costSold;
     }
     holding.mark = price;
-    if (holding.size <= 0n) this.holdings.delete(fill.token);
-    else this.holdings.set(fill.token, holding);
+    this.put(holding);
+  }
+
+  /**
+   * Money in or out that is not trading (a cash-out sweep, a deposit): cash and the day's starting
+   * equity move together, so a transfer is never profit or loss and never trips the daily-loss limit.
+   */
+  transfer(amount: Micros): void {
+    this.cash += amount;
+    this.daily.startEquity += amount;
+  }
+
+  /** Sets cash to the venue's figure; the difference is booked as a transfer (see `transfer`). */
+  setCash(venueCash: Micros): void {
+    this.transfer(venueCash - this.cash);
+  }
+
+  /**
+   * Sets a holding to the venue's figure. Shares that left without our order (sold by hand, another
+   * key) take their share of the cost basis with them; shares that came without our order are
+   * valued at the mark. Like a transfer, the change moves the day's baseline, not its PnL.
+   */
+  setHolding(token: string, market: string, venueSize: Micros): void {
+    const holding = this.holdings.get(token) ?? { token, market, size: 0n, cost: 0n, mark: 0n };
+    if (holding.size === venueSize) return;
+    const before = mulMicros(holding.size, holding.mark);
+    if (venueSize < holding.size) holding.cost = holding.size > 0n ? (holding.cost * venueSize) / holding.size : 0n;
+    else holding.cost += mulMicros(venueSize - holding.size, holding.mark);
+    holding.size = venueSize;
+    this.daily.startEquity += mulMicros(holding.size, holding.mark) - before;
+    this.put(holding);
+  }
+
+  private put(holding: Holding): void {
+    if (holding.size <= 0n) this.holdings.delete(holding.token);
+    else this.holdings.set(holding.token, holding);
   }
 
   /** Updates a token's mark from a fresh trade price (the whale's fills are our price feed). */
   mark(token: string, price: Micros): void {
     const holding = this.holdings.get(token);
     if (holding) holding.mark = price;
+  }
+
+  totals(): BookTotals {
+    return { cash: this.cash, realizedPnl: this.realizedPnl, fees: this.fees };
   }
 
   unrealizedPnl(): Micros {

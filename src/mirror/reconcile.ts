@@ -1,13 +1,16 @@
 /**
- * After a crash: settle every signal the previous run left half-way. Nothing is ever re-sent. An order
- * whose id is known is looked up (fetchOrder); one that may have reached the venue without an answer
- * is judged by the venue's position in the token against our book.
+ * Settles every signal whose order outcome is unknown (after a crash, or a lost answer). Nothing is
+ * ever re-sent. An order whose id is known is looked up (fetchOrder), and its report is booked only if
+ * it fits what was signed; otherwise the venue's holding of the instrument, against our book, says
+ * how many shares moved.
  */
 import type { Micros } from '../core/money.js';
 import type { Clock, Logger } from '../core/runtime.js';
 import type { OrderStatus } from '../core/types.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
+import { venueHolding } from './books.js';
 import { makeEvent, usd, type MirrorEvent } from './events.js';
+import { fillOutOfBounds, statusOfFill, type SignedOrder } from './fill-bounds.js';
 import type { Portfolio } from './portfolio.js';
 import type { MirrorStore, SignalRecord } from './store.js';
 
@@ -28,32 +31,19 @@ export async function reconcileUnresolved(deps: ReconcileDeps, token?: string): 
   const { store, clock } = deps;
   const pending = store.unresolved().filter((r) => token === undefined || (r.token === token && r.status === 'unknown'));
   if (pending.length === 0) return 0;
-  let venuePositions: Map<string, Micros> | undefined;
   for (const record of pending) {
     if (record.status === 'seen' || !record.copySide || !record.copySize || !record.copyPrice) {
       store.recordSkip(record.key, 'interrupted', clock.now());
       continue;
     }
-    const outcome = await settle(record, deps, async () => {
-      if (!venuePositions && deps.adapter.has.positions && deps.adapter.fetchPositions) {
-        venuePositions = new Map((await deps.adapter.fetchPositions()).map((p) => [p.market, p.size]));
-      }
-      return venuePositions;
-    });
+    const order: SignedOrder = { side: record.copySide, size: BigInt(record.copySize), price: BigInt(record.copyPrice) };
+    const outcome = await settle(record, order, deps);
+    const market = record.market ?? record.token;
     store.transaction(() => {
-      deps.portfolio.applyFill(record.clientId ?? undefined, {
-        token: record.token,
-        market: record.market ?? record.token,
-        side: record.copySide!,
-        size: outcome.filledSize,
-        value: outcome.filledValue,
-      });
-      store.recordOutcome(record.key, { ...outcome, status: outcome.status }, clock.now());
-      store.saveHolding(record.token, deps.portfolio.holdings.get(record.token));
+      deps.portfolio.applyFill(record.clientId ?? undefined, { token: record.token, market, side: order.side, size: outcome.filledSize, value: outcome.filledValue, fee: outcome.fee, venue: record.venue ?? undefined });
+      store.recordOutcome(record.key, outcome, clock.now());
+      store.saveBook(deps.portfolio, [record.token]);
     });
-    if (venuePositions && outcome.filledSize > 0n) {
-      venuePositions.set(record.token, deps.portfolio.positionOf(record.token));
-    }
     deps.emit(
       makeEvent('reconciled', clock.now(), {
         wallet: record.wallet,
@@ -62,8 +52,8 @@ export async function reconcileUnresolved(deps: ReconcileDeps, token?: string): 
         side: record.copySide,
         whaleSize: usd(BigInt(record.size)),
         whalePrice: usd(BigInt(record.price)),
-        copySize: usd(BigInt(record.copySize)),
-        copyPrice: usd(BigInt(record.copyPrice)),
+        copySize: usd(order.size),
+        copyPrice: usd(order.price),
         orderId: outcome.orderId ?? record.orderId,
         status: outcome.status,
         reason: outcome.reason,
@@ -80,33 +70,36 @@ interface Settled {
   orderId?: string;
   filledSize: Micros;
   filledValue: Micros;
+  fee?: { usd: Micros; shares: Micros };
   reason: string;
 }
 
-async function settle(record: SignalRecord, deps: ReconcileDeps, positions: () => Promise<Map<string, Micros> | undefined>): Promise<Settled> {
-  const size = BigInt(record.copySize!);
-  const price = BigInt(record.copyPrice!);
+async function settle(record: SignalRecord, order: SignedOrder, deps: ReconcileDeps): Promise<Settled> {
   if (record.orderId && deps.adapter.has.fetchOrder && deps.adapter.fetchOrder) {
     try {
-      const order = await deps.adapter.fetchOrder(record.orderId);
-      return { status: order.status, orderId: order.orderId, filledSize: order.filledSize, filledValue: order.filledValue, reason: 'reconciled with the venue order' };
+      const found = await deps.adapter.fetchOrder(record.orderId);
+      const outOfBounds = fillOutOfBounds(order, found);
+      if (!outOfBounds) {
+        return { status: found.status === 'open' || found.status === 'pending' ? found.status : statusOfFill(order, found.filledSize), orderId: found.orderId, filledSize: found.filledSize, filledValue: found.filledValue, fee: found.fee, reason: 'reconciled with the venue order' };
+      }
+      deps.logger.warn(`reconcile ${record.orderId}: ${outOfBounds}; judging by the venue's holding instead`);
     } catch (error) {
       deps.logger.warn(`reconcile ${record.orderId}: ${(error as Error).message}`);
     }
   }
-  const venue = await positions().catch((error: Error) => {
-    deps.logger.warn(`reconcile positions: ${error.message}`);
+  // Judged where the copy was sent: the mapped market (Kalshi), else the Polymarket token.
+  const venue = await venueHolding(deps.adapter, record.venue ?? { market: record.token }).catch((error: Error) => {
+    deps.logger.warn(`reconcile holding of ${record.token}: ${error.message}`);
     return undefined;
   });
-  if (venue) {
-    const held = deps.portfolio.positionOf(record.token);
-    const now = venue.get(record.token) ?? 0n;
-    const moved = record.copySide === 'buy' ? now - held : held - now;
-    const filled = moved <= 0n ? 0n : moved > size ? size : moved;
-    // The exact fill price is not known here; the order's cap bounds it, so book at the cap.
-    const value = (filled * price) / 1_000_000n;
-    const status: OrderStatus = filled === 0n ? 'cancelled' : filled < size ? 'partially_filled' : 'filled';
-    return { status, filledSize: filled, filledValue: value, reason: 'reconciled from the venue position' };
+  if (venue === undefined) {
+    return { status: 'failed', filledSize: 0n, filledValue: 0n, reason: 'outcome unknown and the venue cannot tell: not re-sent' };
   }
-  return { status: 'failed', filledSize: 0n, filledValue: 0n, reason: 'outcome unknown after a restart and the venue cannot tell: not re-sent' };
+  const held = deps.portfolio.positionOf(record.token);
+  const moved = order.side === 'buy' ? venue - held : held - venue;
+  const filled = moved <= 0n ? 0n : moved > order.size ? order.size : moved;
+  // The exact fill price is not known here; the order's cap bounds it, so book at the cap. The cash
+  // side is then settled by the venue's balance at the next sync (a 'book' event shows any gap).
+  const value = (filled * order.price) / 1_000_000n;
+  return { status: statusOfFill(order, filled), filledSize: filled, filledValue: value, reason: 'reconciled from the venue holding' };
 }

@@ -1,4 +1,5 @@
 /** Human lines for a terminal: one per event, a one-line live status, and the final summary. */
+import type { VenueSummary } from './engine.js';
 import type { MirrorEvent, MirrorStatus } from './events.js';
 
 const short = (id: string | null) => (id && id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : (id ?? '?'));
@@ -17,6 +18,8 @@ export function formatEvent(e: MirrorEvent): string {
         : `${e.status === 'dry_run' ? 'dry  ' : 'miss '} ${who}: ${e.status}${e.reason ? ` (${e.reason})` : ''}`;
     case 'reconciled':
       return `reconciled ${short(e.orderId)} after a restart: ${e.status}, ${n(e.filledSize)} shares (${e.reason})`;
+    case 'book':
+      return `books ${e.status === 'adopted' ? 'corrected' : 'differ'} (${e.reason}): ${e.token ? `${short(e.token)} shares` : 'cash'} ${n(e.bookAmount)} in the books, ${n(e.venueAmount)} at the venue`;
     case 'cashout':
       return `cashout $${n(e.amount)} -> ${e.destination} (${e.reason}${e.txHash ? `, tx ${short(e.txHash)}` : ''})`;
     case 'warning':
@@ -31,7 +34,7 @@ export function formatStatus(s: MirrorStatus): string {
   return `${s.wallets.length} wallet(s) | signals ${s.signals.seen} seen, ${s.signals.copied} copied, ${s.signals.skipped} skipped | ${s.positions.length} position(s) | cash $${s.cash.toFixed(2)} | PnL ${pnl >= 0 ? '+' : ''}${pnl.toFixed(2)}`;
 }
 
-export function formatSummary(s: MirrorStatus & { reconciled?: number }): string {
+export function formatSummary(s: MirrorStatus & { reconciled?: number; venue?: VenueSummary | null }): string {
   const reasons = Object.entries(s.skipReasons).sort((a, b) => b[1] - a[1]);
   const lines = [
     `Mirror summary${s.dryRun ? ' (dry run: nothing was sent)' : ''}`,
@@ -40,7 +43,18 @@ export function formatSummary(s: MirrorStatus & { reconciled?: number }): string
     ...(reasons.length ? [`  skipped because: ${reasons.map(([r, c]) => `${r} ${c}`).join(', ')}`] : []),
     `  orders: ${s.orders.sent} sent, ${s.orders.filled} filled, ${s.orders.partiallyFilled} partly filled, ${s.orders.missed} not filled, ${s.orders.unknown} unknown`,
     `  positions: ${s.positions.length ? s.positions.map((p) => `${short(p.token)} ${p.size.toFixed(2)} @ ${p.size ? (p.cost / p.size).toFixed(3) : '0'}`).join(', ') : 'none'}`,
-    `  cash $${s.cash.toFixed(2)}, realized PnL ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}${s.cashedOut ? `, cashed out $${s.cashedOut.toFixed(2)}` : ''}`,
+    `  cash $${s.cash.toFixed(2)}, realized PnL ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}${s.fees ? `, fees $${s.fees.toFixed(2)}` : ''}${s.cashedOut ? `, cashed out $${s.cashedOut.toFixed(2)}` : ''}`,
+    ...venueLines(s.venue),
   ];
   return lines.join('\n');
+}
+
+function venueLines(venue: VenueSummary | null | undefined): string[] {
+  if (venue === undefined) return [];
+  if (venue === null) return ['  at the venue: not read (dry run, or the venue did not answer)'];
+  const positions = venue.positions.length ? venue.positions.map((p) => `${short(p.token)} ${p.size.toFixed(2)}`).join(', ') : 'none';
+  const lines = [`  at the venue: cash $${venue.cash === null ? '?' : venue.cash.toFixed(2)}, positions ${positions}`];
+  if (venue.differences.length === 0) lines.push('  books equal the venue');
+  for (const d of venue.differences) lines.push(`  books differ: ${d.token ? `${short(d.token)} shares` : 'cash'} ${d.book} in the books, ${d.venue} at the venue`);
+  return lines;
 }

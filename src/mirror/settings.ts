@@ -3,6 +3,7 @@
  * Pure: every bad value is a BadInputError naming the flag.
  */
 import { BadInputError } from '../core/errors.js';
+import { MAX_TIMER_MS } from '../core/runtime.js';
 import { MICRO, toMicros, type Micros } from '../core/money.js';
 import { DEFAULT_CASHOUT_INTERVAL_MS, type FundManagerConfig } from './fund-manager.js';
 import { SOURCE_NAMES, type CapsConfig, type RiskConfig, type SizingMode, type SourceName } from './types.js';
@@ -13,6 +14,7 @@ export type RawMirrorSettings = Record<string, string | string[] | boolean | und
 export interface MirrorSettings {
   sources: SourceName[];
   pollIntervalMs: number;
+  maxSignalAgeMs: number;
   risk: RiskConfig;
   cashout?: FundManagerConfig;
   dryRun: boolean;
@@ -20,6 +22,9 @@ export interface MirrorSettings {
 
 export const DEFAULT_SOURCES: SourceName[] = ['rtds', 'data-api'];
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
+/** One copied buy uses at most this percent of our equity unless told otherwise. */
+export const DEFAULT_MAX_COPY_PERCENT = 10;
+export const DEFAULT_MAX_SIGNAL_AGE_MS = 120_000;
 
 export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
   const sources = list(raw.source).map((s) => s.toLowerCase());
@@ -36,6 +41,8 @@ export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
   if (orderType !== 'FAK' && orderType !== 'FOK') throw new BadInputError(`--order-type must be fak or fok (got ${orderType})`);
   const slippagePercent = amount('max-slippage', raw['max-slippage'], true) ?? 2n * MICRO;
   if (slippagePercent >= 100n * MICRO) throw new BadInputError('--max-slippage is a percent below 100');
+  const copyPercent = amount('max-copy-fraction', raw['max-copy-fraction']) ?? BigInt(DEFAULT_MAX_COPY_PERCENT) * MICRO;
+  if (copyPercent > 100n * MICRO) throw new BadInputError('--max-copy-fraction is a percent of equity, at most 100');
 
   const caps: CapsConfig = {
     maxPerTrade: amount('max-per-trade', raw['max-per-trade']),
@@ -52,6 +59,7 @@ export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
       percent: amount('percent', raw.percent) ?? 0n,
     },
     caps,
+    maxCopyFraction: copyPercent / 100n,
     maxSlippage: slippagePercent / 100n,
     orderType,
     allow: list(raw.allow),
@@ -74,6 +82,7 @@ export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
   return {
     sources: sources.length > 0 ? [...new Set(sources as SourceName[])] : DEFAULT_SOURCES,
     pollIntervalMs: int('poll-interval', raw['poll-interval']) ?? DEFAULT_POLL_INTERVAL_MS,
+    maxSignalAgeMs: int('max-signal-age', raw['max-signal-age']) ?? DEFAULT_MAX_SIGNAL_AGE_MS,
     risk,
     cashout,
     dryRun: raw['dry-run'] === true || raw['dry-run'] === 'true',
@@ -107,5 +116,7 @@ function int(flag: string, value: RawMirrorSettings[string]): number | undefined
   const text = str(value);
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) <= 0) throw new BadInputError(`--${flag} must be a positive number of milliseconds (got ${text})`);
+  // A timer cannot wait longer; a larger value would fire at once and turn a poll into a busy loop.
+  if (Number(text) > MAX_TIMER_MS) throw new BadInputError(`--${flag} must be at most ${MAX_TIMER_MS} ms (about 24.8 days) (got ${text})`);
   return Number(text);
 }

@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Micros } from '../core/money.js';
 import type { Side } from '../core/types.js';
-import type { DailyFigures, Holding } from './portfolio.js';
+import type { BookTotals, DailyFigures, Holding, Portfolio } from './portfolio.js';
+import type { Instrument } from './books.js';
 import type { WhaleFill } from './types.js';
 
 export type SignalStatus =
@@ -39,6 +40,8 @@ export interface SignalRecord {
   copySide: Side | null;
   copySize: string | null;
   copyPrice: string | null;
+  /** Where the copy was sent when not to the Polymarket token itself (a mapped Kalshi market). */
+  venue: Instrument | null;
 }
 
 export interface OrderIntent {
@@ -46,6 +49,7 @@ export interface OrderIntent {
   side: Side;
   size: Micros;
   price: Micros;
+  venue?: Instrument;
 }
 
 export interface OrderOutcome {
@@ -69,6 +73,12 @@ CREATE TABLE IF NOT EXISTS holdings (token TEXT PRIMARY KEY, market TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/** Columns added after the first release: added in place to a store an older version created. */
+const ADDED_COLUMNS: Array<[table: string, column: string]> = [
+  ['signals', 'venue'],
+  ['holdings', 'venue'],
+];
+
 export class MirrorStore {
   private readonly db: Database.Database;
   private readonly stmts;
@@ -80,6 +90,10 @@ export class MirrorStore {
     // NORMAL is durable across a process crash (kill -9): only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    for (const [table, column] of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
+    }
     this.stmts = {
       has: this.db.prepare('SELECT 1 FROM signals WHERE key = ?'),
       insert: this.db.prepare(
@@ -87,10 +101,10 @@ export class MirrorStore {
          VALUES (@key, @wallet, @token, @market, @side, @size, @price, @fillTs, @source, @seenAt, 'seen', @now)`,
       ),
       decided: this.db.prepare(
-        `INSERT INTO signals (key, wallet, token, market, side, size, price, fill_ts, source, seen_at, status, reason, client_id, copy_side, copy_size, copy_price, updated_at)
-         VALUES (@key, @wallet, @token, @market, @side, @size, @price, @fillTs, @source, @seenAt, @status, @reason, @clientId, @copySide, @copySize, @copyPrice, @now)
+        `INSERT INTO signals (key, wallet, token, market, side, size, price, fill_ts, source, seen_at, status, reason, client_id, copy_side, copy_size, copy_price, venue, updated_at)
+         VALUES (@key, @wallet, @token, @market, @side, @size, @price, @fillTs, @source, @seenAt, @status, @reason, @clientId, @copySide, @copySize, @copyPrice, @venue, @now)
          ON CONFLICT(key) DO UPDATE SET status = excluded.status, reason = excluded.reason, client_id = excluded.client_id,
-           copy_side = excluded.copy_side, copy_size = excluded.copy_size, copy_price = excluded.copy_price, updated_at = excluded.updated_at`,
+           copy_side = excluded.copy_side, copy_size = excluded.copy_size, copy_price = excluded.copy_price, venue = excluded.venue, updated_at = excluded.updated_at`,
       ),
       skip: this.db.prepare(`UPDATE signals SET status = 'skipped', reason = ?, updated_at = ? WHERE key = ?`),
       sent: this.db.prepare(`UPDATE signals SET order_id = ?, updated_at = ? WHERE key = ?`),
@@ -102,8 +116,8 @@ export class MirrorStore {
       all: this.db.prepare('SELECT * FROM signals ORDER BY seen_at'),
       holdings: this.db.prepare('SELECT * FROM holdings'),
       upsertHolding: this.db.prepare(
-        `INSERT INTO holdings (token, market, size, cost, mark) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(token) DO UPDATE SET market = excluded.market, size = excluded.size, cost = excluded.cost, mark = excluded.mark`,
+        `INSERT INTO holdings (token, market, size, cost, mark, venue) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(token) DO UPDATE SET market = excluded.market, size = excluded.size, cost = excluded.cost, mark = excluded.mark, venue = excluded.venue`,
       ),
       deleteHolding: this.db.prepare('DELETE FROM holdings WHERE token = ?'),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
@@ -147,6 +161,7 @@ export class MirrorStore {
       copySide: intent?.side ?? null,
       copySize: intent?.size.toString() ?? null,
       copyPrice: intent?.price.toString() ?? null,
+      venue: intent?.venue ? JSON.stringify(intent.venue) : null,
     });
   }
 
@@ -198,14 +213,14 @@ export class MirrorStore {
   }
 
   holdings(): Holding[] {
-    return (this.stmts.holdings.all() as Array<{ token: string; market: string; size: string; cost: string; mark: string }>).map(
-      (r) => ({ token: r.token, market: r.market, size: BigInt(r.size), cost: BigInt(r.cost), mark: BigInt(r.mark) }),
+    return (this.stmts.holdings.all() as Array<{ token: string; market: string; size: string; cost: string; mark: string; venue: string | null }>).map(
+      (r) => ({ token: r.token, market: r.market, size: BigInt(r.size), cost: BigInt(r.cost), mark: BigInt(r.mark), ...(r.venue ? { venue: JSON.parse(r.venue) as Instrument } : {}) }),
     );
   }
 
   saveHolding(token: string, holding: Holding | undefined): void {
     if (!holding) this.stmts.deleteHolding.run(token);
-    else this.stmts.upsertHolding.run(token, holding.market, holding.size.toString(), holding.cost.toString(), holding.mark.toString());
+    else this.stmts.upsertHolding.run(token, holding.market, holding.size.toString(), holding.cost.toString(), holding.mark.toString(), holding.venue ? JSON.stringify(holding.venue) : null);
   }
 
   daily(): DailyFigures | undefined {
@@ -219,6 +234,37 @@ export class MirrorStore {
     this.stmts.setMeta.run('daily', JSON.stringify({ day: daily.day, volume: daily.volume.toString(), startEquity: daily.startEquity.toString() }));
   }
 
+  totals(): BookTotals | undefined {
+    const raw = (this.stmts.getMeta.get('book') as { value: string } | undefined)?.value;
+    if (!raw) return undefined;
+    const parsed = JSON.parse(raw) as Record<keyof BookTotals, string>;
+    return { cash: BigInt(parsed.cash), realizedPnl: BigInt(parsed.realizedPnl), fees: BigInt(parsed.fees) };
+  }
+
+  /**
+   * The book after a change: cash and totals, the day's figures, and the holdings of `tokens`. Call it
+   * inside the transaction that records what changed the book, so a crash keeps both or neither.
+   */
+  saveBook(portfolio: Portfolio, tokens: Iterable<string> = []): void {
+    const t = portfolio.totals();
+    this.stmts.setMeta.run('book', JSON.stringify({ cash: t.cash.toString(), realizedPnl: t.realizedPnl.toString(), fees: t.fees.toString() }));
+    this.saveDaily(portfolio.daily);
+    for (const token of tokens) this.saveHolding(token, portfolio.holdings.get(token));
+  }
+
+  /**
+   * Where a restart resumes: `startAt` is the first run's start (fills before it are history for
+   * good), `aliveAt` the last time the previous run was known to be running (ms).
+   */
+  resumePoint(): { startAt: number; aliveAt: number } | undefined {
+    const raw = (this.stmts.getMeta.get('resume') as { value: string } | undefined)?.value;
+    return raw ? (JSON.parse(raw) as { startAt: number; aliveAt: number }) : undefined;
+  }
+
+  saveResumePoint(point: { startAt: number; aliveAt: number }): void {
+    this.stmts.setMeta.run('resume', JSON.stringify(point));
+  }
+
   /** Several writes as one commit. */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
@@ -227,6 +273,10 @@ export class MirrorStore {
   /** Drops settled signals older than `before` (ms) so the file does not grow forever. */
   prune(before: number): number {
     return this.stmts.prune.run(before).changes;
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
   }
 
   close(): void {
@@ -249,6 +299,7 @@ interface Row {
   copy_side: Side | null;
   copy_size: string | null;
   copy_price: string | null;
+  venue: string | null;
 }
 
 function toRecord(row: Row): SignalRecord {
@@ -267,5 +318,6 @@ function toRecord(row: Row): SignalRecord {
     copySide: row.copy_side,
     copySize: row.copy_size,
     copyPrice: row.copy_price,
+    venue: row.venue ? (JSON.parse(row.venue) as Instrument) : null,
   };
 }

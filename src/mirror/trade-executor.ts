@@ -10,7 +10,9 @@ import type { Clock, Logger } from '../core/runtime.js';
 import type { OrderResult } from '../core/types.js';
 import { isRetryable, OutcomeUnknownError, RateLimitedError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
+import type { Instrument } from './books.js';
 import { decide } from './decide.js';
+import { fillOutOfBounds, statusOfFill } from './fill-bounds.js';
 import { makeEvent, usd, type MirrorEvent } from './events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MarketRulesSource } from './market-rules.js';
@@ -40,6 +42,13 @@ export interface ExecutorDeps {
   onSold?: () => void;
   /** Called when an order result is known, with the ms spent deciding+signing+posting (benchmarks). */
   onPlaced?: (key: string, fill: WhaleFill, placeMs: number) => void;
+  /**
+   * Before deciding a sell: set the book's shares of the token to the venue's (inside the token's
+   * queue), so a sell is sized from and bounded by what the venue holds.
+   */
+  syncHolding?: (token: string) => Promise<void>;
+  /** Signals whose fill is older than this (ms) are skipped as too old to copy at a sensible price. */
+  maxSignalAgeMs?: number;
 }
 
 export interface ExecutorCounters {
@@ -58,6 +67,11 @@ export function clientIdFor(key: string): string {
 export class TradeExecutor {
   private readonly queue = new KeyedQueue();
   private stopping = false;
+  /**
+   * Bumped whenever an order starts or is booked: a balance read is comparable with the book only
+   * if no order started or settled while it was on the wire.
+   */
+  activity = 0;
   readonly counters: ExecutorCounters = {
     copied: 0,
     skipped: 0,
@@ -99,8 +113,13 @@ export class TradeExecutor {
     if (this.stopping) return this.skipSignal(key, fill, 'shutdown', 'the mirror is stopping');
 
     const started = deps.clock.now();
+    const age = started - fill.timestamp;
+    if (deps.maxSignalAgeMs !== undefined && age > deps.maxSignalAgeMs) {
+      return this.skipSignal(key, fill, 'signal_too_old', `the fill is ${Math.round(age / 1000)} s old (limit ${Math.round(deps.maxSignalAgeMs / 1000)} s)`);
+    }
     const mapped = deps.mapMarket?.(fill);
     if (mapped && 'skip' in mapped) return this.skipSignal(key, fill, 'unmapped_market', mapped.skip);
+    const venue = mapped ? { market: mapped.market, outcome: mapped.outcome } : undefined;
 
     let rules;
     try {
@@ -116,6 +135,10 @@ export class TradeExecutor {
       });
     }
 
+    if (fill.side === 'sell' && !deps.dryRun && deps.syncHolding && deps.portfolio.positionOf(fill.token) > 0n) {
+      await deps.syncHolding(fill.token).catch((error: Error) => deps.logger.warn(`holding of ${fill.token} before a sell: ${error.message}`));
+    }
+
     // From here to the reservation nothing awaits: decide + reserve are one atomic step.
     const account = deps.portfolio.view(fill.token, rules.market, deps.clock.now());
     const decision = decide(fill, rules, deps.risk, { value: whaleValue, positionBefore: whalePositionBefore }, account);
@@ -125,12 +148,13 @@ export class TradeExecutor {
     if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, order.notional)) {
       return this.skipSignal(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
     }
-    deps.store.recordDecision(key, fill, { clientId, side: order.side, size: order.size, price: order.price }, deps.clock.now());
+    deps.store.recordDecision(key, fill, { clientId, side: order.side, size: order.size, price: order.price, venue }, deps.clock.now());
     deps.emit(this.event('decision', fill, order, { status: 'copy', reason: decision.limitedBy ?? null }));
 
     let result: OrderResult;
     try {
       this.counters.orders.sent++;
+      this.activity++;
       result = await deps.adapter.createOrder({
         market: mapped?.market ?? fill.token,
         outcome: mapped?.outcome,
@@ -139,6 +163,8 @@ export class TradeExecutor {
         price: order.price,
         type: order.type,
         clientOrderId: clientId,
+        // A copied sell may only close what we hold: on Kalshi's single book it would otherwise open a short.
+        reduceOnly: order.side === 'sell',
         dryRun: deps.dryRun,
         onSigned: (orderId) => deps.store.recordOrderId(key, orderId, deps.clock.now()),
       });
@@ -146,36 +172,46 @@ export class TradeExecutor {
       // A 429 or a refusal means the venue did not take the order; a timeout or dropped connection
       // means it may have: that one stays 'unknown' and is reconciled, never re-sent.
       const unknown = error instanceof OutcomeUnknownError || (isRetryable(error) && !(error instanceof RateLimitedError));
-      const status: SignalStatus = unknown ? 'unknown' : 'failed';
-      // An unknown outcome keeps its cash reserved until reconciliation says what was spent.
-      if (!unknown) deps.portfolio.release(clientId);
-      const message = (error as Error).message;
-      deps.store.recordOutcome(key, { status, reason: message }, deps.clock.now());
-      if (unknown) this.counters.orders.unknown++;
-      this.counters.failed++;
-      deps.emit(this.event('order', fill, order, { status, reason: message }));
-      if (unknown) deps.onUnknown?.(fill.token);
+      this.fail(key, fill, order, clientId, unknown, (error as Error).message);
       return;
+    } finally {
+      this.activity++;
     }
     deps.onPlaced?.(key, fill, deps.clock.now() - started);
-    this.book(key, fill, rules.market, order, result, clientId);
+    const outOfBounds = result.status === 'dry_run' ? undefined : fillOutOfBounds(order, result);
+    if (outOfBounds) return this.fail(key, fill, order, clientId, true, `${outOfBounds}: not booked, settled from the venue's balances`);
+    this.book(key, fill, { market: rules.market, venue }, order, result, clientId);
   }
 
-  private book(key: string, fill: WhaleFill, market: string, order: PlannedOrder, result: OrderResult, clientId: string): void {
+  /** An order that failed (nothing happened) or whose outcome is unknown (reconciled, never re-sent). */
+  private fail(key: string, fill: WhaleFill, order: PlannedOrder, clientId: string, unknown: boolean, message: string): void {
+    const { deps } = this;
+    const status: SignalStatus = unknown ? 'unknown' : 'failed';
+    // An unknown outcome keeps its cash reserved until reconciliation says what was spent.
+    if (!unknown) deps.portfolio.release(clientId);
+    deps.store.recordOutcome(key, { status, reason: message }, deps.clock.now());
+    if (unknown) this.counters.orders.unknown++;
+    this.counters.failed++;
+    deps.emit(this.event('order', fill, order, { status, reason: message }));
+    if (unknown) deps.onUnknown?.(fill.token);
+  }
+
+  private book(key: string, fill: WhaleFill, where: { market: string; venue?: Instrument }, order: PlannedOrder, result: OrderResult, clientId: string): void {
     const { deps } = this;
     // A dry run books the copy as if filled at the whale's price, so later sells and the status stay meaningful.
     const dry = result.status === 'dry_run';
     const filledSize = dry ? order.size : result.filledSize;
     const filledValue = dry ? (order.size * fill.price) / 1_000_000n : result.filledValue;
+    // The amounts decide the status: a venue calling a partial fill 'filled' does not make it one.
+    const status = dry ? result.status : result.status === 'open' || result.status === 'pending' ? result.status : statusOfFill(order, filledSize);
     deps.store.transaction(() => {
-      deps.portfolio.applyFill(clientId, { token: fill.token, market, side: order.side, size: filledSize, value: filledValue });
-      deps.store.recordOutcome(key, { status: result.status, orderId: result.orderId, filledSize, filledValue }, deps.clock.now());
-      deps.store.saveHolding(fill.token, deps.portfolio.holdings.get(fill.token));
-      deps.store.saveDaily(deps.portfolio.daily);
+      deps.portfolio.applyFill(clientId, { token: fill.token, market: where.market, side: order.side, size: filledSize, value: filledValue, fee: dry ? undefined : result.fee, venue: where.venue });
+      deps.store.recordOutcome(key, { status, orderId: result.orderId, filledSize, filledValue }, deps.clock.now());
+      deps.store.saveBook(deps.portfolio, [fill.token]);
     });
     if (filledSize > 0n) {
       this.counters.copied++;
-      if (result.status === 'partially_filled') this.counters.orders.partiallyFilled++;
+      if (status === 'partially_filled') this.counters.orders.partiallyFilled++;
       else this.counters.orders.filled++;
     } else {
       this.counters.orders.missed++;
@@ -183,7 +219,7 @@ export class TradeExecutor {
     deps.emit(
       this.event('order', fill, order, {
         orderId: result.orderId,
-        status: result.status,
+        status,
         filledSize: usd(filledSize),
         filledValue: usd(filledValue),
         reason: filledSize === 0n && !dry ? 'no liquidity inside the price cap' : null,

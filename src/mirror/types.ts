@@ -73,6 +73,11 @@ export interface CapsConfig {
 export interface RiskConfig {
   sizing: SizingConfig;
   caps: CapsConfig;
+  /**
+   * Ceiling on one copied buy as a fraction of our equity (cash + positions), micro-units of a
+   * fraction (10% = 100_000); undefined = none. A safety net under every sizing mode.
+   */
+  maxCopyFraction?: Micros;
   /** Maximum slippage from the whale's price, micro-units of a fraction (2% = 20_000). */
   maxSlippage: Micros;
   /** Marketable order type: FAK sweeps what it can inside the cap, FOK all or nothing. */
@@ -108,6 +113,8 @@ export type SkipReason =
   | 'max_daily_volume'
   | 'insufficient_balance'
   | 'price_out_of_range'
+  | 'max_copy_fraction'
+  | 'signal_too_old'
   | 'shutdown'
   | 'interrupted';
 

@@ -128,7 +128,7 @@ describe('mirror engine (fake venue)', () => {
     await settle();
     venue.hangAfterExecute = false;
     const second = await startHarness({ stateDir }, { venue, clock });
-    expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ status: 'filled', filledSize: 20, reason: 'reconciled from the venue position' });
+    expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ status: 'filled', filledSize: 20, reason: 'reconciled from the venue holding' });
     expect(second.engine.portfolio.positionOf('T1')).toBe(M(20));
     await second.stop();
     expect(venue.orders).toHaveLength(1);
@@ -143,7 +143,7 @@ describe('mirror engine (fake venue)', () => {
     expect(h.events.find((e) => e.type === 'order')).toMatchObject({ status: 'unknown' });
     expect(h.engine.portfolio.reserved).toBe(M(10.2));
     venue.loseAnswer = false;
-    await new Promise((r) => setTimeout(r, 60));
+    await h.clock.run(60);
     await h.engine.executor.drain();
     expect(h.events.find((e) => e.type === 'reconciled')).toMatchObject({ orderId: 'order-1', status: 'filled', filledSize: 20 });
     expect(h.engine.portfolio.reserved).toBe(0n);

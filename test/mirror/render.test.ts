@@ -26,7 +26,8 @@ describe('human output', () => {
       reserved: 0,
       realizedPnl: 1.25,
       unrealizedPnl: -0.5,
-      cashedOut: 0,
+      fees: 0,
+    cashedOut: 0,
     });
     expect(line).toBe('2 wallet(s) | signals 7 seen, 4 copied, 3 skipped | 1 position(s) | cash $990.50 | PnL +0.75');
   });

@@ -24,7 +24,7 @@ export class DataApiPoller implements FillSource {
   readonly name = 'data-api' as const;
   private readonly cursors = new Map<string, number>(); // unix seconds
   private readonly backoff = new Map<string, { until: number; delay: number }>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private sink: FillSink | undefined;
   private stopped = false;
@@ -45,7 +45,7 @@ export class DataApiPoller implements FillSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
     await this.running;
   }
 
@@ -72,9 +72,9 @@ export class DataApiPoller implements FillSource {
 
   private schedule(delay: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    this.cancelTimer = this.clock.after(delay, () => {
       this.running = this.pollAll().finally(() => this.schedule(this.options.intervalMs));
-    }, delay);
+    });
   }
 
   private async pollWallet(wallet: string, sink: FillSink): Promise<void> {

@@ -56,7 +56,7 @@ export class OnchainSource implements FillSource {
   readonly name = 'onchain' as const;
   private readonly client;
   private next: bigint | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   // The same log can come back when ranges overlap after an RPC error: (txHash, logIndex) is its identity.
@@ -74,16 +74,16 @@ export class OnchainSource implements FillSource {
     this.next = (await this.client.getBlockNumber({ cacheTime: 0 })) + 1n;
     const loop = () => {
       if (this.stopped) return;
-      this.timer = setTimeout(() => {
+      this.cancelTimer = this.clock.after(this.options.intervalMs, () => {
         this.running = this.poll(sink).finally(loop);
-      }, this.options.intervalMs);
+      });
     };
     loop();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
     await this.running;
   }
 

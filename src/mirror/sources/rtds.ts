@@ -5,7 +5,7 @@
  * https://docs.polymarket.com/developers/RTDS/RTDS-overview
  */
 import WebSocket from 'ws';
-import type { Clock, Logger } from '../../core/runtime.js';
+import { every, type Clock, type Logger } from '../../core/runtime.js';
 import { activityToFill, type ActivityItem } from './data-api.js';
 import type { FillSink, FillSource } from './source.js';
 
@@ -23,7 +23,7 @@ export class RtdsSource implements FillSource {
   readonly name = 'rtds' as const;
   private readonly wallets: Set<string>;
   private socket: WebSocket | undefined;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: Array<() => void> = [];
   private lastMessageAt = 0;
   private lastHealthyAt = 0;
   private sink: FillSink | undefined;
@@ -52,19 +52,19 @@ export class RtdsSource implements FillSource {
     const silence = this.options.silenceMs ?? 15_000;
     // Pongs are what tells a quiet stream from a dead one: ping well inside the silence limit.
     const pingMs = this.options.pingMs ?? Math.min(5000, Math.floor(silence / 3));
-    const ping = setInterval(() => this.socket?.readyState === WebSocket.OPEN && this.socket.send('ping'), pingMs);
-    const watchdog = setInterval(() => {
+    const ping = every(this.clock, pingMs, () => this.socket?.readyState === WebSocket.OPEN && this.socket.send('ping'));
+    const watchdog = every(this.clock, Math.max(50, Math.floor(silence / 4)), () => {
       if (!this.reconnecting && this.clock.now() - this.lastMessageAt > silence) {
         this.logger.warn(`RTDS silent for ${silence} ms: reconnecting`);
         void this.reconnect();
       }
-    }, Math.max(50, Math.floor(silence / 4)));
+    });
     this.timers.push(ping, watchdog);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
+    for (const cancel of this.timers) cancel();
     this.socket?.removeAllListeners();
     this.socket?.on('error', () => undefined);
     this.socket?.terminate();

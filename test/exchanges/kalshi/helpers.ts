@@ -19,7 +19,7 @@ export function generateKey(): TestKey {
 }
 
 export function offsetClock(offsetMs: number): Clock {
-  return { now: () => Date.now() + offsetMs, sleep: systemClock.sleep };
+  return { now: () => Date.now() + offsetMs, sleep: systemClock.sleep, after: systemClock.after };
 }
 
 export function makeAdapter(options: { url: string; keyId?: string; pem?: string; clock?: Clock; env?: string }): KalshiAdapter {

@@ -12,7 +12,7 @@ import {
   RateLimitedError,
 } from '../../../src/core/errors.js';
 import { toMicros } from '../../../src/core/money.js';
-import { silentLogger, type Clock } from '../../../src/core/runtime.js';
+import { silentLogger, systemClock, type Clock } from '../../../src/core/runtime.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { KalshiAdapter } from '../../../src/exchanges/kalshi/adapter.js';
 import { kalshiVenue } from '../../../src/exchanges/kalshi/index.js';
@@ -25,7 +25,7 @@ let kalshi: KalshiSandbox;
 let adapter: KalshiAdapter;
 /** Real time for signatures; sleeps are recorded and skipped so the retry pause costs nothing. */
 const sleeps: number[] = [];
-const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
+const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms), after: systemClock.after };
 
 const order = (overrides: Partial<OrderParams> = {}): OrderParams => ({
   market: TICKER,

@@ -3,6 +3,7 @@
  * proxy / Safe / deposit-wallet modes hand a signed payload to the relayer stand-in, which verifies it
  * (signer recovery, funder, target = pUSD, calldata = transfer(destination, amount)) and executes it.
  */
+import { systemClock } from '../../../src/core/runtime.js';
 import { buildHmacSignature } from '@polymarket/builder-signing-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError, InsufficientFundsError, NetworkError, OutcomeUnknownError } from '../../../src/core/errors.js';
@@ -117,7 +118,7 @@ describe('cashout through the relayer (types 1, 2, 3)', () => {
     await chain.mintCollateral(funder, 1_000_000n);
     const builder = { builderApiKey: 'builder-key', builderApiSecret: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', builderApiPassphrase: 'builder-pass' };
     // The header timestamp comes from the injected clock, not the machine's.
-    const clock = { now: () => Date.now() - 3_600_000, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+    const clock = { now: () => Date.now() - 3_600_000, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)), after: systemClock.after };
     const adapter = adapterFor({ rpcUrl: chain.rpcUrl, relayerUrl: relayer.url, clobUrl: clob.clobUrl, signatureType: 'safe' }, { privateKey: key, ...builder }, { clock });
     await adapter.cashout({ amount: 1_000_000n, destination: newKey().address });
     const submit = relayer.requests.filter((r) => r.path === '/submit').at(-1)!;

@@ -12,18 +12,63 @@ import type {
 import type { IExchangeAdapter } from '../../../src/exchanges/adapter.js';
 import type { MarketRules, WhaleFill } from '../../../src/mirror/types.js';
 
+/**
+ * Virtual time: `now` moves only by hand, and timers set through `after` fire, in order, when
+ * `advance`/`run` moves time past them. The engine's timers all go through the clock, so a test runs
+ * hours of mirror time in milliseconds without sleeping.
+ */
 export class ManualClock implements Clock {
+  private timers: Array<{ at: number; seq: number; fn: () => void }> = [];
+  private seq = 0;
   constructor(public time = Date.UTC(2026, 0, 5, 12)) {}
   now(): number {
     return this.time;
   }
+  /** Moves time by `ms` synchronously, firing every timer that falls due on the way. */
   advance(ms: number): void {
-    this.time += ms;
+    const end = this.time + ms;
+    for (;;) {
+      const next = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!next) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.time = Math.max(this.time, next.at);
+      next.fn();
+    }
+    this.time = end;
+  }
+  /** Moves time by `ms`, letting promises settle after each timer (timers that start async work). */
+  async run(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      await settle();
+      const next = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!next) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.time = Math.max(this.time, next.at);
+      next.fn();
+    }
+    this.time = end;
+    await settle();
+  }
+  after(ms: number, fn: () => void): () => void {
+    const timer = { at: this.time + ms, seq: this.seq++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+  get pendingTimers(): number {
+    return this.timers.length;
   }
   async sleep(ms: number): Promise<void> {
     this.time += ms;
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** Lets pending promise chains and I/O callbacks run. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 export const M = (usd: number): bigint => BigInt(Math.round(usd * 1_000_000));
@@ -39,6 +84,7 @@ export class FakeVenue implements IExchangeAdapter {
   cashouts: CashoutRequest[] = [];
   positions = new Map<string, bigint>();
   balanceCalls = 0;
+  holdingCalls = 0;
   /** Makes the next createOrder calls wait on this promise (simulates a slow venue). */
   gate: Promise<void> | undefined;
   fillPrice: (order: OrderParams) => bigint = (order) => order.price;
@@ -108,6 +154,10 @@ export class FakeVenue implements IExchangeAdapter {
     const result = this.results.get(orderId);
     if (!result) throw new OrderNotFoundError(orderId);
     return result;
+  }
+  async fetchHolding(market: string): Promise<bigint> {
+    this.holdingCalls++;
+    return this.positions.get(market) ?? 0n;
   }
   async fetchPositions(): Promise<Position[]> {
     return [...this.positions].map(([market, size]) => ({ market, size }));

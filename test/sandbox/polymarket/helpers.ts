@@ -1,4 +1,5 @@
 /** Shared test helpers: the official client against a sandbox, a hand-driven clock, Data API fetches. */
+import { systemClock } from '../../../src/core/runtime.js';
 import { Wallet } from '@ethersproject/wallet';
 import { ClobClient, type ApiKeyCreds } from '@polymarket/clob-client-v2';
 import type { Clock } from '../../../src/core/runtime.js';
@@ -48,6 +49,7 @@ export function manualClock(start = Date.UTC(2026, 10, 25, 12)): Clock & { advan
           reject(signal.reason);
         });
       }),
+    after: systemClock.after,
     advance(ms: number) {
       now += ms;
     },
