@@ -111,7 +111,9 @@ function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale
   if (shares > 0n && belowMinimum(account.position - shares, price, rules, true)) shares = floorTo(account.position, rules.sizeStep);
   const minimum = belowMinimum(shares, price, rules, true);
   if (minimum) return skip('below_minimum', minimum);
-  return { action: 'place', order: order('sell', shares, price, risk) };
+  // Exits are always FAK: sell what the book takes inside the cap (Kalshi accepts reduce-only orders
+  // only as immediate-or-cancel: docs.kalshi.com create-order-v2).
+  return { action: 'place', order: order('sell', shares, price, { ...risk, orderType: 'FAK' }) };
 }
 
 /**

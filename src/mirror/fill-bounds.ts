@@ -26,6 +26,7 @@ export function fillOutOfBounds(order: SignedOrder, fill: ReportedFill): string 
   const feeUsd = fill.fee?.usd ?? 0n;
   const feeShares = fill.fee?.shares ?? 0n;
   if (fill.filledSize < 0n || fill.filledValue < 0n || feeUsd < 0n || feeShares < 0n) return 'the venue reported a negative amount';
+  if (fill.filledSize === 0n && fill.filledValue > 0n) return `the venue reported ${fmt(fill.filledValue)} USD for no shares`;
   if (order.side === 'sell' && fill.filledSize > order.size) return `the venue reported ${fmt(fill.filledSize)} shares sold on an order for ${fmt(order.size)}`;
   if (order.side === 'buy') {
     const signed = notionalOf(order.size, order.price);
@@ -35,7 +36,6 @@ export function fillOutOfBounds(order: SignedOrder, fill: ReportedFill): string 
     }
   }
   if (feeShares > fill.filledSize) return `the venue reported a fee of ${fmt(feeShares)} shares on a fill of ${fmt(fill.filledSize)}`;
-  if (fill.filledSize === 0n && fill.filledValue > 0n) return `the venue reported ${fmt(fill.filledValue)} USD for no shares`;
   return undefined;
 }
 

@@ -164,3 +164,39 @@ describe('market filters', () => {
     expect(decide(fill(), rules(), risk({ allow: ['T1'] }), whale, account())).toMatchObject({ action: 'place' });
   });
 });
+
+describe('exits below the limit-order minimum', () => {
+  // Polymarket's rules: limit orders need 5 shares, marketable orders $1 (rules() defaults).
+  it('a 3-share leftover is sold with a marketable FAK when it is worth at least $1', () => {
+    const d = decide(fill({ side: 'sell', size: M(100), price: M(0.6) }), rules(), risk({ orderType: 'FOK' }), { positionBefore: M(100) }, account({ position: M(3) }));
+    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(3), price: M(0.59), type: 'FAK', notional: M(1.77) } });
+  });
+  it('a leftover worth under $1 cannot be sold and says why', () => {
+    const d = decide(fill({ side: 'sell', size: M(100), price: M(0.2) }), rules(), risk(), { positionBefore: M(100) }, account({ position: M(3) }));
+    expect(d).toEqual({ action: 'skip', reason: 'below_minimum', detail: 'value 0.6 USD is below the venue minimum of 1 USD' });
+  });
+  it('where the venue bounds marketable orders by size only (no $ minimum), the share minimum still applies', () => {
+    const d = decide(fill({ side: 'sell', size: M(100), price: M(0.6) }), rules({ minSize: M(5), minNotional: 0n }), risk(), { positionBefore: M(100) }, account({ position: M(3) }));
+    expect(d).toMatchObject({ action: 'skip', reason: 'below_minimum' });
+  });
+  it('a partial sale that would leave an unsellable remainder sells everything', () => {
+    // Half of 7 is 3.5; 3.5 x 0.20 (the floor: 0.196 on the tick grid) = $0.70 could never be sold alone: all 7 go ($1.40).
+    const d = decide(fill({ side: 'sell', size: M(50), price: M(0.2) }), rules(), risk(), { positionBefore: M(100) }, account({ position: M(7) }));
+    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(7), price: M(0.2), type: 'FAK', notional: M(1.4) } });
+    // At 0.60 the 3.5 left is worth $2.065: a normal half sale.
+    const normal = decide(fill({ side: 'sell', size: M(50), price: M(0.6) }), rules(), risk(), { positionBefore: M(100) }, account({ position: M(7) }));
+    expect(normal).toMatchObject({ action: 'place', order: { size: M(3.5), price: M(0.59) } });
+  });
+});
+
+describe('max copy fraction', () => {
+  it('binds a proportional copy to a fraction of our equity and names itself', () => {
+    // The whale bets $200 of $1000: proportional = $40 of our $200; a 10% ceiling = $20 -> 39.21 shares at 0.51.
+    const d = decide(fill({ size: M(400) }), rules(), risk({ maxCopyFraction: M(0.1) }), whale, account({ availableCash: M(200) }));
+    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(39.21), price: M(0.51), type: 'FAK', notional: M(19.9971) }, limitedBy: 'max_copy_fraction' });
+  });
+  it('does not bind a copy inside it', () => {
+    const d = decide(fill(), rules(), risk({ maxCopyFraction: M(0.1) }), whale, account());
+    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(20), price: M(0.51), type: 'FAK', notional: M(10.2) } });
+  });
+});

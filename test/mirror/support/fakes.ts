@@ -95,6 +95,10 @@ export class FakeVenue implements IExchangeAdapter {
   loseAnswer = false;
   /** Does not report the order id before sending (an adapter without onSigned). */
   silentIds = false;
+  /** Fees the venue charges on a fill (applied to its balances and reported in the result). */
+  fee: ((side: 'buy' | 'sell', size: bigint, value: bigint) => { usd: bigint; shares: bigint }) | undefined;
+  /** Rewrites the answer after the venue executed (a venue that misreports). */
+  misreport: ((result: OrderResult) => OrderResult) | undefined;
   private results = new Map<string, OrderResult>();
 
   constructor(public cash: bigint) {}
@@ -125,15 +129,17 @@ export class FakeVenue implements IExchangeAdapter {
     const size = (params.size * BigInt(Math.round(this.fillRatio * 1000))) / 1000n;
     const value = (size * price) / 1_000_000n;
     const held = this.positions.get(params.market) ?? 0n;
+    const fee = size > 0n ? this.fee?.(params.side, size, value) : undefined;
     if (params.side === 'buy') {
-      if (value > this.cash) throw new InsufficientFundsError('not enough balance / allowance');
-      this.cash -= value;
-      this.positions.set(params.market, held + size);
+      if (value + (fee?.usd ?? 0n) > this.cash) throw new InsufficientFundsError('not enough balance / allowance');
+      this.cash -= value + (fee?.usd ?? 0n);
+      this.positions.set(params.market, held + size - (fee?.shares ?? 0n));
     } else {
-      this.cash += value;
+      if (size > held) throw new InsufficientFundsError('not enough balance / allowance');
+      this.cash += value - (fee?.usd ?? 0n);
       this.positions.set(params.market, held - size);
     }
-    const result: OrderResult = {
+    let result: OrderResult = {
       exchange: 'fake',
       orderId,
       status: size === 0n ? 'cancelled' : size < params.size ? 'partially_filled' : 'filled',
@@ -144,7 +150,9 @@ export class FakeVenue implements IExchangeAdapter {
       price: params.price,
       filledSize: size,
       filledValue: value,
+      ...(fee ? { fee } : {}),
     };
+    if (this.misreport) result = this.misreport(result);
     this.results.set(orderId, result);
     if (this.hangAfterExecute) await new Promise(() => undefined);
     if (this.loseAnswer) throw new OutcomeUnknownError('connection lost after sending');
