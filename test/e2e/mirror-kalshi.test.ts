@@ -15,6 +15,7 @@ import { startKalshiSandbox } from '../../src/sandbox/kalshi/index.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 import { generateKey } from '../exchanges/kalshi/helpers.js';
 import { memoryStream, tempConfigDir } from '../support/cli.js';
+import { assertValidEvent } from '../mirror/support/event-schema.js';
 
 const TICKER = 'KXRAIN-26NOV26';
 let polymarket: PolymarketSandbox;
@@ -87,6 +88,7 @@ describe('mirror onto Kalshi', () => {
     expect(code).toBe(0);
 
     const events = stdout.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    events.forEach(assertValidEvent);
     const skip = events.find((e) => e.type === 'decision' && e.status === 'skip');
     expect(skip).toMatchObject({ token: unmapped!.tokens[0].tokenId, reason: 'unmapped_market' });
     const order = events.find((e) => e.type === 'order');

@@ -9,6 +9,7 @@ import { MICRO } from '../../src/core/money.js';
 import { defaultRegistry } from '../../src/exchanges/registry.js';
 import { parseMirrorSettings } from '../../src/mirror/settings.js';
 import { memoryStream, run, tempConfigDir } from '../support/cli.js';
+import { assertValidEvent } from './support/event-schema.js';
 
 const commands = COMMANDS.includes(mirror) ? COMMANDS : [...COMMANDS, mirror];
 
@@ -37,6 +38,7 @@ describe('betmirror mirror', () => {
     const result = { code: await running, stdout: stdout.text(), stderr: stderr.text() };
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    lines.forEach(assertValidEvent);
     const orders = lines.filter((l) => l.type === 'order');
     expect(orders.length).toBeGreaterThan(0);
     for (const o of orders) expect(Object.keys(o)).toEqual(expect.arrayContaining(['type', 'wallet', 'token', 'side', 'whaleSize', 'copySize', 'orderId', 'status', 'reason']));

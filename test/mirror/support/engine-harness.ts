@@ -7,6 +7,7 @@ import { runMirror, type MirrorEngine, type MirrorOptions, type MirrorSummary } 
 import type { MirrorEvent } from '../../../src/mirror/events.js';
 import type { FillSink, FillSource } from '../../../src/mirror/sources/source.js';
 import type { SourceName, WhaleFill } from '../../../src/mirror/types.js';
+import { validated } from './event-schema.js';
 import { FakeVenue, M, ManualClock, rules } from './fakes.js';
 
 export class ManualSource implements FillSource {
@@ -76,7 +77,7 @@ export async function startHarness(
       fetch: (() => Promise.reject(new Error('no network in this test'))) as typeof fetch,
       logger: silentLogger,
       signal: controller.signal,
-      onEvent: (event) => events.push(event),
+      onEvent: validated((event) => events.push(event)),
       sources,
       markets: { get: async (f) => rules({ token: f.token, market: f.market ?? 'C1' }) },
       whaleValue: async () => (valueCalls++, setup.whaleValue ?? M(1000)),

@@ -6,6 +6,7 @@ import { runMirror, type MirrorEngine, type MirrorOptions, type MirrorSummary } 
 import type { MirrorEvent } from '../../../src/mirror/events.js';
 import type { PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
 import { baseOptions } from './engine-harness.js';
+import { validated } from './event-schema.js';
 
 export function sandboxAdapter(sandbox: PolymarketSandbox, privateKey: `0x${string}`) {
   return polymarketVenue.create({
@@ -49,7 +50,7 @@ export async function startSandboxMirror(sandbox: PolymarketSandbox, key: `0x${s
         fetch: globalThis.fetch,
         logger: process.env.MIRROR_DEBUG ? { info: console.log, warn: console.log, debug: () => {} } : silentLogger,
         signal: controller.signal,
-        onEvent: (event) => events.push(event),
+        onEvent: validated((event) => events.push(event)),
         onReady: (e) => {
           engine = e;
           resolve();
