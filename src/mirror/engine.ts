@@ -229,6 +229,9 @@ export class MirrorEngine {
               this.reconciled += await reconcileUnresolved({ adapter, store: this.store, portfolio: this.portfolio, clock, logger, emit: this.emit }, token);
               await this.sync({ tokens: [token], reason: 'unknown outcome settled' });
             })
+            // A settled order is booked at what the venue's order record says (Polymarket's is a bound:
+            // matched size x limit price); the balance says what it cost.
+            .then(() => this.exclusiveSync(() => this.syncCash('unknown outcome settled')))
             .catch((e: Error) => logger.warn(`reconcile: ${e.message}`));
         });
         this.timers.push(cancel);
@@ -266,34 +269,58 @@ export class MirrorEngine {
     this.emit(makeEvent('started', clock.now(), { status: options.dryRun ? 'dry_run' : 'live', detail: `following ${wallets.join(', ')} via ${this.sourceNames().join('+')}` }));
   }
 
+  /** Nothing running: no signal or settlement in a token queue, no periodic sync (tests wait for it). */
+  get idle(): boolean {
+    return !this.syncing && (this.executor?.inFlight ?? 0) === 0;
+  }
+
   private markAlive(): void {
     if (!this.options.dryRun && this.store.isOpen) this.store.saveResumePoint({ startAt: this.baselineAt, aliveAt: this.deps.clock.now() });
   }
 
+  /**
+   * Books against the venue. A token with an order whose outcome is not booked yet is left out: the
+   * venue may already show that order, and adopting its figure before the order is settled would
+   * count it twice.
+   */
   private sync(scope: SyncScope): Promise<VenueView> {
     const { adapter, clock, logger } = this.deps;
-    return syncWithVenue({ adapter, portfolio: this.portfolio, store: this.store, mapped: !!this.options.mapMarket, clock, logger, emit: this.emit }, scope);
+    const unsettled = this.store.unsettledTokens();
+    const tokens = [...(scope.tokens ?? [])].filter((token) => !unsettled.has(token));
+    return syncWithVenue({ adapter, portfolio: this.portfolio, store: this.store, mapped: !!this.options.mapMarket, clock, logger, emit: this.emit }, { ...scope, tokens });
   }
 
   /**
    * Every token's holding inside its own queue (no order of ours on it in flight), then cash when
    * nothing is on the wire: no order in flight or unsettled, no sweep, and none started during the read.
    */
-  private async periodicSync(): Promise<void> {
-    if (this.syncing) return;
-    this.syncing = true;
-    try {
+  private periodicSync(): Promise<void> {
+    return this.exclusiveSync(async () => {
       for (const token of [...this.portfolio.holdings.keys()]) {
         await this.executor.runOnToken(token, async () => void (await this.sync({ tokens: [token], reason: 'periodic' })));
       }
-      const quiet = () => this.executor.inFlight === 0 && this.portfolio.reserved === 0n && !this.fundManager?.busy;
-      if (!quiet()) return;
-      const activity = this.executor.activity;
-      const cashedOut = this.cashedOut;
-      await this.sync({ cash: true, reason: 'periodic', cashComparable: () => quiet() && activity === this.executor.activity && cashedOut === this.cashedOut });
+      await this.syncCash('periodic');
+    });
+  }
+
+  /** One sync at a time; a sync asked for while one runs is dropped (the running one or the next period covers it). */
+  private async exclusiveSync(work: () => Promise<void>): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      await work();
     } finally {
       this.syncing = false;
     }
+  }
+
+  /** Cash, when nothing is on the wire and nothing started or settled during the read. */
+  private async syncCash(reason: string): Promise<void> {
+    const quiet = () => this.executor.inFlight === 0 && this.portfolio.reserved === 0n && !this.fundManager?.busy && this.store.unsettledTokens().size === 0;
+    if (!quiet()) return;
+    const activity = this.executor.activity;
+    const cashedOut = this.cashedOut;
+    await this.sync({ cash: true, reason, cashComparable: () => quiet() && activity === this.executor.activity && cashedOut === this.cashedOut });
   }
 
   private async historyBaseline(wallets: string[]): Promise<Set<string>> {

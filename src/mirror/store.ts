@@ -112,6 +112,7 @@ export class MirrorStore {
         `UPDATE signals SET status = ?, order_id = COALESCE(?, order_id), filled_size = ?, filled_value = ?, reason = ?, updated_at = ? WHERE key = ?`,
       ),
       unresolved: this.db.prepare(`SELECT * FROM signals WHERE status IN ('seen', 'intent', 'unknown') ORDER BY seen_at`),
+      unsettledTokens: this.db.prepare(`SELECT DISTINCT token FROM signals WHERE status IN ('intent', 'unknown')`),
       get: this.db.prepare('SELECT * FROM signals WHERE key = ?'),
       all: this.db.prepare('SELECT * FROM signals ORDER BY seen_at'),
       holdings: this.db.prepare('SELECT * FROM holdings'),
@@ -201,6 +202,14 @@ export class MirrorStore {
   /** Signals whose lifecycle a crash interrupted. */
   unresolved(): SignalRecord[] {
     return (this.stmts.unresolved.all() as Row[]).map(toRecord);
+  }
+
+  /**
+   * Tokens with an order whose outcome is not booked yet (in flight or unknown): the venue may already
+   * show it while the books do not, so their figures are not comparable until it is settled.
+   */
+  unsettledTokens(): Set<string> {
+    return new Set((this.stmts.unsettledTokens.all() as Array<{ token: string }>).map((r) => r.token));
   }
 
   get(key: string): SignalRecord | undefined {
