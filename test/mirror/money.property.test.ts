@@ -60,13 +60,18 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('time' as const), ms: fc.constantFrom(3_000, 61_000) }) },
 );
 
-/** The adapter's fetch, with a switch that loses (or never delivers) the answer to the next POST /order. */
+/**
+ * One mirror process's network: a switch loses (or never delivers) the answer to the next POST /order,
+ * and `dead` is kill -9: from then on nothing this incarnation asks for ever leaves or comes back.
+ */
 function interposedFetch() {
-  const state = { mode: 'pass' as 'pass' | 'lose' | 'hang' };
+  const state = { mode: 'pass' as 'pass' | 'lose' | 'hang', dead: false };
   const wrapped = (async (input: string | URL | Request, init?: RequestInit) => {
+    if (state.dead) return new Promise<Response>(() => undefined);
     const url = String(input instanceof Request ? input.url : input);
     const isOrder = init?.method === 'POST' && new URL(url).pathname === '/order';
     const response = await fetch(input, init);
+    if (state.dead) return new Promise<Response>(() => undefined); // the answer finds the process gone
     if (isOrder && state.mode !== 'pass') {
       const mode = state.mode;
       state.mode = 'pass';
@@ -80,6 +85,7 @@ function interposedFetch() {
 }
 
 interface Incarnation {
+  net?: ReturnType<typeof interposedFetch>;
   engine: MirrorEngine;
   clock: ManualClock;
   source: ManualSource;
@@ -90,7 +96,7 @@ interface Incarnation {
 /** $5 per copied buy, 2% slippage, FAK; the Data API stand-in gives the whale's book. */
 const risk = { ...baseOptions().risk, sizing: { mode: 'fixed' as const, fixedUsd: 5n * MICRO, multiplier: MICRO, percent: 0n } };
 
-async function startIncarnation(key: `0x${string}`, stateDir: string, at: number, net: ReturnType<typeof interposedFetch>): Promise<Incarnation> {
+async function startIncarnation(key: `0x${string}`, stateDir: string, at: number, net: ReturnType<typeof interposedFetch>): Promise<Incarnation & { net: ReturnType<typeof interposedFetch> }> {
   const clock = new ManualClock(at);
   const source = new ManualSource();
   const events: MirrorEvent[] = [];
@@ -124,7 +130,7 @@ async function startIncarnation(key: `0x${string}`, stateDir: string, at: number
     );
     done.catch(reject);
   });
-  return { engine, clock, source, events, stop: () => (controller.abort(), done) };
+  return { engine, clock, source, events, net, stop: () => (controller.abort(), done) };
 }
 
 /** Waits (real time) until the engine has nothing running: queues drained, no sync in progress. */
@@ -153,9 +159,8 @@ describe('money truth under random sequences (real engine, real adapter, local P
         sandbox.fund(address, 200n * MICRO);
         sandbox.fund(whale, 10_000n * MICRO);
         const stateDir = mkdtempSync(join(tmpdir(), 'betmirror-prop-'));
-        const net = interposedFetch();
         const postsBefore = sandbox.requests.length;
-        let mirror = await startIncarnation(key, stateDir, Date.now(), net);
+        let mirror = await startIncarnation(key, stateDir, Date.now(), interposedFetch());
         // Set by a change made behind the mirror's back; cleared when the books were synced since.
         let dirty = false;
         const incarnations: Incarnation[] = [mirror];
@@ -167,9 +172,12 @@ describe('money truth under random sequences (real engine, real adapter, local P
           }
           return items.map((item) => activityToFill(item, 'data-api', mirror.clock));
         };
+        /** kill -9, then a new process on the same state. */
         const restart = async () => {
           seen.restarts++;
-          mirror = await startIncarnation(key, stateDir, mirror.clock.now() + 1_000, net);
+          mirror.net!.state.dead = true;
+          await new Promise((r) => setTimeout(r, 5)); // what it was doing without the network ends here
+          mirror = await startIncarnation(key, stateDir, mirror.clock.now() + 1_000, interposedFetch());
           incarnations.push(mirror);
           await quiet(mirror.engine);
           dirty = false;
@@ -208,13 +216,14 @@ describe('money truth under random sequences (real engine, real adapter, local P
             switch (s.kind) {
               case 'whaleBuy':
               case 'killInFlight': {
-                if (s.kind === 'killInFlight') net.state.mode = 'hang';
+                if (s.kind === 'killInFlight') mirror.net!.state.mode = 'hang';
                 const cashBefore = mirror.engine.portfolio.availableCash;
                 const venueCash = sandbox.collateralOf(address);
                 const fills = push(await sandbox.whaleTrade({ wallet: whale, tokenId: token, side: 'BUY', size: s.shares, price: 0.97 }));
                 if (s.kind === 'killInFlight') {
-                  await new Promise((r) => setTimeout(r, 30));
-                  if (net.state.mode === 'hang') net.state.mode = 'pass'; // nothing was sent (e.g. a skip)
+                  // Kill once the order is on the wire (or once every fill was decided without one).
+                  const decided = () => fills.every((f) => mirror.events.some((e) => (e.type === 'order' || (e.type === 'decision' && e.status === 'skip')) && e.txHash === f.txHash));
+                  for (let t = 0; t < 1_000 && mirror.net!.state.mode === 'hang' && !decided(); t++) await new Promise((r) => setTimeout(r, 5));
                   await restart();
                   break;
                 }
@@ -244,7 +253,7 @@ describe('money truth under random sequences (real engine, real adapter, local P
                 break;
               }
               case 'loseNextAnswer':
-                net.state.mode = 'lose';
+                mirror.net!.state.mode = 'lose';
                 break;
               case 'kill':
                 await restart();
@@ -275,7 +284,7 @@ describe('money truth under random sequences (real engine, real adapter, local P
             if (s.kind !== 'loseNextAnswer') await check(label);
           }
           // The end: one more sync, then the summary must show books equal to the venue.
-          net.state.mode = 'pass';
+          mirror.net!.state.mode = 'pass';
           await mirror.clock.run(61_000);
           await quiet(mirror.engine);
           await check('end');
@@ -294,8 +303,7 @@ describe('money truth under random sequences (real engine, real adapter, local P
           expect(summary.venue?.differences).toEqual([]);
           expect(summary.venue?.cash).toBe(Number(sandbox.collateralOf(address)) / 1e6);
         } finally {
-          net.state.mode = 'pass';
-          for (const m of incarnations) if (m !== mirror) void m; // killed incarnations are abandoned, as after kill -9
+          for (const m of incarnations) m.net!.state.dead = true; // nothing outlives its run
         }
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 40), endOnFailure: true, seed: process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined },
