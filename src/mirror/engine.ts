@@ -5,7 +5,7 @@
  */
 import { every, type Clock, type Logger } from '../core/runtime.js';
 import { microsToNumber, type Micros } from '../core/money.js';
-import { BadInputError } from '../core/errors.js';
+import { BadInputError, ConfigError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { makeEvent, usd, type MirrorEvent, type MirrorStatus } from './events.js';
 import { FundManager, type FundManagerConfig } from './fund-manager.js';
@@ -19,6 +19,7 @@ import { DataApiPoller } from './sources/data-api-poller.js';
 import { OnchainSource } from './sources/onchain.js';
 import { RtdsSource } from './sources/rtds.js';
 import type { FillSource } from './sources/source.js';
+import { StateLock } from './lock.js';
 import { MirrorStore } from './store.js';
 import { TradeExecutor } from './trade-executor.js';
 import { DEFAULT_DEDUP_WINDOW_MS, TradeMonitor } from './trade-monitor.js';
@@ -107,14 +108,51 @@ export class MirrorEngine {
   private baselineAt = 0;
   private syncing = false;
   private timers: Array<() => void> = [];
+  private readonly lock: StateLock | undefined;
+  /** Set when the mirror cannot go on safely (its state store failed): the run stops and fails with it. */
+  fatal: Error | undefined;
+  private readonly halted = new AbortController();
 
   constructor(
     private readonly options: MirrorOptions,
     private readonly deps: MirrorDeps,
   ) {
     this.startAt = deps.clock.now();
-    this.store = options.stateDir && !options.dryRun ? MirrorStore.open(options.stateDir) : new MirrorStore(':memory:');
+    this.lock = options.stateDir && !options.dryRun ? StateLock.acquire(options.stateDir, deps.clock.now()) : undefined;
+    try {
+      this.store = options.stateDir && !options.dryRun ? MirrorStore.open(options.stateDir) : new MirrorStore(':memory:');
+    } catch (error) {
+      this.lock?.release();
+      throw error;
+    }
     this.dataApi = new DataApiClient(options.endpoints.dataApiUrl, deps.fetch);
+  }
+
+  /** Resolves when the engine stopped itself (a fatal failure). */
+  get haltSignal(): AbortSignal {
+    return this.halted.signal;
+  }
+
+  /** Stops taking signals because going on could lose or double money; `runMirror` then fails with `error`. */
+  halt(error: Error, fill?: WhaleFill): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    this.emit(
+      makeEvent('warning', this.deps.clock.now(), {
+        wallet: fill?.wallet ?? null,
+        token: fill?.token ?? null,
+        market: fill?.market ?? null,
+        side: fill?.side ?? null,
+        whaleSize: usd(fill?.size),
+        whalePrice: usd(fill?.price),
+        txHash: fill?.txHash ?? null,
+        source: fill?.source ?? null,
+        status: 'stopping',
+        reason: 'state_store_failed',
+        detail: `${error.message}${fill ? ': this whale fill was not decided' : ''}; the mirror stops`,
+      }),
+    );
+    this.halted.abort();
   }
 
   private emit = (event: MirrorEvent): void => {
@@ -232,11 +270,12 @@ export class MirrorEngine {
             // A settled order is booked at what the venue's order record says (Polymarket's is a bound:
             // matched size x limit price); the balance says what it cost.
             .then(() => this.exclusiveSync(() => this.syncCash('unknown outcome settled')))
-            .catch((e: Error) => logger.warn(`reconcile: ${e.message}`));
+            .catch((e: Error) => (e instanceof ConfigError ? this.halt(e) : logger.warn(`reconcile: ${e.message}`)));
         });
         this.timers.push(cancel);
       },
       syncHolding: async (token) => void (await this.sync({ tokens: [token], reason: 'before a sell' })),
+      onStoreFailure: (error) => this.halt(error),
       maxSignalAgeMs: options.maxSignalAgeMs ?? DEFAULT_MAX_SIGNAL_AGE_MS,
       onSold: () => void this.fundManager?.trigger('sell').catch((e: Error) => logger.warn(`cashout: ${e.message}`)),
       onPlaced: this.deps.onPlaced,
@@ -252,6 +291,7 @@ export class MirrorEngine {
       store: this.store,
       clock,
       onSignal: (key, fill) => void this.executor.submit(key, fill),
+      onStoreFailure: (error, fill) => this.halt(error, fill),
     });
     await this.monitor.start();
 
@@ -275,7 +315,13 @@ export class MirrorEngine {
   }
 
   private markAlive(): void {
-    if (!this.options.dryRun && this.store.isOpen) this.store.saveResumePoint({ startAt: this.baselineAt, aliveAt: this.deps.clock.now() });
+    if (this.options.dryRun || !this.store.isOpen) return;
+    try {
+      this.store.saveResumePoint({ startAt: this.baselineAt, aliveAt: this.deps.clock.now() });
+    } catch (error) {
+      // Only the restart's resume point: worth a warning, not a stop (the next beat retries).
+      this.deps.logger.warn(this.store.failure('could not record the resume point', error).message);
+    }
   }
 
   /**
@@ -382,6 +428,7 @@ export class MirrorEngine {
     const summary: MirrorSummary = { ...this.status(), stoppedAt: new Date(this.deps.clock.now()).toISOString(), reconciled: this.reconciled, venue };
     this.markAlive();
     this.store.close();
+    this.lock?.release();
     await this.deps.adapter.close?.();
     this.emit(makeEvent('stopped', this.deps.clock.now(), { status: 'stopped', detail: JSON.stringify(summary.signals) }));
     return summary;
@@ -461,6 +508,13 @@ export async function runMirror(options: MirrorOptions, deps: MirrorDeps): Promi
     throw error;
   }
   deps.onReady?.(engine);
-  if (!deps.signal.aborted) await new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
-  return engine.stop();
+  if (!deps.signal.aborted && !engine.fatal) {
+    await new Promise<void>((resolve) => {
+      deps.signal.addEventListener('abort', () => resolve(), { once: true });
+      engine.haltSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+  const summary = await engine.stop();
+  if (engine.fatal) throw engine.fatal;
+  return summary;
 }

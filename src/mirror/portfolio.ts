@@ -209,6 +209,28 @@ export class Portfolio {
     if (holding) holding.mark = price;
   }
 
+  /** Everything mutable, to put back if the store refuses the write that goes with a change. */
+  snapshot(): () => void {
+    const saved = {
+      cash: this.cash,
+      realizedPnl: this.realizedPnl,
+      fees: this.fees,
+      holdings: [...this.holdings.values()].map((h) => ({ ...h })),
+      reservations: [...this.reservations.entries()].map(([id, r]) => [id, { ...r }] as const),
+      daily: { ...this.daily },
+    };
+    return () => {
+      this.cash = saved.cash;
+      this.realizedPnl = saved.realizedPnl;
+      this.fees = saved.fees;
+      this.holdings.clear();
+      for (const h of saved.holdings) this.holdings.set(h.token, { ...h });
+      this.reservations.clear();
+      for (const [id, r] of saved.reservations) this.reservations.set(id, { ...r });
+      this.daily = { ...saved.daily };
+    };
+  }
+
   totals(): BookTotals {
     return { cash: this.cash, realizedPnl: this.realizedPnl, fees: this.fees };
   }

@@ -4,13 +4,17 @@
  * restart finds it and reconciles with the venue instead of sending again.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
 import { join } from 'node:path';
 import type { Micros } from '../core/money.js';
 import type { Side } from '../core/types.js';
 import type { BookTotals, DailyFigures, Holding, Portfolio } from './portfolio.js';
 import type { Instrument } from './books.js';
 import type { WhaleFill } from './types.js';
+
+/** How long a write waits for a lock held by another connection before it fails. */
+export const BUSY_TIMEOUT_MS = 1_000;
 
 export type SignalStatus =
   | 'seen' // recorded, not decided yet
@@ -80,19 +84,30 @@ const ADDED_COLUMNS: Array<[table: string, column: string]> = [
 ];
 
 export class MirrorStore {
-  private readonly db: Database.Database;
+  private readonly db!: Database.Database;
   private readonly stmts;
 
   /** `path` ':memory:' for dry runs and tests. */
-  constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL is durable across a process crash (kill -9): only an OS crash can lose the last commits.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    for (const [table, column] of ADDED_COLUMNS) {
-      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
-      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
+  constructor(readonly path: string) {
+    try {
+      if (path !== ':memory:') {
+        // The file, and the -wal/-shm files SQLite creates with the same mode, are the owner's only.
+        closeSync(openSync(path, 'a', 0o600));
+        chmodSync(path, 0o600);
+      }
+      this.db = new Database(path);
+      // A write that finds the file locked (a backup tool, a second reader) waits this long before failing.
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL is durable across a process crash (kill -9): only an OS crash can lose the last commits.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+      for (const [table, column] of ADDED_COLUMNS) {
+        const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+        if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} TEXT`);
+      }
+    } catch (error) {
+      throw this.failure('cannot be opened', error);
     }
     this.stmts = {
       has: this.db.prepare('SELECT 1 FROM signals WHERE key = ?'),
@@ -129,8 +144,20 @@ export class MirrorStore {
 
   /** The state directory's database file, created if needed. */
   static open(stateDir: string): MirrorStore {
-    mkdirSync(stateDir, { recursive: true });
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     return new MirrorStore(join(stateDir, 'mirror.sqlite'));
+  }
+
+  /** A store error a person can act on: the file, what failed, what to do. */
+  failure(what: string, error: unknown): ConfigError {
+    const reason = (error as Error).message;
+    const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
+    return new ConfigError(`the mirror's state store ${this.path} ${what}: ${reason}${busy ? ` (waited ${BUSY_TIMEOUT_MS / 1000} s for the lock)` : ''}`, {
+      hint: busy
+        ? 'another program holds the file (a backup or sync tool, a database browser): close it; betmirror resumes from the venue when restarted'
+        : 'check the disk (full? read-only?) and the file; betmirror resumes from the venue when restarted, and never re-sends an order it recorded',
+      cause: error,
+    });
   }
 
   has(key: string): boolean {

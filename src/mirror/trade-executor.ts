@@ -49,7 +49,15 @@ export interface ExecutorDeps {
   syncHolding?: (token: string) => Promise<void>;
   /** Signals whose fill is older than this (ms) are skipped as too old to copy at a sensible price. */
   maxSignalAgeMs?: number;
+  /**
+   * The state store refused a write even after retries: the mirror must stop taking signals (the
+   * signal was reported in an event; a restart settles it from the venue).
+   */
+  onStoreFailure?: (error: Error) => void;
 }
+
+/** Store writes are tried this many times, with a doubling pause (100 ms, 200 ms) between tries. */
+const STORE_ATTEMPTS = 3;
 
 export interface ExecutorCounters {
   copied: number;
@@ -148,7 +156,15 @@ export class TradeExecutor {
     if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, order.notional)) {
       return this.skipSignal(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
     }
-    deps.store.recordDecision(key, fill, { clientId, side: order.side, size: order.size, price: order.price, venue }, deps.clock.now());
+    // The intent is durable BEFORE the order is sent, or the order is not sent.
+    const intent = { clientId, side: order.side, size: order.size, price: order.price, venue };
+    if (!(await this.durably('could not record the intent to order', () => deps.store.recordDecision(key, fill, intent, deps.clock.now())))) {
+      deps.portfolio.release(clientId);
+      this.counters.skipped++;
+      this.counters.skipReasons.state_store_failed = (this.counters.skipReasons.state_store_failed ?? 0) + 1;
+      deps.emit(this.event('decision', fill, undefined, { status: 'skip', reason: 'state_store_failed', detail: 'the state store refused the write: nothing was sent' }));
+      return;
+    }
     deps.emit(this.event('decision', fill, order, { status: 'copy', reason: decision.limitedBy ?? null }));
 
     let result: OrderResult;
@@ -166,13 +182,20 @@ export class TradeExecutor {
         // A copied sell may only close what we hold: on Kalshi's single book it would otherwise open a short.
         reduceOnly: order.side === 'sell',
         dryRun: deps.dryRun,
-        onSigned: (orderId) => deps.store.recordOrderId(key, orderId, deps.clock.now()),
+        // Best effort: without the id a restart still settles the order, from the venue's holdings.
+        onSigned: (orderId) => {
+          try {
+            deps.store.recordOrderId(key, orderId, deps.clock.now());
+          } catch (error) {
+            deps.logger.warn(deps.store.failure('could not record an order id', error).message);
+          }
+        },
       });
     } catch (error) {
       // A 429 or a refusal means the venue did not take the order; a timeout or dropped connection
       // means it may have: that one stays 'unknown' and is reconciled, never re-sent.
       const unknown = error instanceof OutcomeUnknownError || (isRetryable(error) && !(error instanceof RateLimitedError));
-      this.fail(key, fill, order, clientId, unknown, (error as Error).message);
+      await this.fail(key, fill, order, clientId, unknown, (error as Error).message);
       return;
     } finally {
       this.activity++;
@@ -180,23 +203,24 @@ export class TradeExecutor {
     deps.onPlaced?.(key, fill, deps.clock.now() - started);
     const outOfBounds = result.status === 'dry_run' ? undefined : fillOutOfBounds(order, result);
     if (outOfBounds) return this.fail(key, fill, order, clientId, true, `${outOfBounds}: not booked, settled from the venue's balances`);
-    this.book(key, fill, { market: rules.market, venue }, order, result, clientId);
+    await this.book(key, fill, { market: rules.market, venue }, order, result, clientId);
   }
 
   /** An order that failed (nothing happened) or whose outcome is unknown (reconciled, never re-sent). */
-  private fail(key: string, fill: WhaleFill, order: PlannedOrder, clientId: string, unknown: boolean, message: string): void {
+  private async fail(key: string, fill: WhaleFill, order: PlannedOrder, clientId: string, unknown: boolean, message: string): Promise<void> {
     const { deps } = this;
     const status: SignalStatus = unknown ? 'unknown' : 'failed';
     // An unknown outcome keeps its cash reserved until reconciliation says what was spent.
     if (!unknown) deps.portfolio.release(clientId);
-    deps.store.recordOutcome(key, { status, reason: message }, deps.clock.now());
     if (unknown) this.counters.orders.unknown++;
     this.counters.failed++;
     deps.emit(this.event('order', fill, order, { status, reason: message }));
+    // If this write fails the record stays an 'intent': a restart settles it from the venue.
+    if (!(await this.durably('could not record an order outcome', () => deps.store.recordOutcome(key, { status, reason: message }, deps.clock.now())))) return;
     if (unknown) deps.onUnknown?.(fill.token);
   }
 
-  private book(key: string, fill: WhaleFill, where: { market: string; venue?: Instrument }, order: PlannedOrder, result: OrderResult, clientId: string): void {
+  private async book(key: string, fill: WhaleFill, where: { market: string; venue?: Instrument }, order: PlannedOrder, result: OrderResult, clientId: string): Promise<void> {
     const { deps } = this;
     // A dry run books the copy as if filled at the whale's price, so later sells and the status stay meaningful.
     const dry = result.status === 'dry_run';
@@ -204,11 +228,25 @@ export class TradeExecutor {
     const filledValue = dry ? (order.size * fill.price) / 1_000_000n : result.filledValue;
     // The amounts decide the status: a venue calling a partial fill 'filled' does not make it one.
     const status = dry ? result.status : result.status === 'open' || result.status === 'pending' ? result.status : statusOfFill(order, filledSize);
-    deps.store.transaction(() => {
-      deps.portfolio.applyFill(clientId, { token: fill.token, market: where.market, side: order.side, size: filledSize, value: filledValue, fee: dry ? undefined : result.fee, venue: where.venue });
-      deps.store.recordOutcome(key, { status, orderId: result.orderId, filledSize, filledValue }, deps.clock.now());
-      deps.store.saveBook(deps.portfolio, [fill.token]);
+    // The book changes only together with its record: a refused write puts the book back as it was.
+    const booked = await this.durably('could not record a fill', () => {
+      const undo = deps.portfolio.snapshot();
+      try {
+        deps.store.transaction(() => {
+          deps.portfolio.applyFill(clientId, { token: fill.token, market: where.market, side: order.side, size: filledSize, value: filledValue, fee: dry ? undefined : result.fee, venue: where.venue });
+          deps.store.recordOutcome(key, { status, orderId: result.orderId, filledSize, filledValue }, deps.clock.now());
+          deps.store.saveBook(deps.portfolio, [fill.token]);
+        });
+      } catch (error) {
+        undo();
+        throw error;
+      }
     });
+    if (!booked) {
+      // Executed but not recorded: reported here, settled from the venue by the next start.
+      deps.emit(this.event('order', fill, order, { orderId: result.orderId, status, filledSize: usd(filledSize), filledValue: usd(filledValue), reason: 'executed, but the state store refused the record: a restart settles it from the venue' }));
+      return;
+    }
     if (filledSize > 0n) {
       this.counters.copied++;
       if (status === 'partially_filled') this.counters.orders.partiallyFilled++;
@@ -228,11 +266,31 @@ export class TradeExecutor {
     if (order.side === 'sell' && filledSize > 0n) deps.onSold?.();
   }
 
-  private skipSignal(key: string, fill: WhaleFill, reason: SkipReason, detail: string): void {
-    this.deps.store.recordDecision(key, fill, { reason }, this.deps.clock.now());
+  private async skipSignal(key: string, fill: WhaleFill, reason: SkipReason, detail: string): Promise<void> {
     this.counters.skipped++;
     this.counters.skipReasons[reason] = (this.counters.skipReasons[reason] ?? 0) + 1;
+    // The event goes out whatever the store says: no fill is ever dropped without one naming it.
     this.deps.emit(this.event('decision', fill, undefined, { status: 'skip', reason, detail }));
+    await this.durably('could not record a decision', () => this.deps.store.recordDecision(key, fill, { reason }, this.deps.clock.now()));
+  }
+
+  /**
+   * A store write, retried with backoff. False when it still fails: the failure is reported to the
+   * engine (which stops) and the caller must not go on as if it were recorded.
+   */
+  private async durably(what: string, write: () => void): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        write();
+        return true;
+      } catch (error) {
+        if (attempt >= STORE_ATTEMPTS) {
+          this.deps.onStoreFailure?.(this.deps.store.failure(what, error));
+          return false;
+        }
+        await this.deps.clock.sleep(100 * 2 ** (attempt - 1));
+      }
+    }
   }
 
   private event(type: 'decision' | 'order', fill: WhaleFill, order: PlannedOrder | undefined, fields: Partial<MirrorEvent>): MirrorEvent {

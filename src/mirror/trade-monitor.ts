@@ -36,6 +36,8 @@ export class TradeMonitor {
       store: MirrorStore;
       clock: Clock;
       onSignal: (key: string, fill: WhaleFill) => void;
+      /** The store could not say whether a fill is new: the fill is reported, the mirror stops. */
+      onStoreFailure?: (error: Error, fill: WhaleFill) => void;
     },
   ) {
     this.seen = new SeenSet(options.windowMs ?? DEFAULT_DEDUP_WINDOW_MS);
@@ -81,7 +83,14 @@ export class TradeMonitor {
     }
     // The store remembers earlier runs: a restart never copies a fill a previous run already took.
     // (The signal is written with its decision, in one commit, by the executor.)
-    if (store.has(key)) {
+    let known: boolean;
+    try {
+      known = store.has(key);
+    } catch (error) {
+      this.options.onStoreFailure?.(store.failure('could not be read', error), fill);
+      return false;
+    }
+    if (known) {
       this.counters.duplicates++;
       return false;
     }

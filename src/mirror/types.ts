@@ -115,6 +115,7 @@ export type SkipReason =
   | 'price_out_of_range'
   | 'max_copy_fraction'
   | 'signal_too_old'
+  | 'state_store_failed'
   | 'shutdown'
   | 'interrupted';
 

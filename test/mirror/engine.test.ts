@@ -105,6 +105,7 @@ describe('mirror engine (fake venue)', () => {
     expect(venue.orders).toHaveLength(1);
     // The process "dies" here: the first engine is abandoned with its order unanswered.
     venue.hangAfterExecute = false;
+    first.kill();
     const second = await startHarness({ stateDir }, { venue, clock });
     const reconciled = second.events.find((e) => e.type === 'reconciled');
     expect(reconciled).toMatchObject({ orderId: 'order-1', status: 'filled', filledSize: 20 });
@@ -127,6 +128,7 @@ describe('mirror engine (fake venue)', () => {
     first.sources[0]!.push(fill({ timestamp: clock.now(), seenAt: clock.now() }));
     await settle();
     venue.hangAfterExecute = false;
+    first.kill();
     const second = await startHarness({ stateDir }, { venue, clock });
     expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ status: 'filled', filledSize: 20, reason: 'reconciled from the venue holding' });
     expect(second.engine.portfolio.positionOf('T1')).toBe(M(20));

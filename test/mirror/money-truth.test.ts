@@ -64,6 +64,7 @@ describe('the venue is the source of truth', () => {
     first.sources[0]!.push(buy(first));
     await settle();
     venue.hangAfterExecute = false;
+    first.kill();
     const second = await startHarness({ stateDir }, { venue, clock });
     expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ orderId: 'order-1', status: 'filled', filledSize: 20, filledValue: 10.2 });
     expect(bookEvents(second.events)).toEqual([]);
@@ -85,6 +86,7 @@ describe('the venue is the source of truth', () => {
     first.sources[0]!.push(buy(first));
     await settle();
     venue.hangAfterExecute = false;
+    first.kill();
     const second = await startHarness({ stateDir, risk: { ...risk, caps } }, { venue, clock });
     expect(second.engine.portfolio.daily.volume).toBe(M(10.2));
     await second.stop();
@@ -237,6 +239,7 @@ describe('mapped venues (Kalshi via a market map)', () => {
     venue.hangAfterExecute = false;
     expect(venue.positions.get('KXRAIN-26')).toBe(M(20));
 
+    first.kill();
     const second = await startHarness({ stateDir, mapMarket }, { venue, clock });
     expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ status: 'filled', filledSize: 20, filledValue: 10.2 });
     expect(second.engine.portfolio.holdings.get('T1')).toMatchObject({ size: M(20), venue: { market: 'KXRAIN-26', outcome: 'yes' } });
@@ -248,6 +251,7 @@ describe('mapped venues (Kalshi via a market map)', () => {
     clock.advance(10);
     second.sources[0]!.push(buy(second, { side: 'sell', size: M(100) }));
     await settle();
+    second.kill();
     const third = await startHarness({ stateDir, mapMarket }, { venue, clock });
     expect(third.events.find((e) => e.type === 'reconciled')).toMatchObject({ side: 'sell', status: 'cancelled', filledSize: 0 });
     expect(third.engine.portfolio.positionOf('T1')).toBe(M(20));
@@ -263,7 +267,7 @@ describe('restarts resume where the last run stopped', () => {
     const stateDir = tempStateDir();
     const venue = new FakeVenue(M(200));
     const killed = new ManualClock();
-    await startHarness({ stateDir }, { venue, clock: killed }); // killed: never stopped, its timers die with its clock
+    (await startHarness({ stateDir }, { venue, clock: killed })).kill(); // never stopped; its timers die with its clock
     killed.advance(10_000);
     const traded = killed.now();
     // The kill lands 1.5 s after the whale's trade, before the mirror saw it; the restart follows at once.
@@ -280,7 +284,7 @@ describe('restarts resume where the last run stopped', () => {
     const stateDir = tempStateDir();
     const venue = new FakeVenue(M(200));
     const killed = new ManualClock();
-    await startHarness({ stateDir }, { venue, clock: killed }); // its timers stop with its clock
+    (await startHarness({ stateDir }, { venue, clock: killed })).kill(); // its timers stop with its clock
     const traded = killed.now() + 10_000;
     const clock = new ManualClock(traded + 5 * 60_000); // down for five minutes after the trade
     const second = await startHarness({ stateDir }, { venue, clock });

@@ -23,7 +23,7 @@ import type { MirrorEvent } from '../../src/mirror/events.js';
 import { MirrorStore } from '../../src/mirror/store.js';
 import { activityToFill } from '../../src/mirror/sources/data-api.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
-import { baseOptions, ManualSource } from './support/engine-harness.js';
+import { baseOptions, killEngine, ManualSource } from './support/engine-harness.js';
 import { ManualClock } from './support/fakes.js';
 
 let sandbox: PolymarketSandbox;
@@ -177,6 +177,7 @@ describe('money truth under random sequences (real engine, real adapter, local P
           seen.restarts++;
           mirror.net!.state.dead = true;
           await new Promise((r) => setTimeout(r, 5)); // what it was doing without the network ends here
+          killEngine(mirror.engine);
           mirror = await startIncarnation(key, stateDir, mirror.clock.now() + 1_000, interposedFetch());
           incarnations.push(mirror);
           await quiet(mirror.engine);
