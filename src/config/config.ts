@@ -1,11 +1,14 @@
 /**
- * Profiles: named sets of exchange + venue settings + mirror settings, stored with `conf` in
- * <config dir>/config.json (0600). No secret is ever stored here: those live in the vault.
+ * Profiles: named sets of exchange + venue settings + mirror settings, in <config dir>/config.json
+ * (0600 in a 0700 directory, written whole and renamed into place). Read afresh on every access and
+ * checked field by field (config-file.ts). No secret is ever stored here: those live in the vault.
  */
 import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Conf from 'conf';
-import { BadInputError } from '../core/errors.js';
+import { BadInputError, ConfigError } from '../core/errors.js';
+import { checkConfig, ConfigShapeError, PROFILE_NAME, type ConfigShape } from './config-file.js';
+import { writePrivateFile } from './files.js';
 
 export type SettingValues = Record<string, string>;
 
@@ -34,11 +37,6 @@ export interface SmartAccountProfile {
   paymasterUrl?: string;
 }
 
-interface ConfigShape {
-  activeProfile: string;
-  profiles: Record<string, Profile>;
-}
-
 export const DEFAULT_PROFILE = 'default';
 
 /** BETMIRROR_CONFIG_DIR, else the platform's user config dir. */
@@ -51,53 +49,96 @@ export function defaultConfigDir(env: Readonly<Record<string, string | undefined
 }
 
 export class ConfigStore {
-  private readonly conf: Conf<ConfigShape>;
+  readonly path: string;
 
   constructor(readonly dir: string) {
-    this.conf = new Conf<ConfigShape>({
-      projectName: 'betmirror',
-      cwd: dir,
-      configName: 'config',
-      configFileMode: 0o600,
-      defaults: { activeProfile: DEFAULT_PROFILE, profiles: {} },
-    });
-  }
-
-  get path(): string {
-    return this.conf.path;
+    this.path = join(dir, 'config.json');
   }
 
   activeProfileName(): string {
-    return this.conf.get('activeProfile');
+    return this.read().activeProfile ?? DEFAULT_PROFILE;
   }
 
   profile(name: string): Profile {
     assertProfileName(name);
-    return this.conf.get('profiles')[name] ?? {};
+    const { profiles = {} } = this.read();
+    // hasOwn: a profile named "constructor" must not find Object's.
+    return Object.hasOwn(profiles, name) ? profiles[name]! : {};
   }
 
   saveProfile(name: string, profile: Profile): void {
     assertProfileName(name);
-    this.conf.set('profiles', { ...this.conf.get('profiles'), [name]: profile });
+    const config = this.read();
+    this.write({ ...config, profiles: { ...config.profiles, [name]: profile } });
   }
 
   setActiveProfile(name: string): void {
     assertProfileName(name);
-    this.conf.set('activeProfile', name);
+    this.write({ ...this.read(), activeProfile: name });
   }
 
-  /** Directory for the mirror's durable state of one profile. */
+  /** Directory for the mirror's durable state of one profile (created 0700 by whoever writes there). */
   stateDir(profile: string): string {
+    assertProfileName(profile);
     return join(this.dir, 'state', profile);
   }
 
   vaultPath(profile: string): string {
+    assertProfileName(profile);
     return join(this.dir, 'secrets', `${profile}.vault.json`);
+  }
+
+  /** The file as it is (a missing file is an empty config); reading never writes. */
+  private read(): Partial<ConfigShape> {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return {};
+      throw new ConfigError(`cannot read the config file ${this.path} (${code ?? 'unknown error'})`, {
+        cause,
+        hint: 'it must be a file you own and can read (betmirror keeps it 0600 in a 0700 directory)',
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      // No `cause`: the parser's message quotes the file, which is not for logs.
+      throw new ConfigError(`the config file ${this.path} is not valid JSON${jsonErrorPlace(text, error)}`, {
+        hint: startOver('fix it in an editor'),
+      });
+    }
+    try {
+      return checkConfig(json);
+    } catch (error) {
+      if (!(error instanceof ConfigShapeError)) throw error;
+      throw new ConfigError(`the config file ${this.path} is malformed: ${error.message}`, {
+        hint: startOver(`correct or remove ${error.at} in it`),
+      });
+    }
+  }
+
+  private write(config: Partial<ConfigShape>): void {
+    writePrivateFile(this.path, `${JSON.stringify(config, null, 2)}\n`);
   }
 }
 
+const startOver = (repair: string): string =>
+  `${repair}, or move the file aside and run \`betmirror auth\` again to set your profile up anew (the secret store is kept)`;
+
+/** " (line 3, column 1)" when the parser said where; the parser's own words may quote the file, so they are not shown. */
+function jsonErrorPlace(text: string, error: unknown): string {
+  if (text.trim() === '') return ' (the file is empty)';
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!position) return '';
+  const before = text.slice(0, Number(position[1])).split('\n');
+  return ` (line ${before.length}, column ${before.at(-1)!.length + 1})`;
+}
+
 function assertProfileName(name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
-    throw new BadInputError(`invalid profile name "${name}": use letters, digits, '.', '_' or '-'`);
+  if (!PROFILE_NAME.test(name)) {
+    throw new BadInputError(`invalid profile name "${name}" (from --profile or BETMIRROR_PROFILE): use letters, digits, '.', '_' or '-', at most 64`);
   }
 }
