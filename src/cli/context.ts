@@ -9,11 +9,13 @@ import { SecretVault, type Secrets } from '../config/vault.js';
 import { BadInputError, CancelledError } from '../core/errors.js';
 import type { Clock, Logger } from '../core/runtime.js';
 import type { ExchangeRegistry } from '../exchanges/registry.js';
+import { presentEnv } from './env.js';
 import { Output, type IO } from './output.js';
 import type { Prompter } from './prompter.js';
 
 export interface Deps {
   io: IO;
+  /** The process environment; commands see it through CommandContext, where blank values count as unset. */
   env: Readonly<Record<string, string | undefined>>;
   clock: Clock;
   fetch: typeof fetch;
@@ -38,6 +40,8 @@ export interface GlobalOptions {
 export const readTextFile = (path: string) => readFile(path, 'utf8');
 
 export class CommandContext {
+  /** The injected dependencies, with blank environment variables removed (see env.ts). */
+  readonly deps: Deps;
   readonly output: Output;
   readonly redactor = new Redactor();
   readonly logger: Logger;
@@ -45,9 +49,10 @@ export class CommandContext {
   private password?: string;
 
   constructor(
-    readonly deps: Deps,
+    deps: Deps,
     readonly global: GlobalOptions,
   ) {
+    this.deps = { ...deps, env: presentEnv(deps.env) };
     this.output = new Output(deps.io, { json: global.json, verbose: global.verbose }, this.redactor);
     this.logger = {
       info: (message) => this.output.info(message),

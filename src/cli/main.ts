@@ -4,6 +4,7 @@ import { defaultConfigDir } from '../config/config.js';
 import { systemClock } from '../core/runtime.js';
 import { defaultRegistry } from '../exchanges/registry.js';
 import { readTextFile, type Deps } from './context.js';
+import { presentEnv } from './env.js';
 import { runCli } from './program.js';
 import { inquirerPrompter, nonInteractivePrompter } from './prompter.js';
 
@@ -23,15 +24,16 @@ export async function main(proc: NodeJS.Process): Promise<void> {
   proc.on('SIGINT', onSignal);
   proc.on('SIGTERM', onSignal);
 
+  const env = presentEnv(proc.env);
   const deps: Deps = {
     io: { stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin },
-    env: proc.env,
+    env,
     clock: systemClock,
     fetch: globalThis.fetch,
     prompter: proc.stdin.isTTY ? inquirerPrompter() : nonInteractivePrompter(),
     exchanges: defaultRegistry(),
     signal: interrupt.signal,
-    configDir: defaultConfigDir(proc.env),
+    configDir: defaultConfigDir(env),
     version: packageVersion(),
     readTextFile,
   };

@@ -1,10 +1,26 @@
 /** `betmirror cashout`: move free collateral out of the trading account (scriptable for cron). */
 import type { Command } from 'commander';
+import type { Address, Hex } from 'viem';
 import type { CommandContext } from '../cli/context.js';
-import { BadInputError, NotSupportedError } from '../core/errors.js';
-import { formatMicros, microsToNumber } from '../core/money.js';
-import { parseAddress, parseAmount } from './parse.js';
-import { withVenue } from './venue.js';
+import type { SmartAccountProfile } from '../config/config.js';
+import { BadInputError, CancelledError, NotSupportedError } from '../core/errors.js';
+import { formatMicros, microsToNumber, type Micros } from '../core/money.js';
+import type { VenueDefinition } from '../exchanges/adapter.js';
+import {
+  CASHOUT_ALLOW,
+  CASHOUT_USED,
+  cashoutLists,
+  isKnownDestination,
+  parseDestination,
+  refuseNeverDestination,
+  refuseOutsideAllowList,
+  refuseOwnAccount,
+  withUsed,
+  type CashoutLists,
+  type OwnAccount,
+} from './destination.js';
+import { parseAmount } from './parse.js';
+import { resolveSettings, resolveVenue, withVenue, type VenueSession } from './venue.js';
 
 export interface CashoutOptions {
   exchange?: string;
@@ -30,7 +46,7 @@ export function register(program: Command, context: (command: Command) => Comman
     .option('-e, --exchange <id>', "venue (default: the profile's exchange)")
     .option('--amount <usd>', 'amount in USD')
     .option('--all', 'the whole free balance')
-    .option('--to <address>', 'destination address (default: BETMIRROR_CASHOUT_TO)')
+    .option('--to <address>', 'destination address (default: BETMIRROR_CASHOUT_TO); a first-time one needs confirming or --yes')
     .option('--dry-run', 'build and sign the transfer, send nothing')
     .addHelpText(
       'after',
@@ -43,30 +59,135 @@ export function register(program: Command, context: (command: Command) => Comman
 }
 
 export async function run(options: CashoutOptions, ctx: CommandContext): Promise<CashoutCommandResult> {
-  if (options.all === Boolean(options.amount)) throw new BadInputError('give exactly one of --amount <usd> or --all');
-  const amount = options.all ? ('all' as const) : parseAmount('--amount', options.amount!);
+  const amount = cashoutAmount(options);
+  // Every check that needs no secret and no network comes first, in this order.
+  const source = options.to !== undefined ? '--to' : 'BETMIRROR_CASHOUT_TO';
   const to = options.to ?? ctx.deps.env.BETMIRROR_CASHOUT_TO;
-  if (!to) throw new BadInputError('no destination: pass --to <address> or set BETMIRROR_CASHOUT_TO');
-  const destination = parseAddress('--to', to);
-  return withVenue(ctx, options.exchange, async ({ adapter }) => {
-    if (!adapter.has.cashout) {
-      throw new NotSupportedError(`${adapter.exchangeName} cannot cash out through its API`, {
-        hint: 'withdraw from the venue\'s own website',
+  if (to === undefined) {
+    throw new BadInputError('no destination: say where the money goes', { hint: 'pass --to <address> or set BETMIRROR_CASHOUT_TO' });
+  }
+  const destination = parseDestination(source, to);
+  refuseNeverDestination(source, destination);
+  const venue = await resolveVenue(ctx, options.exchange);
+  const where = `profiles.${ctx.profileName}.venues.${venue.id} in ${ctx.config.path}`;
+  const lists = cashoutLists(ctx.profile.venues?.[venue.id] ?? {}, where);
+  refuseOutsideAllowList(source, destination, lists, where);
+  const custody = custodyOf(ctx, venue);
+  refuseOwnAccount(source, destination, configuredAccounts(ctx, venue, custody));
+
+  const beforeInitialize = async (session: VenueSession) => {
+    if (!session.adapter.has.cashout) {
+      throw new NotSupportedError(`${session.adapter.exchangeName} cannot cash out through its API`, {
+        hint: "withdraw from the venue's own website",
       });
     }
-    if (!options.dryRun) {
-      await ctx.confirm(`Transfer ${amount === 'all' ? 'ALL free collateral' : `$${formatMicros(amount)}`} from ${adapter.exchangeName} to ${destination}?`);
-    }
-    const result = await adapter.cashout({ amount, destination, dryRun: Boolean(options.dryRun) });
-    return {
-      exchange: adapter.exchangeName,
-      txHash: result.txHash,
-      amount: microsToNumber(result.amount),
-      destination: result.destination,
-      method: result.method,
-      dryRun: Boolean(options.dryRun),
-    };
-  });
+    if (!custody) refuseOwnAccount(source, destination, await derivedAccounts(session));
+    if (!options.dryRun) await confirmFirstTime(ctx, source, destination, lists, where, custody?.destinations);
+  };
+  const result = await withVenue(
+    ctx,
+    venue.id,
+    async ({ adapter }) => {
+      if (!options.dryRun) {
+        await ctx.confirm(`Transfer ${amount === 'all' ? 'ALL free collateral' : `$${formatMicros(amount)}`} from ${adapter.exchangeName} to ${destination}?`);
+      }
+      const sent = await adapter.cashout({ amount, destination, dryRun: Boolean(options.dryRun) });
+      return {
+        exchange: adapter.exchangeName,
+        txHash: sent.txHash,
+        amount: microsToNumber(sent.amount),
+        destination: sent.destination,
+        method: sent.method,
+        dryRun: Boolean(options.dryRun),
+      };
+    },
+    { beforeInitialize },
+  );
+  if (!options.dryRun) rememberDestination(ctx, venue, destination);
+  return result;
+}
+
+function cashoutAmount(options: CashoutOptions): Micros | 'all' {
+  if (options.all && options.amount !== undefined) throw new BadInputError('give --amount or --all, not both');
+  if (options.all) return 'all';
+  if (options.amount === undefined) {
+    throw new BadInputError('say how much to cash out', { hint: 'pass --amount <usd>, or --all for the whole free balance' });
+  }
+  return parseAmount('--amount', options.amount);
+}
+
+/** The profile's smart account when it holds this venue's cash-outs (they then leave from it, not the funder). */
+function custodyOf(ctx: CommandContext, venue: VenueDefinition): SmartAccountProfile | undefined {
+  const custody = ctx.profile.custody;
+  return custody && custody.venue === venue.id ? custody : undefined;
+}
+
+/** Accounts known from the profile and settings alone: refused before the secret store is opened. */
+function configuredAccounts(ctx: CommandContext, venue: VenueDefinition, custody: SmartAccountProfile | undefined): OwnAccount[] {
+  if (custody) return [{ address: custody.smartAccount, role: 'the smart account' }];
+  const funder = resolveSettings(ctx, venue).funder;
+  return funder ? [{ address: funder, role: 'the funder' }] : [];
+}
+
+/**
+ * The funder a Polymarket key derives for its funding mode (pure, no network). The adapter refuses this
+ * too, but only once it is sending; here it comes before the first-time confirmation.
+ */
+async function derivedAccounts(session: VenueSession): Promise<OwnAccount[]> {
+  const key = session.secrets.privateKey?.trim();
+  if (session.venue.id !== 'polymarket' || !key) return [];
+  const [{ resolveFunding, parseSignatureType }, { privateKeyToAccount }] = await Promise.all([
+    import('../exchanges/polymarket/index.js'),
+    import('viem/accounts'),
+  ]);
+  const { settings } = session;
+  try {
+    const signer = privateKeyToAccount((key.startsWith('0x') ? key : `0x${key}`) as Hex).address;
+    const funding = resolveFunding({
+      signatureType: parseSignatureType(settings.signatureType),
+      signer,
+      chainId: Number(settings.chainId ?? 137) === 80002 ? 80002 : 137,
+      ...(settings.funder ? { funder: settings.funder as Address } : {}),
+      ...(settings.depositWalletOwner ? { depositWalletOwner: settings.depositWalletOwner as Address } : {}),
+    });
+    return funding.funder ? [{ address: funding.funder, role: 'the funder' }] : [];
+  } catch {
+    return []; // a malformed key or mode: the adapter says so in its own words
+  }
+}
+
+/** A destination this profile has never paid out to is confirmed once, explicitly: a typo costs everything. */
+async function confirmFirstTime(
+  ctx: CommandContext,
+  source: string,
+  destination: Address,
+  lists: CashoutLists,
+  where: string,
+  /** Destinations the smart account's owner approved at `auth --smart-account`: confirmed then. */
+  approved: readonly string[] = [],
+): Promise<void> {
+  if (ctx.global.yes || isKnownDestination(destination, lists, approved)) return;
+  const what = `${source} ${destination} has never received a cash-out from profile "${ctx.profileName}"`;
+  if (!ctx.deps.prompter.interactive) {
+    throw new BadInputError(`${what}, and there is no terminal to confirm a first-time destination`, {
+      hint: `check the address character by character, then run again with --yes (or pin it in ${CASHOUT_ALLOW} of ${where}); nothing was sent`,
+    });
+  }
+  const yes = await ctx.deps.prompter.confirm(`${what}. Is it yours, checked character by character?`, '--yes');
+  if (!yes) throw new CancelledError('cancelled: nothing was sent');
+}
+
+/** Adds the destination to the profile's used list; a failure here must not hide a transfer that went out. */
+function rememberDestination(ctx: CommandContext, venue: VenueDefinition, destination: Address): void {
+  try {
+    const profile = ctx.profile;
+    const stored = profile.venues?.[venue.id] ?? {};
+    const lists = cashoutLists(stored, ctx.config.path);
+    if (lists.used.includes(destination)) return;
+    ctx.config.saveProfile(ctx.profileName, { ...profile, venues: { ...profile.venues, [venue.id]: { ...stored, [CASHOUT_USED]: withUsed(lists, destination) } } });
+  } catch (error) {
+    ctx.output.warn(`could not record ${destination} as a used cash-out destination (${(error as Error).message}): the next cash-out there asks again`);
+  }
 }
 
 function render(result: CashoutCommandResult): string {

@@ -1,9 +1,11 @@
 /**
  * Shared by every venue command: resolve --exchange through the registry, resolve the venue's settings
  * (flags > environment > profile > defaults) and secrets (environment > secret store), and build the
- * adapter. The only place that reads credentials for an adapter.
+ * adapter. The only place that reads credentials for an adapter. A blank value at any level counts as
+ * unset, so it never hides the next level (an empty POLYMARKET_CLOB_URL does not replace the profile's).
  */
 import type { CommandContext } from '../cli/context.js';
+import { isPresent } from '../cli/env.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { AdapterContext, IExchangeAdapter, VenueDefinition } from '../exchanges/adapter.js';
 import type { Address, Hex } from 'viem';
@@ -14,6 +16,8 @@ export interface VenueSession {
   venue: VenueDefinition;
   adapter: IExchangeAdapter;
   settings: Record<string, string | undefined>;
+  /** As given to the adapter; for local checks that need them (e.g. which account a key funds). Never print. */
+  secrets: Readonly<Record<string, string | undefined>>;
 }
 
 export interface OpenVenueOptions {
@@ -23,6 +27,11 @@ export interface OpenVenueOptions {
   secrets?: Record<string, string | undefined>;
   /** When false, missing required secrets are not an error (the caller asks for them). */
   requireSecrets?: boolean;
+}
+
+export interface WithVenueOptions extends OpenVenueOptions {
+  /** Local checks that need the resolved venue but must run before the adapter is initialized. */
+  beforeInitialize?: (session: VenueSession) => void | Promise<void>;
 }
 
 export function resolveVenue(ctx: CommandContext, exchange: string | undefined): Promise<VenueDefinition> {
@@ -37,7 +46,7 @@ export function resolveSettings(
   const stored = ctx.profile.venues?.[venue.id] ?? {};
   const settings: Record<string, string | undefined> = {};
   for (const spec of venue.settings) {
-    settings[spec.key] = overrides[spec.key] ?? (spec.env ? ctx.deps.env[spec.env] : undefined) ?? stored[spec.key] ?? spec.default;
+    settings[spec.key] = firstPresent(overrides[spec.key], spec.env ? ctx.deps.env[spec.env] : undefined, stored[spec.key], spec.default);
   }
   return settings;
 }
@@ -50,7 +59,7 @@ export async function resolveSecrets(
 ): Promise<Record<string, string | undefined>> {
   const secrets: Record<string, string | undefined> = {};
   for (const spec of venue.secrets) {
-    secrets[spec.key] = given[spec.key] ?? (spec.env ? ctx.deps.env[spec.env] : undefined);
+    secrets[spec.key] = firstPresent(given[spec.key], spec.env ? ctx.deps.env[spec.env] : undefined);
     const file = spec.fileEnv ? ctx.deps.env[spec.fileEnv] : undefined;
     if (secrets[spec.key] === undefined && file) {
       secrets[spec.key] = await ctx.deps.readTextFile(file).catch((cause) => {
@@ -61,7 +70,7 @@ export async function resolveSecrets(
   const missing = venue.secrets.filter((spec) => secrets[spec.key] === undefined);
   if (missing.length > 0 && ctx.vault().exists() && (requireSecrets || ctx.canUnlockVault())) {
     const stored = await ctx.readVault();
-    for (const spec of missing) secrets[spec.key] = stored[vaultKey(venue, spec.key)];
+    for (const spec of missing) secrets[spec.key] = firstPresent(stored[vaultKey(venue, spec.key)]);
   }
   Object.values(secrets).forEach((secret) => ctx.redactor.add(secret));
   const absent = venue.secrets.find((spec) => spec.required && secrets[spec.key] === undefined);
@@ -74,6 +83,9 @@ export async function resolveSecrets(
   return secrets;
 }
 
+function firstPresent(...values: Array<string | undefined>): string | undefined {
+  return values.find(isPresent);
+}
 
 export function vaultKey(venue: VenueDefinition, key: string): string {
   return `${venue.id}.${key}`;
@@ -89,7 +101,7 @@ export async function openVenue(
   const secrets = await resolveSecrets(ctx, venue, options.secrets, options.requireSecrets ?? true);
   const context: AdapterContext = { settings, secrets, fetch: ctx.deps.fetch, clock: ctx.deps.clock, logger: ctx.logger };
   const adapter = await applyCustody(ctx, venue, settings, venue.create(context));
-  return { venue, adapter, settings };
+  return { venue, adapter, settings, secrets };
 }
 
 export const SESSION_KEY_SECRET = 'custody.sessionKey';
@@ -134,10 +146,11 @@ export async function withVenue<T>(
   ctx: CommandContext,
   exchange: string | undefined,
   work: (session: VenueSession) => Promise<T>,
-  options: OpenVenueOptions = {},
+  options: WithVenueOptions = {},
 ): Promise<T> {
   const session = await openVenue(ctx, exchange, options);
   try {
+    await options.beforeInitialize?.(session);
     await session.adapter.initialize();
     return await work(session);
   } finally {
