@@ -1,14 +1,15 @@
 /**
  * Profiles: named sets of exchange + venue settings + mirror settings, in <config dir>/config.json
- * (0600 in a 0700 directory, written whole and renamed into place). Read afresh on every access and
- * checked field by field (config-file.ts). No secret is ever stored here: those live in the vault.
+ * (0600 in a 0700 directory, written whole by `conf` and renamed into place). Read afresh on every
+ * access and checked field by field (config-file.ts), so a broken file is named with the fix. No secret is ever stored here: those live in the vault.
  */
 import { homedir } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInputError, ConfigError } from '../core/errors.js';
 import { checkConfig, ConfigShapeError, PROFILE_NAME, type ConfigShape } from './config-file.js';
-import { writePrivateFile } from './files.js';
+import Conf from 'conf';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './files.js';
 
 export type SettingValues = Record<string, string>;
 
@@ -120,8 +121,15 @@ export class ConfigStore {
     }
   }
 
+  /**
+   * Persisted with `conf` (atomic write-and-rename) into a 0700 directory made first, since conf makes
+   * directories with the umask's mode; the file is tightened to 0600 after, whatever the umask.
+   */
   private write(config: Partial<ConfigShape>): void {
-    writePrivateFile(this.path, `${JSON.stringify(config, null, 2)}\n`);
+    makePrivateDir(this.dir);
+    const store = new Conf<Partial<ConfigShape>>({ projectName: 'betmirror', cwd: this.dir, configName: 'config', configFileMode: PRIVATE_FILE_MODE, clearInvalidConfig: false });
+    store.store = config;
+    chmodSync(this.path, PRIVATE_FILE_MODE);
   }
 }
 

@@ -34,6 +34,11 @@ export interface Capabilities {
   marketableOrders: boolean;
   /** GTD orders with an expiry. */
   expiringOrders: boolean;
+  /**
+   * createOrder reports the order id through `onSigned` before anything is sent (Polymarket: the
+   * order hash). So an order intent without a recorded id provably never reached the venue.
+   */
+  orderIdBeforeSend?: boolean;
 }
 
 export interface IExchangeAdapter {

@@ -5,8 +5,9 @@
  * lock behind. The holder writes its pid and start time beside it, so a refusal names the other process.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { preparePrivateDatabase, writePrivateFile } from '../config/files.js';
 import { ConfigError } from '../core/errors.js';
 
 export class StateLock {
@@ -14,13 +15,12 @@ export class StateLock {
 
   /** Takes the profile's lock, or throws a ConfigError naming the running mirror. */
   static acquire(stateDir: string, now: number): StateLock {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     const file = join(stateDir, 'mirror.lock');
     const owner = join(stateDir, 'mirror.owner');
     let db: Database.Database | undefined;
     try {
+      preparePrivateDatabase(file);
       db = new Database(file);
-      chmodSync(file, 0o600);
       db.pragma('busy_timeout = 0');
       db.pragma('locking_mode = EXCLUSIVE');
       // Writing is what takes SQLite's exclusive lock; in EXCLUSIVE locking mode it is then kept.
@@ -38,7 +38,7 @@ export class StateLock {
         cause: error,
       });
     }
-    writeFileSync(owner, JSON.stringify({ pid: process.pid, startedAt: new Date(now).toISOString() }), { mode: 0o600 });
+    writePrivateFile(owner, JSON.stringify({ pid: process.pid, startedAt: new Date(now).toISOString() }));
     return new StateLock(db);
   }
 

@@ -6,6 +6,7 @@
  */
 import type { Micros } from '../core/money.js';
 import type { Clock, Logger } from '../core/runtime.js';
+import { OrderNotFoundError } from '../core/errors.js';
 import type { OrderStatus } from '../core/types.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { venueHolding } from './books.js';
@@ -37,6 +38,29 @@ export async function reconcileUnresolved(deps: ReconcileDeps, token?: string): 
       continue;
     }
     const order: SignedOrder = { side: record.copySide, size: BigInt(record.copySize), price: BigInt(record.copyPrice) };
+    // At a restart, an intent that never reached the venue is forgotten: the resumed sources deliver
+    // its fill again and it is decided afresh, as if the crash had come a moment earlier.
+    if (token === undefined && record.status === 'intent' && (await neverSent(record, deps))) {
+      store.forget(record.key);
+      deps.emit(
+        makeEvent('reconciled', clock.now(), {
+          wallet: record.wallet,
+          token: record.token,
+          market: record.market,
+          side: record.copySide,
+          whaleSize: usd(BigInt(record.size)),
+          whalePrice: usd(BigInt(record.price)),
+          copySize: usd(order.size),
+          copyPrice: usd(order.price),
+          orderId: record.orderId,
+          status: 'not_sent',
+          reason: 'the order never reached the venue: the fill is decided again when a source reports it',
+          filledSize: 0,
+          filledValue: 0,
+        }),
+      );
+      continue;
+    }
     const outcome = await settle(record, order, deps);
     const market = record.market ?? record.token;
     store.transaction(() => {
@@ -63,6 +87,22 @@ export async function reconcileUnresolved(deps: ReconcileDeps, token?: string): 
     );
   }
   return pending.length;
+}
+
+/**
+ * Provably never sent: the adapter names an order before sending it and no name was recorded, or the
+ * venue does not know the recorded one. Anything less certain is settled from the venue instead.
+ */
+async function neverSent(record: SignalRecord, deps: ReconcileDeps): Promise<boolean> {
+  if (!deps.adapter.has.orderIdBeforeSend) return false;
+  if (!record.orderId) return true;
+  if (!deps.adapter.has.fetchOrder || !deps.adapter.fetchOrder) return false;
+  try {
+    await deps.adapter.fetchOrder(record.orderId);
+    return false;
+  } catch (error) {
+    return error instanceof OrderNotFoundError;
+  }
 }
 
 interface Settled {
@@ -97,9 +137,14 @@ async function settle(record: SignalRecord, order: SignedOrder, deps: ReconcileD
   }
   const held = deps.portfolio.positionOf(record.token);
   const moved = order.side === 'buy' ? venue - held : held - venue;
-  const filled = moved <= 0n ? 0n : moved > order.size ? order.size : moved;
-  // The exact fill price is not known here; the order's cap bounds it, so book at the cap. The cash
-  // side is then settled by the venue's balance at the next sync (a 'book' event shows any gap).
-  const value = (filled * order.price) / 1_000_000n;
+  // A marketable buy signs dollars and may receive more shares than its size at a better price: what
+  // arrived is what it bought. A sell never parts with more than it signed.
+  const filled = moved <= 0n ? 0n : order.side === 'sell' && moved > order.size ? order.size : moved;
+  // The exact fill price is not known here; the order's cap bounds it (and a buy never spends more
+  // than it signed), so book at that bound. The cash side is then settled by the venue's balance at
+  // the next sync (a 'book' event shows any gap).
+  const atCap = (filled * order.price) / 1_000_000n;
+  const signed = (order.size * order.price + 999_999n) / 1_000_000n;
+  const value = order.side === 'buy' && atCap > signed ? signed : atCap;
   return { status: statusOfFill(order, filled), filledSize: filled, filledValue: value, reason: 'reconciled from the venue holding' };
 }

@@ -17,7 +17,9 @@ export function formatEvent(e: MirrorEvent): string {
         ? `${e.status === 'dry_run' ? 'dry   ' : 'fill  '}${who}: ${n(e.filledSize)} shares for $${n(e.filledValue)} (order ${short(e.orderId)})`
         : `${e.status === 'dry_run' ? 'dry  ' : 'miss '} ${who}: ${e.status}${e.reason ? ` (${e.reason})` : ''}`;
     case 'reconciled':
-      return `reconciled ${short(e.orderId)} after a restart: ${e.status}, ${n(e.filledSize)} shares (${e.reason})`;
+      return e.status === 'not_sent'
+        ? `after a restart: ${who}: ${e.reason}`
+        : `reconciled ${short(e.orderId)}: ${e.status}, ${n(e.filledSize)} shares (${e.reason})`;
     case 'book':
       return `books ${e.status === 'adopted' ? 'corrected' : 'differ'} (${e.reason}): ${e.token ? `${short(e.token)} shares` : 'cash'} ${n(e.bookAmount)} in the books, ${n(e.venueAmount)} at the venue`;
     case 'cashout':

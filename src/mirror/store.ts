@@ -4,7 +4,7 @@
  * restart finds it and reconciles with the venue instead of sending again.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { preparePrivateDatabase } from '../config/files.js';
 import { ConfigError } from '../core/errors.js';
 import { join } from 'node:path';
 import type { Micros } from '../core/money.js';
@@ -90,11 +90,8 @@ export class MirrorStore {
   /** `path` ':memory:' for dry runs and tests. */
   constructor(readonly path: string) {
     try {
-      if (path !== ':memory:') {
-        // The file, and the -wal/-shm files SQLite creates with the same mode, are the owner's only.
-        closeSync(openSync(path, 'a', 0o600));
-        chmodSync(path, 0o600);
-      }
+      // The file, and the -wal/-shm files SQLite creates with its mode, are the owner's only.
+      if (path !== ':memory:') preparePrivateDatabase(path);
       this.db = new Database(path);
       // A write that finds the file locked (a backup tool, a second reader) waits this long before failing.
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -122,6 +119,7 @@ export class MirrorStore {
            copy_side = excluded.copy_side, copy_size = excluded.copy_size, copy_price = excluded.copy_price, venue = excluded.venue, updated_at = excluded.updated_at`,
       ),
       skip: this.db.prepare(`UPDATE signals SET status = 'skipped', reason = ?, updated_at = ? WHERE key = ?`),
+      forget: this.db.prepare('DELETE FROM signals WHERE key = ?'),
       sent: this.db.prepare(`UPDATE signals SET order_id = ?, updated_at = ? WHERE key = ?`),
       outcome: this.db.prepare(
         `UPDATE signals SET status = ?, order_id = COALESCE(?, order_id), filled_size = ?, filled_value = ?, reason = ?, updated_at = ? WHERE key = ?`,
@@ -144,7 +142,6 @@ export class MirrorStore {
 
   /** The state directory's database file, created if needed. */
   static open(stateDir: string): MirrorStore {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     return new MirrorStore(join(stateDir, 'mirror.sqlite'));
   }
 
@@ -207,6 +204,11 @@ export class MirrorStore {
       seenAt: Math.floor(fill.seenAt),
       now: Math.floor(now),
     };
+  }
+
+  /** Drops a signal whose order provably never reached the venue: the fill is decided afresh when seen again. */
+  forget(key: string): void {
+    this.stmts.forget.run(key);
   }
 
   /** The venue's order id, known once signed and before sending: a crash after this is reconciled by id. */

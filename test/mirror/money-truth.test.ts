@@ -280,6 +280,52 @@ describe('restarts resume where the last run stopped', () => {
     await second.stop();
   });
 
+  it('an order decided but killed before it reached the venue is forgotten, and its fill copied once when seen again', async () => {
+    const stateDir = tempStateDir();
+    const venue = new FakeVenue(M(200));
+    venue.gate = new Promise(() => undefined); // signed (id recorded), never sent: the process dies first
+    const killed = new ManualClock();
+    const first = await startHarness({ stateDir }, { venue, clock: killed });
+    const f = fill({ timestamp: killed.now(), seenAt: killed.now() });
+    first.sources[0]!.push(f);
+    await settle();
+    first.kill();
+    venue.gate = undefined;
+    venue.orders = []; // the stand-in never received it
+    const clock = new ManualClock(killed.now() + 1_000);
+    const second = await startHarness({ stateDir }, { venue, clock });
+    expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ status: 'not_sent', orderId: 'order-1', filledSize: 0 });
+    expect(second.engine.store.all()).toEqual([]);
+    second.sources[0]!.push({ ...f, seenAt: clock.now() }); // the resumed poller reads it again
+    second.sources[0]!.push({ ...f, seenAt: clock.now() });
+    await second.engine.executor.drain();
+    expect(venue.orders).toEqual([expect.objectContaining({ side: 'buy', size: M(20), price: M(0.51) })]);
+    expectBooksEqualVenue(second);
+    await second.stop();
+  });
+
+  it('without proof that the order never left (no id before sending), it is settled from the venue, never re-sent', async () => {
+    const stateDir = tempStateDir();
+    const venue = new FakeVenue(M(200));
+    venue.silentIds = true;
+    venue.gate = new Promise(() => undefined);
+    const killed = new ManualClock();
+    const first = await startHarness({ stateDir }, { venue, clock: killed });
+    const f = fill({ timestamp: killed.now(), seenAt: killed.now() });
+    first.sources[0]!.push(f);
+    await settle();
+    first.kill();
+    venue.gate = undefined;
+    venue.orders = [];
+    const clock = new ManualClock(killed.now() + 1_000);
+    const second = await startHarness({ stateDir }, { venue, clock });
+    expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ status: 'cancelled', filledSize: 0, reason: 'reconciled from the venue holding' });
+    second.sources[0]!.push({ ...f, seenAt: clock.now() });
+    await second.engine.executor.drain();
+    expect(venue.orders).toEqual([]);
+    await second.stop();
+  });
+
   it('a fill too old to copy at a sensible price is skipped and reported, never silently dropped', async () => {
     const stateDir = tempStateDir();
     const venue = new FakeVenue(M(200));

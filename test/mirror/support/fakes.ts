@@ -79,7 +79,9 @@ export const M = (usd: number): bigint => BigInt(Math.round(usd * 1_000_000));
  */
 export class FakeVenue implements IExchangeAdapter {
   readonly exchangeName = 'fake';
-  readonly has = { cashout: true, orderBook: false, positions: true, openOrders: false, fetchOrder: true, marketableOrders: true, expiringOrders: false };
+  get has() {
+    return { cashout: true, orderBook: false, positions: true, openOrders: false, fetchOrder: true, marketableOrders: true, expiringOrders: false, orderIdBeforeSend: !this.silentIds };
+  }
   orders: Array<OrderParams & { orderId: string }> = [];
   cashouts: CashoutRequest[] = [];
   positions = new Map<string, bigint>();
