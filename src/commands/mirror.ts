@@ -11,6 +11,7 @@ import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
 import type { MarketMapper } from '../mirror/types.js';
 import { mapSignal, parseMarketMap } from '../exchanges/kalshi/market-map.js';
+import { cashoutLists, parseDestination, refuseNeverDestination, refuseOutsideAllowList } from './destination.js';
 import { openVenue, resolveSettings } from './venue.js';
 
 export interface MirrorCommandOptions {
@@ -128,6 +129,14 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
   const { whaleInterval: _w, sandbox: _s, follow: _f, exchange: _e, ...mirrorFlags } = options;
   const flags = Object.fromEntries(Object.entries(mirrorFlags).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value]));
   const settings = parseMirrorSettings({ ...setup.defaults, ...(ctx.profile.mirror ?? {}), ...flags });
+  if (settings.cashout) {
+    // Auto-cashout sweeps are cash-outs: the same destination rules as `betmirror cashout`.
+    const destination = parseDestination('--cashout-to', settings.cashout.destination);
+    refuseNeverDestination('--cashout-to', destination);
+    const where = `profile "${ctx.profileName}" (${setup.exchange})`;
+    refuseOutsideAllowList('--cashout-to', destination, cashoutLists(ctx.profile.venues?.[setup.exchange] ?? {}, where), where);
+    settings.cashout.destination = destination;
+  }
   const mapMarket = options.marketMap ? await readMarketMap(ctx, options.marketMap) : undefined;
   if (setup.exchange !== 'polymarket' && !mapMarket) {
     throw new BadInputError(`mirroring onto ${setup.exchange} needs --market-map <file>`, { hint: 'see "Mirroring onto Kalshi" in the README for the map format' });

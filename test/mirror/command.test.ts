@@ -59,6 +59,20 @@ describe('betmirror mirror', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--fixed-usd');
   });
+
+  it('auto-cashout destinations follow the cash-out rules: no zero address, no token contract, checksum first', async () => {
+    const zero = await run(['mirror', '--sandbox', '--cashout-to', `0x${'0'.repeat(40)}`], { registry: defaultRegistry(), commands });
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--cashout-to');
+    expect(zero.stderr).toContain('zero address');
+    const pusd = await run(['mirror', '--sandbox', '--cashout-to', '0xC011a7E12a19f7B1f670d46F03B03f3342E82DFB'], { registry: defaultRegistry(), commands });
+    expect(pusd.code).toBe(2);
+    expect(pusd.stderr).toContain('--cashout-to');
+    // One character's case flipped: the EIP-55 checksum catches the typo.
+    const typo = await run(['mirror', '--sandbox', '--cashout-to', '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92267'.replace('f39F', 'f39f')], { registry: defaultRegistry(), commands });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('checksum');
+  });
 });
 
 describe('mirror settings', () => {
