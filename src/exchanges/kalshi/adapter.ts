@@ -12,7 +12,7 @@ import {
   RateLimitedError,
   type BetmirrorError,
 } from '../../core/errors.js';
-import { MICRO, formatMicros, type Micros } from '../../core/money.js';
+import type { Micros } from '../../core/money.js';
 import type {
   AuthResult,
   Balance,
@@ -32,8 +32,10 @@ import type {
 } from '../../core/types.js';
 import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
 import { PRIVATE_KEY_SOURCES, loadPrivateKey } from './auth.js';
-import { KalshiClient, type KalshiCredentials } from './client.js';
+import { KalshiClient, missingCredentials, type KalshiCredentials } from './client.js';
 import { readErrorBody } from './errors.js';
+import { assertOrderId, assertTicker } from './ids.js';
+import { MarketCache, checkOrderAgainstMarket } from './market.js';
 import {
   FOK_KILLED_CODE,
   buildOrderBody,
@@ -45,7 +47,7 @@ import {
   type KalshiOrder,
 } from './orders.js';
 import { submitOrder } from './submit.js';
-import { centsToMicros, describeGrid, onGrid, outcomeBook, parseFixed, parseOrderbook, parsePriceRanges, type PriceRange } from './wire.js';
+import { centsToMicros, outcomeBook, parseFixed, parseOrderbook } from './wire.js';
 
 export const KALSHI_URLS = {
   prod: 'https://external-api.kalshi.com/trade-api/v2',
@@ -84,7 +86,7 @@ export class KalshiAdapter implements IExchangeAdapter {
   private readonly pem?: string;
   private key?: KeyObject;
   private readonly client: KalshiClient;
-  private readonly grids = new Map<string, PriceRange[] | undefined>();
+  private readonly markets: MarketCache;
 
   constructor(private readonly context: AdapterContext) {
     const env = context.settings.env ?? 'prod';
@@ -96,6 +98,7 @@ export class KalshiAdapter implements IExchangeAdapter {
     this.keyId = context.settings.apiKeyId || undefined;
     this.pem = context.secrets.privateKeyPem || undefined;
     this.client = new KalshiClient(this.baseUrl, context.fetch, context.clock, () => this.credentials());
+    this.markets = new MarketCache(this.client);
   }
 
   private credentials(): KalshiCredentials | undefined {
@@ -185,6 +188,7 @@ export class KalshiAdapter implements IExchangeAdapter {
 
   /** Get Market Orderbook (https://docs.kalshi.com/getting_started/orderbook_responses): bids only, asks derived. */
   async fetchOrderBook(market: string, outcome: Outcome = 'yes'): Promise<OrderBook> {
+    assertTicker(market);
     const { data } = await this.client.call('GET', `/markets/${encodeURIComponent(market)}/orderbook`, { auth: false, kind: 'market' });
     const book = outcomeBook(parseOrderbook(data), outcome);
     return { market, outcome, bids: book.bids, asks: book.asks, info: data };
@@ -199,13 +203,16 @@ export class KalshiAdapter implements IExchangeAdapter {
   }
 
   /**
-   * https://docs.kalshi.com/api-reference/orders/create-order-v2 (mapping in wire.ts). Refusals before
-   * sending are InvalidOrderError; a lost answer is repeated once with the same client_order_id, then
-   * OutcomeUnknownError (submit.ts). The result carries the client_order_id used.
+   * https://docs.kalshi.com/api-reference/orders/create-order-v2 (mapping in wire.ts). Every value is
+   * checked first (orders.ts), then the market (market.ts: one Get Market per ticker per adapter, dry
+   * runs included); a refusal sends no order. A lost answer is repeated once with the same
+   * client_order_id, then OutcomeUnknownError (submit.ts). The result carries the client_order_id used.
    */
   async createOrder(params: OrderParams): Promise<OrderResult> {
-    const { needsMarketGrid } = validateOrder(params, this.context.clock.now());
-    if (needsMarketGrid) await this.checkMarketGrid(params.market, params.outcome as Outcome, params.price);
+    validateOrder(params, this.context.clock.now());
+    // A key that cannot sign fails here, before the market look-up: nothing reaches Kalshi.
+    if (!params.dryRun && !this.credentials()) throw missingCredentials();
+    checkOrderAgainstMarket(params, await this.markets.get(params.market));
     const body = buildOrderBody(params);
     if (params.dryRun) return unfilledResult(params, body, 'dry_run');
     try {
@@ -219,26 +226,6 @@ export class KalshiAdapter implements IExchangeAdapter {
     }
   }
 
-  /** Sub-cent prices are valid only on some markets: check against the market's `price_ranges`. */
-  private async checkMarketGrid(market: string, outcome: Outcome, price: bigint): Promise<void> {
-    if (!this.grids.has(market)) {
-      const { data } = await this.client.call<{ market?: Record<string, unknown> }>('GET', `/markets/${encodeURIComponent(market)}`, {
-        auth: false,
-        kind: 'market',
-      });
-      this.grids.set(market, parsePriceRanges(data.market ?? {}));
-    }
-    const ranges = this.grids.get(market);
-    const yesPrice = outcome === 'yes' ? price : MICRO - price;
-    const fits = ranges ? onGrid(yesPrice, ranges) : false;
-    if (!fits) {
-      throw new InvalidOrderError(
-        `invalid Kalshi order: price ${formatMicros(price)} is not on ${market}'s price grid` +
-          (ranges ? ` (${describeGrid(ranges)})` : ' (1 cent)'),
-      );
-    }
-  }
-
   /**
    * Cancel Order V2 (https://docs.kalshi.com/api-reference/orders): one DELETE per order; `all` lists the
    * resting orders first. A failed cancel is recorded in notCancelled and the rest still go out: stopping
@@ -246,6 +233,8 @@ export class KalshiAdapter implements IExchangeAdapter {
    * Only a key refused before anything was cancelled is thrown: every other cancel would fail the same way.
    */
   async cancelOrder(request: CancelRequest): Promise<CancelResult> {
+    // Every id is checked before the first DELETE: a malformed one must not leave the others half done.
+    if (!request.all) request.orderIds.forEach((id) => assertOrderId(id));
     const ids = request.all ? (await this.fetchOpenOrders()).map((order) => order.orderId) : request.orderIds;
     const result: CancelResult = { cancelled: [], notCancelled: {}, info: [] as unknown[] };
     for (const id of ids) {
@@ -305,6 +294,7 @@ export class KalshiAdapter implements IExchangeAdapter {
    * NO max(-p, 0). No row for the ticker holds nothing.
    */
   async fetchHolding(market: string, outcome: Outcome = 'yes'): Promise<Micros> {
+    assertTicker(market);
     const rows = await this.pages<Record<string, unknown>>('/portfolio/positions', 'market_positions', { ticker: market });
     const signed = rows
       .filter((row) => row.ticker === market)
@@ -315,12 +305,14 @@ export class KalshiAdapter implements IExchangeAdapter {
 
   /** Get Orders with status=resting (https://docs.kalshi.com/api-reference/orders). */
   async fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
+    if (market !== undefined) assertTicker(market);
     const orders = await this.pages<KalshiOrder>('/portfolio/orders', 'orders', { status: 'resting', ticker: market });
     return orders.map(openOrderFrom);
   }
 
   /** Get Order (https://docs.kalshi.com/api-reference/orders); OrderNotFoundError on 404. */
   async fetchOrder(orderId: string): Promise<OrderResult> {
+    assertOrderId(orderId);
     const { data } = await this.client.call<{ order: KalshiOrder }>('GET', `/portfolio/orders/${encodeURIComponent(orderId)}`, {
       auth: true,
       kind: 'order-lookup',

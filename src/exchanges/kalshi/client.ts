@@ -56,11 +56,7 @@ export class KalshiClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.auth) {
       const credentials = this.credentials();
-      if (!credentials) {
-        throw new AuthenticationError('Kalshi API key id and private key are required for this call', {
-          hint: `set KALSHI_API_KEY_ID and ${PRIVATE_KEY_SOURCES} (or run \`betmirror auth --exchange kalshi\`)`,
-        });
-      }
+      if (!credentials) throw missingCredentials();
       // url.pathname is exactly what goes on the wire; signRequest never includes the query.
       Object.assign(headers, signRequest(credentials.key, credentials.keyId, this.clock.now(), method, url.pathname));
     }
@@ -117,6 +113,12 @@ export class KalshiClient {
       receivedAtMs,
     };
   }
+}
+
+export function missingCredentials(): AuthenticationError {
+  return new AuthenticationError('Kalshi API key id and private key are required for this call', {
+    hint: `set KALSHI_API_KEY_ID and ${PRIVATE_KEY_SOURCES} (or run \`betmirror auth --exchange kalshi\`)`,
+  });
 }
 
 /** `info` of a transport failure: `sent` is false only when the request provably never left (see below). */

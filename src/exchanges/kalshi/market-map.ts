@@ -31,6 +31,7 @@
  */
 import { BadInputError } from '../../core/errors.js';
 import type { Outcome, Side } from '../../core/types.js';
+import { TICKER } from './ids.js';
 
 export interface MarketMapEntry {
   tokenId?: string;
@@ -63,7 +64,6 @@ export type MappedSignal = { ticker: string; outcome: Outcome } | { skip: string
 const KNOWN_FIELDS = new Set(['tokenId', 'conditionId', 'polymarketOutcome', 'kalshi', 'outcome', 'sides', 'enabled', 'note']);
 const TOKEN_ID = /^\d{1,78}$/;
 const CONDITION_ID = /^0x[0-9a-fA-F]{64}$/;
-const TICKER = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 export function parseMarketMap(jsonText: string): MarketMap {
   let root: unknown;

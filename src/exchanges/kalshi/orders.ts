@@ -3,18 +3,29 @@
  * (https://docs.kalshi.com/api-reference/orders/create-order-v2). Pure functions: the adapter does I/O.
  */
 import { randomUUID } from 'node:crypto';
-import { InvalidOrderError } from '../../core/errors.js';
+import { BadInputError, InvalidOrderError } from '../../core/errors.js';
 import { MICRO, formatMicros, mulMicros, type Micros } from '../../core/money.js';
 import type { OpenOrder, OrderParams, OrderResult, OrderStatus, OrderType, Outcome } from '../../core/types.js';
+import { CLIENT_ORDER_ID, assertTicker } from './ids.js';
 import { countString, dollarString, feePaid, fromYesBook, outcomePrice, parseFixed, toYesBook, type BookSide } from './wire.js';
 
-/** 0.01 contracts: the finest count Kalshi accepts (2 decimals). */
+/** 0.01 contracts: the finest count Kalshi's fixed-point format carries (2 decimals). */
 export const COUNT_STEP: Micros = 10_000n;
+/** One contract: the step on every market whose `fractional_trading_enabled` is not true (market.ts). */
+export const CONTRACT: Micros = MICRO;
+/**
+ * Kalshi documents no per-order maximum for `count`, and accepted a count of 1e30 (issue 11). A million
+ * contracts is $1,000,000 of payout at stake in one order, far beyond what a copied or hand-placed order
+ * needs: a bigger count is a typo or a unit mistake, refused before it reaches Kalshi.
+ */
+export const MAX_COUNT: Micros = 1_000_000n * MICRO;
+/**
+ * Kalshi documents no maximum for `expiration_time` and left a GTD order expiring in 1e20 days resting
+ * (issue 11). A year is longer than almost every Kalshi market lives; beyond it, GTC says the same.
+ */
+export const MAX_EXPIRY_SECONDS = 365 * 86_400;
 /** 1 cent: every Kalshi price structure (linear_cent, tapered_deci_cent, deci_cent) accepts whole cents. */
 export const CENT: Micros = 10_000n;
-/** Kalshi's `client_order_id`: at most 64 of [A-Za-z0-9_:+=/-]. */
-const CLIENT_ORDER_ID = /^[-\w:+=/]{1,64}$/;
-const TICKER = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 const TIME_IN_FORCE: Record<OrderType, string> = {
   GTC: 'good_till_canceled',
@@ -39,41 +50,71 @@ export interface CreateOrderBody {
 }
 
 /**
- * Checks everything Kalshi's rules allow checking without the venue; throws InvalidOrderError (exit 5,
- * like the venue's own refusals) and nothing is sent.
- * Returns whether the price needs the market's own grid (sub-cent prices).
+ * Checks every value of the order that needs no market data; nothing is sent when one fails. A value
+ * out of shape or bounds is a BadInputError (exit 2) naming the field and the fix. Two refusals stay
+ * InvalidOrderError (exit 5, like Kalshi's own): an outcome-less order and a resting reduce-only order,
+ * which are Kalshi's trading rules rather than malformed values. The market's own rules (status, price
+ * grid, whole contracts) are checked against the market next (market.ts).
  */
-export function validateOrder(params: OrderParams, nowMs: number): { needsMarketGrid: boolean } {
-  const fail = (message: string, hint?: string): never => {
+export function validateOrder(params: OrderParams, nowMs: number): void {
+  const bad = (message: string, hint: string): never => {
+    throw new BadInputError(`invalid Kalshi order: ${message}`, { hint });
+  };
+  const rule = (message: string, hint: string): never => {
     throw new InvalidOrderError(`invalid Kalshi order: ${message}`, { hint });
   };
-  if (!TICKER.test(params.market)) fail(`"${params.market}" is not a Kalshi market ticker`, 'e.g. --market KXHIGHNY-24JAN01-T60');
+  assertTicker(params.market);
   if (params.outcome !== 'yes' && params.outcome !== 'no') {
-    fail('Kalshi markets carry both outcomes: say which one', 'add --outcome yes or --outcome no');
+    rule('Kalshi markets carry both outcomes: say which one', 'add --outcome yes or --outcome no');
   }
-  if (params.side !== 'buy' && params.side !== 'sell') fail(`side must be buy or sell, got "${String(params.side)}"`);
-  if (params.size <= 0n) fail(`size must be positive, got ${formatMicros(params.size)}`);
-  if (params.size % COUNT_STEP !== 0n) {
-    fail(`size ${formatMicros(params.size)} has more than 2 decimals; Kalshi counts contracts in steps of 0.01`);
+  if (params.side !== 'buy' && params.side !== 'sell') bad(`side must be buy or sell, got "${String(params.side)}"`, 'use --side buy or --side sell');
+  checkCount(params.size, bad);
+  if (params.price <= 0n || params.price >= MICRO) {
+    bad(`price must be strictly between 0 and 1, got ${formatMicros(params.price)}`, 'give --price as dollars per contract, e.g. 0.56');
   }
-  if (params.price <= 0n || params.price >= MICRO) fail(`price must be strictly between 0 and 1, got ${formatMicros(params.price)}`);
-  if (params.price % 100n !== 0n) fail(`price ${formatMicros(params.price)} is finer than any Kalshi price grid (0.0001)`);
-  if (params.type === 'GTD') {
-    if (params.expiresAt === undefined) fail('GTD needs an expiry time');
-    else if (params.expiresAt * 1000 <= nowMs) fail(`expiry ${params.expiresAt} is in the past`);
-  } else if (!(params.type in TIME_IN_FORCE)) {
-    fail(`unknown order type "${String(params.type)}"`);
+  if (params.price % 100n !== 0n) {
+    bad(`price ${formatMicros(params.price)} is finer than any Kalshi price grid (0.0001)`, 'round --price to at most 4 decimals');
   }
+  if (params.type === 'GTD') checkExpiry(params.expiresAt, nowMs, bad);
+  else if (!(params.type in TIME_IN_FORCE)) bad(`unknown order type "${String(params.type)}"`, 'use --type gtc, gtd, fok or fak');
   // create-order-v2: "Orders with reduce_only set to true will be rejected unless time_in_force is
   // immediate_or_cancel" (the events page as public Kalshi clients quote it; the margin page also allows
   // fill_or_kill, so a FOK goes to Kalshi to decide). A resting order is refused on every page.
   if (params.reduceOnly && (params.type === 'GTC' || params.type === 'GTD')) {
-    fail('Kalshi takes reduce-only only on an order that executes at once', 'use --type fak (immediate-or-cancel)');
+    rule('Kalshi takes reduce-only only on an order that executes at once', 'use --type fak (immediate-or-cancel)');
   }
   if (params.clientOrderId !== undefined && !CLIENT_ORDER_ID.test(params.clientOrderId)) {
-    fail('client order id must be 1-64 characters of letters, digits and _ - : + = /');
+    bad('client order id must be 1-64 characters of letters, digits and _ - : + = /', 'leave --client-order-id out for a fresh one');
   }
-  return { needsMarketGrid: params.price % CENT !== 0n };
+}
+
+type Refuse = (message: string, hint: string) => never;
+
+/** `count`: positive, whole hundredths of a contract (market.ts narrows it to whole contracts), at most MAX_COUNT. */
+function checkCount(size: Micros, refuse: Refuse): void {
+  if (size <= 0n) refuse(`size must be positive, got ${formatMicros(size)}`, 'give --size as a number of contracts, e.g. 10');
+  if (size > MAX_COUNT) {
+    refuse(
+      `size ${formatMicros(size)} contracts is above the ${formatMicros(MAX_COUNT)} a single order may carry`,
+      `lower --size to at most ${formatMicros(MAX_COUNT)} contracts`,
+    );
+  }
+  if (size % COUNT_STEP !== 0n) {
+    refuse(`size ${formatMicros(size)} has more than 2 decimals; Kalshi counts contracts in steps of 0.01 at the finest`, 'give --size in whole contracts, e.g. 10');
+  }
+}
+
+/** `expiration_time`: whole unix seconds, in the future, at most MAX_EXPIRY_SECONDS ahead. */
+function checkExpiry(expiresAt: number | undefined, nowMs: number, refuse: Refuse): void {
+  const hint = 'give --expires as a duration of at most 365d (e.g. 2h, 7d), unix seconds or an ISO date; for no expiry use --type gtc';
+  if (expiresAt === undefined) refuse('GTD needs an expiry time', hint);
+  const at = expiresAt as number;
+  if (!Number.isInteger(at)) refuse(`expiry ${String(at)} is not a whole number of unix seconds`, hint);
+  const now = Math.floor(nowMs / 1000);
+  if (at <= now) refuse(`expiry ${at} (unix seconds) is not in the future`, hint);
+  if (at - now > MAX_EXPIRY_SECONDS) {
+    refuse(`expiry is ${Math.floor((at - now) / 86_400)} days ahead; a GTD order may expire at most 365 days from now`, hint);
+  }
 }
 
 export function buildOrderBody(params: OrderParams): CreateOrderBody {

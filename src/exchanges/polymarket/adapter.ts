@@ -34,7 +34,7 @@ import { redactError, toBetmirrorError } from './errors.js';
 import { resolveFunding } from './funding.js';
 import { MarketMetaCache } from './market-meta.js';
 import { bookOf, fetchPositions, openOrderOf, permissionChecksOf, reservedByBuys } from './mapping.js';
-import { checkOrderShape, clobOrderType, type OrderVersion } from './orders.js';
+import { assertOrderId, checkOrderShape, clobOrderType, type OrderVersion } from './orders.js';
 import { placeOrder, type PlacementDeps } from './place.js';
 import { postSignedOrder } from './post.js';
 import { assertTokenId, readHolding, readOrder } from './reads.js';
@@ -170,6 +170,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
   /** https://docs.polymarket.com/developers/CLOB/orders/cancel-orders */
   cancelOrder(request: CancelRequest): Promise<CancelResult> {
     return this.guard('cancelling Polymarket orders', async () => {
+      if (!request.all) request.orderIds.forEach((id) => assertOrderId(id));
       this.identity();
       await this.ensureCreds();
       const client = this.client();
@@ -225,6 +226,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
   /** https://docs.polymarket.com/developers/CLOB/orders/get-active-order */
   fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
     return this.guard('reading open Polymarket orders', async () => {
+      if (market !== undefined) assertTokenId(market);
       this.identity();
       await this.ensureCreds();
       const orders = await this.client().getOpenOrders(market ? { asset_id: market } : undefined);
@@ -235,6 +237,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
   /** https://docs.polymarket.com/developers/CLOB/orders/get-order */
   fetchOrder(orderId: string): Promise<OrderResult> {
     return this.guard(`reading Polymarket order ${orderId}`, async () => {
+      assertOrderId(orderId);
       this.identity();
       await this.ensureCreds();
       return readOrder({ client: this.client(), meta: this.meta(), trades: (ids) => this.trades(ids) }, orderId);
@@ -384,6 +387,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
   }
 
   private async fetchBook(market: string): Promise<OrderBook> {
+    assertTokenId(market);
     // Public data: a signer/funder pair that cannot trade must not block reading prices.
     const client = this.canSign() ? this.client() : (this.keylessClient ??= createClobClient({ host: this.config.clobUrl, chainId: this.config.chainId, signatureType: 0 }));
     const summary = await client.getOrderBook(market);

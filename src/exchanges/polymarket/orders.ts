@@ -12,13 +12,20 @@ import {
   type SignedOrder,
 } from '@polymarket/clob-client-v2';
 import { hashTypedData } from 'viem';
-import { InvalidOrderError, OutcomeUnknownError } from '../../core/errors.js';
+import { BadInputError, InvalidOrderError, OutcomeUnknownError } from '../../core/errors.js';
 import { formatMicros, MICRO, mulMicros, toMicros, type Micros } from '../../core/money.js';
 import type { OrderParams, OrderStatus } from '../../core/types.js';
 import type { MarketMeta } from './market-meta.js';
 
 /** Shares are rounded down to 2 decimals by the builder: refuse more precision rather than trade less. */
 const SIZE_STEP = 10_000n;
+/**
+ * The official client computes the signed amounts (size x price, rounded at 4-6 decimals, VENUES 1.4)
+ * in floating point. Sampled over every tick size (a million random orders per bound), they matched the
+ * exact micro-unit amounts up to 300,000 shares and drifted by a micro-unit from about 400,000: an
+ * amount off the price the order names. 100,000 shares (at most $100,000 at stake) keeps a wide margin.
+ */
+export const MAX_SHARES: Micros = 100_000n * MICRO;
 const CENT = 10_000n;
 /**
  * Marketable (FOK/FAK) orders must be worth at least $1, BUY or SELL, and need no share minimum; limit
@@ -27,29 +34,67 @@ const CENT = 10_000n;
  * py-clob-client issue #301). So a small position can always be exited with a FAK sell worth $1.
  */
 const MIN_MARKETABLE_NOTIONAL = MICRO;
-/** The CLOB refuses GTD orders expiring within its one-minute security threshold. */
+/**
+ * The CLOB refuses GTD orders expiring within its one-minute security threshold (Polymarket's order
+ * docs: an order meant to live 90 s needs now + 1 min + 30 s). The docs name no maximum; a year is
+ * longer than almost every market lives, and beyond it GTC says the same.
+ */
 const GTD_MIN_LEAD_SECONDS = 60;
+const GTD_MAX_LEAD_SECONDS = 365 * 86_400;
+/** An order id is the order's EIP-712 hash. */
+const ORDER_ID = /^0x[0-9a-fA-F]{64}$/;
 
 export type OrderVersion = 1 | 2 | 3;
 
-/** Checks that need no market data: run first, so a malformed order costs no request at all. */
+/**
+ * Checks that need no market data: run first, so a malformed order costs no request at all. A value out
+ * of shape or bounds is a BadInputError (exit 2) naming the field and the fix; a price outside (0, 1)
+ * stays InvalidOrderError, the CLOB's own price rule.
+ */
 export function checkOrderShape(params: OrderParams, nowMs: number): void {
+  const bad = (message: string, hint: string): never => {
+    throw new BadInputError(message, { hint });
+  };
   if (!/^\d{1,78}$/.test(params.market)) {
-    throw new InvalidOrderError(`unknown token "${params.market}": a Polymarket token id is a decimal uint256`);
+    bad(`unknown token "${params.market}": a Polymarket token id is a decimal uint256`, 'give --token as the outcome token id (digits only)');
   }
   if (params.price <= 0n || params.price >= MICRO) {
     throw new InvalidOrderError(`price ${formatMicros(params.price)} is outside (0, 1)`);
   }
-  if (params.size <= 0n) throw new InvalidOrderError(`size ${formatMicros(params.size)} must be positive`);
+  if (params.size <= 0n) bad(`size ${formatMicros(params.size)} must be positive`, 'give --size as a number of shares, e.g. 10');
+  if (params.size > MAX_SHARES) {
+    bad(
+      `size ${formatMicros(params.size)} shares is above the ${formatMicros(MAX_SHARES)} one Polymarket order may carry`,
+      `lower --size to at most ${formatMicros(MAX_SHARES)} shares (split a bigger order)`,
+    );
+  }
   if (params.size % SIZE_STEP !== 0n) {
-    throw new InvalidOrderError(`size ${formatMicros(params.size)} has more than 2 decimals (Polymarket trades shares in 0.01 steps)`);
+    bad(`size ${formatMicros(params.size)} has more than 2 decimals (Polymarket trades shares in 0.01 steps)`, 'round --size to 2 decimals');
   }
-  if (params.type === 'GTD') {
-    const earliest = Math.floor(nowMs / 1000) + GTD_MIN_LEAD_SECONDS;
-    if (params.expiresAt === undefined || params.expiresAt <= earliest) {
-      throw new InvalidOrderError(`GTD orders need an expiry more than ${GTD_MIN_LEAD_SECONDS} s ahead (INVALID_ORDER_EXPIRATION)`);
-    }
-  }
+  if (params.type === 'GTD') checkExpiry(params.expiresAt, nowMs);
+}
+
+/** GTD `expiration`: whole unix seconds, more than the CLOB's minute ahead, at most a year ahead. */
+function checkExpiry(expiresAt: number | undefined, nowMs: number): void {
+  const now = Math.floor(nowMs / 1000);
+  const hint = 'give --expires as a duration between 2m and 365d (e.g. 2h, 7d), unix seconds or an ISO date; for no expiry use --type gtc';
+  const refuse = (why: string): never => {
+    throw new BadInputError(`GTD orders need an expiry ${why} (INVALID_ORDER_EXPIRATION)`, { hint });
+  };
+  if (expiresAt === undefined) refuse(`more than ${GTD_MIN_LEAD_SECONDS} s ahead; none was given`);
+  const at = expiresAt as number;
+  if (!Number.isInteger(at)) refuse(`in whole unix seconds; got ${String(at)}`);
+  if (at <= now + GTD_MIN_LEAD_SECONDS) refuse(`more than ${GTD_MIN_LEAD_SECONDS} s ahead; ${at} is ${at - now} s from now`);
+  if (at - now > GTD_MAX_LEAD_SECONDS) refuse(`at most 365 days ahead; this one is ${Math.floor((at - now) / 86_400)} days from now`);
+}
+
+/** Polymarket order ids (cancel, look-up) are checked before any request: 0x and 64 hex digits. */
+export function assertOrderId(orderId: unknown): void {
+  if (typeof orderId === 'string' && ORDER_ID.test(orderId)) return;
+  const shown = typeof orderId === 'string' && orderId.length > 80 ? `${orderId.slice(0, 80)}...` : String(orderId);
+  throw new BadInputError(`order id "${shown}" is not a Polymarket order id (0x followed by 64 hex digits, the order's hash)`, {
+    hint: 'use the orderId an order command printed, or `betmirror cancel --exchange polymarket --all`',
+  });
 }
 
 /** Checks against the market's rules (tick, price range, minimum size): the venue's own refusals, made locally. */

@@ -47,11 +47,18 @@ export const PRICE_STRUCTURES: Record<string, PriceRange[]> = {
   ],
 };
 
+/** Kalshi's market lifecycle (getting_started/market_lifecycle); only `active` takes orders. */
+export const MARKET_STATUSES = ['initialized', 'active', 'inactive', 'closed', 'determined', 'disputed', 'amended', 'finalized'] as const;
+export type MarketStatus = (typeof MARKET_STATUSES)[number];
+
 export interface Market {
   ticker: string;
   title: string;
   priceLevelStructure: string;
   fees: FeeRates;
+  status: MarketStatus;
+  /** `fractional_trading_enabled`: counts in 0.01 steps; otherwise whole contracts only. */
+  fractionalTrading: boolean;
   orders: Order[];
 }
 
@@ -134,9 +141,17 @@ export class KalshiExchange {
     return account;
   }
 
-  addMarket(ticker: string, title: string, priceLevelStructure: string, fees: FeeRates = DEFAULT_FEE_RATES): Market {
+  addMarket(
+    ticker: string,
+    title: string,
+    priceLevelStructure: string,
+    fees: FeeRates = DEFAULT_FEE_RATES,
+    options: { status?: MarketStatus; fractionalTrading?: boolean } = {},
+  ): Market {
     if (!PRICE_STRUCTURES[priceLevelStructure]) throw new RangeError(`unknown price_level_structure ${priceLevelStructure}`);
-    const market: Market = { ticker, title, priceLevelStructure, fees, orders: [] };
+    const status = options.status ?? 'active';
+    if (!MARKET_STATUSES.includes(status)) throw new RangeError(`unknown market status ${status}`);
+    const market: Market = { ticker, title, priceLevelStructure, fees, status, fractionalTrading: options.fractionalTrading ?? false, orders: [] };
     this.markets.set(ticker, market);
     return market;
   }
@@ -151,7 +166,8 @@ export class KalshiExchange {
 
   market(ticker: string): Market {
     const market = this.markets.get(ticker);
-    if (!market) throw new KalshiHttpError(404, 'market_not_found', `market ${ticker} not found`);
+    // Kalshi's answer for an unknown ticker (as its order endpoint reports it): 404, code market_not_found.
+    if (!market) throw new KalshiHttpError(404, 'market_not_found', 'market not found');
     this.expire(market);
     return market;
   }
@@ -169,9 +185,13 @@ export class KalshiExchange {
     }
     if (typeof body.ticker !== 'string') throw badRequest('invalid_parameters', 'ticker is required');
     const market = this.market(body.ticker);
+    if (market.status !== 'active') throw new KalshiHttpError(400, 'market_closed', 'market closed', `market status is ${market.status}`);
     if (body.side !== 'bid' && body.side !== 'ask') throw badRequest('invalid_parameters', 'side must be bid or ask');
     const count = parseRequestFixed(body.count, 2);
     if (count === undefined || count <= 0n) throw badRequest('invalid_parameters', 'count must be a positive fixed-point string with up to 2 decimals');
+    if (!market.fractionalTrading && count % MICRO !== 0n) {
+      throw new KalshiHttpError(400, 'invalid_order', 'invalid order', 'fractional contracts are not enabled on this market');
+    }
     const price = parseRequestFixed(body.price, 6);
     if (price === undefined || price <= 0n || price >= MICRO) throw badRequest('invalid_parameters', 'price must be a dollar string strictly between 0 and 1');
     const ranges = PRICE_STRUCTURES[market.priceLevelStructure] ?? [];

@@ -14,15 +14,19 @@
  * a repeated client_order_id returns the first order without trading again, reduce_only caps an IOC at
  * the position it closes, and every fill is charged Kalshi's fee in cash (fees.ts: taker 0.07 x C x P x
  * (1-P) by default, per market `fees`). `yesBids`/`noBids` are resting quotes of a house market maker.
+ * Markets carry a lifecycle `status` (only `active` takes orders) and `fractional_trading_enabled`
+ * (otherwise whole contracts only). An unknown ticker is 404 `market_not_found` ("market not found", the
+ * body public Kalshi clients record from the order endpoint) on every market path and on orders.
  * Choices where Kalshi's docs are silent (assumptions): a cancel of an unknown or finished order is 404
- * `not_found`; a read-only key gets 403 `forbidden` on order endpoints.
+ * `not_found`; a read-only key gets 403 `forbidden` on order endpoints; an order on a market that is not
+ * active is 400 `market_closed`; a fractional count where fractions are off is 400 `invalid_order`.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toMicros } from '../../core/money.js';
 import { systemClock, type Clock } from '../../core/runtime.js';
 import { KeyRing, authenticate, type RegisteredKey } from './auth.js';
-import { KalshiExchange, type Market } from './exchange.js';
+import { KalshiExchange, type Market, type MarketStatus } from './exchange.js';
 import { CENT, CENTICENT, DEFAULT_FEE_RATES } from './fees.js';
 import { KalshiHttpError, fixedCount } from './format.js';
 import { balanceView, fillView, marketView, orderView, orderbookView, positionsView } from './views.js';
@@ -56,6 +60,10 @@ export interface SandboxMarketOptions {
    * series); `quadratic_with_maker_fees` series charge makers "0.0175"; "0" makes the market fee-free.
    */
   fees?: { taker?: string; maker?: string };
+  /** Lifecycle status; default `active` (open for trading). */
+  status?: MarketStatus;
+  /** `fractional_trading_enabled`; default false (whole contracts only, as most Kalshi markets). */
+  fractionalTrading?: boolean;
 }
 
 export interface RecordedRequest {
@@ -86,6 +94,8 @@ export interface KalshiSandbox {
   registerKey(keyId: string, publicKeyPem: string, options?: { user?: string; readOnly?: boolean }): void;
   fund(keyId: string, cents: number): void;
   addMarket(options: SandboxMarketOptions): void;
+  /** Moves a market through its lifecycle (e.g. `closed` after its close time). */
+  setMarketStatus(ticker: string, status: MarketStatus): void;
   /** More market-maker liquidity on one outcome's bid. */
   quote(ticker: string, outcome: 'yes' | 'no', price: string, count: string): void;
   /** Answers the next matching request with this failure instead of serving it. */
@@ -218,12 +228,21 @@ export async function startKalshiSandbox(options: KalshiSandboxOptions = {}): Pr
       exchange.account(userOf(keyId)).cash += BigInt(cents) * 10_000n;
     },
     addMarket: (market) => {
-      exchange.addMarket(market.ticker, market.title ?? market.ticker, market.priceLevelStructure ?? 'linear_cent', {
-        taker: market.fees?.taker !== undefined ? toMicros(market.fees.taker) : DEFAULT_FEE_RATES.taker,
-        maker: market.fees?.maker !== undefined ? toMicros(market.fees.maker) : DEFAULT_FEE_RATES.maker,
-      });
+      exchange.addMarket(
+        market.ticker,
+        market.title ?? market.ticker,
+        market.priceLevelStructure ?? 'linear_cent',
+        {
+          taker: market.fees?.taker !== undefined ? toMicros(market.fees.taker) : DEFAULT_FEE_RATES.taker,
+          maker: market.fees?.maker !== undefined ? toMicros(market.fees.maker) : DEFAULT_FEE_RATES.maker,
+        },
+        { status: market.status, fractionalTrading: market.fractionalTrading },
+      );
       for (const [price, count] of market.yesBids ?? []) exchange.quote(market.ticker, 'yes', toMicros(price), toMicros(count));
       for (const [price, count] of market.noBids ?? []) exchange.quote(market.ticker, 'no', toMicros(price), toMicros(count));
+    },
+    setMarketStatus: (ticker, status) => {
+      exchange.market(ticker).status = status;
     },
     quote: (ticker, outcome, price, count) => exchange.quote(ticker, outcome, toMicros(price), toMicros(count)),
     failNext: (failure) => void failures.push(failure),

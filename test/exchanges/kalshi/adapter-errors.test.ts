@@ -124,7 +124,7 @@ describe('a malformed Kalshi private key', () => {
       await broken.initialize().catch((e: unknown) => e),
       await broken.fetchBalance().catch((e: unknown) => e),
       await broken.createOrder(buy).catch((e: unknown) => e),
-      await broken.cancelOrder({ orderIds: ['x'] }).catch((e: unknown) => e),
+      await broken.cancelOrder({ orderIds: ['6f1c2c1e-0000-4000-8000-000000000001'] }).catch((e: unknown) => e),
     ];
     for (const error of errors) {
       expect(error).toBeInstanceOf(AuthenticationError);

@@ -129,7 +129,9 @@ describe('KalshiAdapter.createOrder when the answer is lost', () => {
     const timingOut = kalshiVenue.create({
       settings: { env: 'demo', apiUrl: kalshi.url, apiKeyId: 'key-1' },
       secrets: { privateKeyPem: key.privateKeyPem },
-      fetch: (async () => {
+      // The market look-up goes through; every order POST times out.
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+        if ((init?.method ?? 'GET') === 'GET') return globalThis.fetch(input, init);
         calls++;
         throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
       }) as typeof fetch,
@@ -188,7 +190,8 @@ describe('KalshiAdapter.cancelOrder', () => {
 
   it('throws a refused key at once when nothing was cancelled: every cancel would fail alike', async () => {
     const readOnly = makeAdapter({ url: kalshi.url, keyId: 'read-only', pem: key.privateKeyPem, clock });
-    const error = await readOnly.cancelOrder({ orderIds: ['x-1', 'x-2'] }).catch((e: unknown) => e);
+    const ids = ['6f1c2c1e-0000-4000-8000-000000000001', '6f1c2c1e-0000-4000-8000-000000000002'];
+    const error = await readOnly.cancelOrder({ orderIds: ids }).catch((e: unknown) => e);
     expect((error as Error).name).toBe('AuthenticationError');
     expect(kalshi.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
   });
