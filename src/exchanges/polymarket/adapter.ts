@@ -56,6 +56,8 @@ export class PolymarketAdapter implements IExchangeAdapter {
     fetchOrder: true,
     marketableOrders: true,
     expiringOrders: true,
+    // place.ts calls onSigned with the order hash before POST /order.
+    orderIdBeforeSend: true,
   };
 
   private readonly config: PolymarketConfig;
