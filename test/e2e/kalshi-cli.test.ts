@@ -66,7 +66,7 @@ describe('betmirror on the local Kalshi', () => {
   it('refuses an order without --outcome before sending', async () => {
     const posts = orderPosts();
     const result = await cli(['order', '--exchange', 'kalshi', '--market', TICKER, '--side', 'buy', '--size', '3', '--price', '0.30', '--yes']);
-    expect(result.code).toBe(5);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/outcome/);
     expect(orderPosts()).toBe(posts);
   });

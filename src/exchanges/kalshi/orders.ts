@@ -51,10 +51,10 @@ export interface CreateOrderBody {
 
 /**
  * Checks every value of the order that needs no market data; nothing is sent when one fails. A value
- * out of shape or bounds is a BadInputError (exit 2) naming the field and the fix. Two refusals stay
- * InvalidOrderError (exit 5, like Kalshi's own): an outcome-less order and a resting reduce-only order,
- * which are Kalshi's trading rules rather than malformed values. The market's own rules (status, price
- * grid, whole contracts) are checked against the market next (market.ts).
+ * out of shape or bounds, or missing (an order without its outcome), is a BadInputError (exit 2) naming
+ * the field and the fix. A resting reduce-only order stays InvalidOrderError (exit 5, like Kalshi's
+ * own): a trading rule rather than a malformed value. The market's own rules (status, price grid,
+ * whole contracts) are checked against the market next (market.ts).
  */
 export function validateOrder(params: OrderParams, nowMs: number): void {
   const bad = (message: string, hint: string): never => {
@@ -65,7 +65,7 @@ export function validateOrder(params: OrderParams, nowMs: number): void {
   };
   assertTicker(params.market);
   if (params.outcome !== 'yes' && params.outcome !== 'no') {
-    rule('Kalshi markets carry both outcomes: say which one', 'add --outcome yes or --outcome no');
+    bad('Kalshi markets carry both outcomes: say which one', 'add --outcome yes or --outcome no');
   }
   if (params.side !== 'buy' && params.side !== 'sell') bad(`side must be buy or sell, got "${String(params.side)}"`, 'use --side buy or --side sell');
   checkCount(params.size, bad);

@@ -59,7 +59,7 @@ export function checkOrderShape(params: OrderParams, nowMs: number): void {
     bad(`unknown token "${params.market}": a Polymarket token id is a decimal uint256`, 'give --token as the outcome token id (digits only)');
   }
   if (params.price <= 0n || params.price >= MICRO) {
-    throw new InvalidOrderError(`price ${formatMicros(params.price)} is outside (0, 1)`);
+    bad(`price ${formatMicros(params.price)} is outside (0, 1)`, 'a price is USD per share, between 0 and 1 (e.g. --price 0.56)');
   }
   if (params.size <= 0n) bad(`size ${formatMicros(params.size)} must be positive`, 'give --size as a number of shares, e.g. 10');
   if (params.size > MAX_SHARES) {

@@ -195,9 +195,9 @@ describe('KalshiAdapter against the local Kalshi', () => {
     expect(kalshi.requests.length).toBe(before);
   });
 
-  it('refuses an order without an outcome as an invalid order (exit 5) before sending anything', async () => {
+  it('refuses an order without an outcome as bad input (exit 2) before sending anything', async () => {
     const before = kalshi.requests.length;
-    await expect(adapter.createOrder(order({ outcome: undefined }))).rejects.toBeInstanceOf(InvalidOrderError);
+    await expect(adapter.createOrder(order({ outcome: undefined }))).rejects.toBeInstanceOf(BadInputError);
     expect(kalshi.requests.length).toBe(before);
   });
 

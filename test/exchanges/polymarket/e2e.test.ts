@@ -4,7 +4,7 @@
  * positions, dry runs, and orders refused before anything is sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, InsufficientFundsError, InvalidOrderError } from '../../../src/core/errors.js';
+import { AuthenticationError, BadInputError, InsufficientFundsError, InvalidOrderError } from '../../../src/core/errors.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { PolymarketAdapter } from '../../../src/exchanges/polymarket/adapter.js';
 import { derivedFunder } from '../../../src/exchanges/polymarket/funding.js';
@@ -192,7 +192,6 @@ describe('orders refused before anything is sent (type 0)', () => {
   const cases: Array<[string, () => OrderParams, RegExp]> = [
     ['off-tick price', () => ({ market: yes, side: 'buy', size: 10_000_000n, price: 555_000n, type: 'GTC' }), /INVALID_ORDER_MIN_TICK_SIZE.*0\.01/],
     ['undersized limit', () => ({ market: yes, side: 'buy', size: 4_000_000n, price: 100_000n, type: 'GTC' }), /INVALID_ORDER_MIN_SIZE.*5 shares/],
-    ['price outside (0,1)', () => ({ market: yes, side: 'buy', size: 10_000_000n, price: 1_000_000n, type: 'GTC' }), /outside \(0, 1\)/],
     ['unknown token', () => ({ market: '12345', side: 'buy', size: 10_000_000n, price: 100_000n, type: 'GTC' }), /no order book.*Invalid token id/],
     ['closed market', () => ({ market: closed, side: 'buy', size: 10_000_000n, price: 100_000n, type: 'GTC' }), /no order book/],
     ['marketable under $1', () => ({ market: yes, side: 'buy', size: 1_000_000n, price: 600_000n, type: 'FOK' }), /at least \$1/],
@@ -203,6 +202,14 @@ describe('orders refused before anything is sent (type 0)', () => {
     const error = await adapter.createOrder(params()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidOrderError);
     expect((error as Error).message).toMatch(reason);
+    expect(orderPosts()).toBe(before);
+  });
+
+  it('a price outside (0, 1) is bad input (exit 2), refused before sending', async () => {
+    const before = orderPosts();
+    const error = await adapter.createOrder({ market: yes, side: 'buy', size: 10_000_000n, price: 1_000_000n, type: 'GTC' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(/price 1 is outside \(0, 1\)/);
     expect(orderPosts()).toBe(before);
   });
 

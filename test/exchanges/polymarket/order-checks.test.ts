@@ -69,8 +69,8 @@ describe('shape checks', () => {
     ['price 0', order({ price: 0n })],
     ['price 1', order({ price: 1_000_000n })],
     ['price above 1', order({ price: 1_200_000n })],
-  ])('refuses %s with the CLOB\'s own price rule (InvalidOrderError)', (_name, params) => {
-    expect(() => checkOrderShape(params, NOW)).toThrow(InvalidOrderError);
+  ])('refuses %s as bad input (exit 2), naming the price rule', (_name, params) => {
+    expect(() => checkOrderShape(params, NOW)).toThrow(BadInputError);
     expect(() => checkOrderShape(params, NOW)).toThrow(/outside \(0, 1\)/);
   });
 
@@ -125,9 +125,9 @@ describe('through the adapter: shape refusals send nothing', () => {
     expect(venue.hits()).toBe(0);
   });
 
-  it('price outside (0, 1): InvalidOrderError, no request', async () => {
+  it('price outside (0, 1): BadInputError, no request', async () => {
     const adapter = adapterFor({ clobUrl: venue.url() }, { privateKey: newKey().key });
-    await expect(adapter.createOrder(order({ price: 1_000_000n }))).rejects.toBeInstanceOf(InvalidOrderError);
+    await expect(adapter.createOrder(order({ price: 1_000_000n }))).rejects.toBeInstanceOf(BadInputError);
     expect(venue.hits()).toBe(0);
   });
 
