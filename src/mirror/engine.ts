@@ -128,7 +128,7 @@ export class MirrorEngine {
     this.dataApi = new DataApiClient(options.endpoints.dataApiUrl, deps.fetch);
   }
 
-  /** Resolves when the engine stopped itself (a fatal failure). */
+  /** Aborts when the engine stopped itself (a fatal failure). */
   get haltSignal(): AbortSignal {
     return this.halted.signal;
   }

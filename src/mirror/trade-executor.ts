@@ -160,8 +160,7 @@ export class TradeExecutor {
     const intent = { clientId, side: order.side, size: order.size, price: order.price, venue };
     if (!(await this.durably('could not record the intent to order', () => deps.store.recordDecision(key, fill, intent, deps.clock.now())))) {
       deps.portfolio.release(clientId);
-      this.counters.skipped++;
-      this.counters.skipReasons.state_store_failed = (this.counters.skipReasons.state_store_failed ?? 0) + 1;
+      this.countSkip('state_store_failed');
       deps.emit(this.event('decision', fill, undefined, { status: 'skip', reason: 'state_store_failed', detail: 'the state store refused the write: nothing was sent' }));
       return;
     }
@@ -266,9 +265,13 @@ export class TradeExecutor {
     if (order.side === 'sell' && filledSize > 0n) deps.onSold?.();
   }
 
-  private async skipSignal(key: string, fill: WhaleFill, reason: SkipReason, detail: string): Promise<void> {
+  private countSkip(reason: SkipReason): void {
     this.counters.skipped++;
     this.counters.skipReasons[reason] = (this.counters.skipReasons[reason] ?? 0) + 1;
+  }
+
+  private async skipSignal(key: string, fill: WhaleFill, reason: SkipReason, detail: string): Promise<void> {
+    this.countSkip(reason);
     // The event goes out whatever the store says: no fill is ever dropped without one naming it.
     this.deps.emit(this.event('decision', fill, undefined, { status: 'skip', reason, detail }));
     await this.durably('could not record a decision', () => this.deps.store.recordDecision(key, fill, { reason }, this.deps.clock.now()));
