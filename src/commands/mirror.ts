@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
 import { BadInputError } from '../core/errors.js';
+import { MAX_TIMER_MS } from '../core/runtime.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import type { MirrorOptions, MirrorSummary } from '../mirror/engine.js';
 import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
@@ -77,7 +78,9 @@ export async function run(options: MirrorCommandOptions, ctx: CommandContext): P
   if (options.sandbox) {
     const { withSandboxDemo } = await import('../mirror/sandbox-demo.js');
     const whaleIntervalMs = options.whaleInterval ? Number(options.whaleInterval) : undefined;
-    if (whaleIntervalMs !== undefined && !(whaleIntervalMs > 0)) throw new BadInputError(`--whale-interval must be a positive number of ms (got ${options.whaleInterval})`);
+    if (whaleIntervalMs !== undefined && !(Number.isInteger(whaleIntervalMs) && whaleIntervalMs > 0 && whaleIntervalMs <= MAX_TIMER_MS)) {
+      throw new BadInputError(`--whale-interval must be a whole number of ms between 1 and ${MAX_TIMER_MS} (got ${options.whaleInterval})`);
+    }
     return withSandboxDemo({ clock: ctx.deps.clock, fetch: ctx.deps.fetch, logger: ctx.logger, whaleIntervalMs }, (demo) => {
       ctx.redactor.add(demo.privateKey);
       ctx.output.info(`sandbox: a local Polymarket at ${demo.url}; trading as ${demo.address} with 1000 sandbox dollars`);

@@ -25,6 +25,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 /** One copied buy uses at most this percent of our equity unless told otherwise. */
 export const DEFAULT_MAX_COPY_PERCENT = 10;
 export const DEFAULT_MAX_SIGNAL_AGE_MS = 120_000;
+/** A copy 100x the whale's proportion is already beyond any sane use; more is a typo. */
+const MAX_MULTIPLIER = 100n;
 
 export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
   const sources = list(raw.source).map((s) => s.toLowerCase());
@@ -51,12 +53,16 @@ export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
     maxDailyVolume: amount('max-daily-volume', raw['max-daily-volume']),
     dailyLossLimit: amount('daily-loss-limit', raw['daily-loss-limit']),
   };
+  const percent = amount('percent', raw.percent) ?? 0n;
+  if (percent > 100n * MICRO) throw new BadInputError(`--percent is a percent of your free cash, at most 100 (got ${str(raw.percent)})`);
+  const multiplier = amount('multiplier', raw.multiplier) ?? MICRO;
+  if (multiplier > MAX_MULTIPLIER * MICRO) throw new BadInputError(`--multiplier must be at most ${MAX_MULTIPLIER} (got ${str(raw.multiplier)})`);
   const risk: RiskConfig = {
     sizing: {
       mode: sizing as SizingMode,
-      multiplier: amount('multiplier', raw.multiplier) ?? MICRO,
+      multiplier,
       fixedUsd: amount('fixed-usd', raw['fixed-usd']) ?? 0n,
-      percent: amount('percent', raw.percent) ?? 0n,
+      percent,
     },
     caps,
     maxCopyFraction: copyPercent / 100n,

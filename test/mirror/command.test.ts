@@ -60,6 +60,14 @@ describe('betmirror mirror', () => {
     expect(result.stderr).toContain('--fixed-usd');
   });
 
+  it('refuses a whale interval a timer cannot hold (it would trade in a busy loop)', async () => {
+    for (const value of ['1e309', '99999999999', '0', '1.5']) {
+      const result = await run(['mirror', '--sandbox', '--whale-interval', value], { registry: defaultRegistry(), commands });
+      expect([value, result.code]).toEqual([value, 2]);
+      expect(result.stderr).toContain('--whale-interval must be a whole number of ms between 1 and 2147483647');
+    }
+  });
+
   it('auto-cashout destinations follow the cash-out rules: no zero address, no token contract, checksum first', async () => {
     const zero = await run(['mirror', '--sandbox', '--cashout-to', `0x${'0'.repeat(40)}`], { registry: defaultRegistry(), commands });
     expect(zero.code).toBe(2);

@@ -62,4 +62,10 @@ describe('mirror settings for money bounds', () => {
     expect(parseMirrorSettings({ 'max-signal-age': '30000' }).maxSignalAgeMs).toBe(30_000);
     expect(() => parseMirrorSettings({ 'poll-interval': '99999999999' })).toThrow('--poll-interval must be at most 2147483647 ms');
   });
+  it('percents stay within 0-100 and the multiplier within 100', () => {
+    expect(() => parseMirrorSettings({ sizing: 'percent', percent: '150' })).toThrow('--percent is a percent of your free cash, at most 100 (got 150)');
+    expect(parseMirrorSettings({ sizing: 'percent', percent: '100' }).risk.sizing.percent).toBe(M(100));
+    expect(() => parseMirrorSettings({ multiplier: '1000' })).toThrow('--multiplier must be at most 100 (got 1000)');
+    expect(() => parseMirrorSettings({ 'max-slippage': '100' })).toThrow('--max-slippage is a percent below 100');
+  });
 });
