@@ -2,7 +2,8 @@
  * Property-based money truth: random sequences of whale buys and sells, lost order answers, kill -9
  * (with and without an order in flight) followed by a restart, deposits and withdrawals, and trades
  * made on the venue behind the mirror's back, driven through the real engine, the real Polymarket
- * adapter and the local Polymarket stand-in, on virtual time. After every step:
+ * adapter and the local Polymarket stand-in (one of its markets charging taker fees), on virtual time.
+ * After every step:
  * - book cash is never negative;
  * - no whale fill was ever sent twice (one POST /order per signal that decided to copy);
  * - every whale buy that was affordable was decided once, at its expected size ($5 at the whale's price);
@@ -33,6 +34,8 @@ beforeAll(async () => {
   sandbox = await startPolymarketSandbox({ whales: { count: 1, autoStart: false } });
   // Two binary markets with a 0.01 tick and one with 0.001: Yes tokens only (their books are quoted).
   tokens = sandbox.markets.slice(0, 3).map((m) => m.tokens[0].tokenId);
+  // The first market charges taker fees at match (VENUES.md 1.5b): shares withheld on buys, pUSD on sells.
+  sandbox.setFeeSchedule(sandbox.markets[0]!.conditionId, 0.03);
 });
 
 afterAll(async () => {
@@ -152,7 +155,7 @@ async function quiet(engine: MirrorEngine): Promise<void> {
 const expectedShares = (price: bigint) => ((5n * MICRO * MICRO) / price / 10_000n) * 10_000n;
 
 /** What the runs exercised, so a vacuous suite (nothing copied, nothing reconciled) fails. */
-const seen = { filled: 0, sold: 0, reconciled: 0, adopted: 0, restarts: 0, unknown: 0, skips: {} as Record<string, number>, orders: {} as Record<string, number> };
+const seen = { filled: 0, sold: 0, reconciled: 0, adopted: 0, restarts: 0, unknown: 0, fees: 0, skips: {} as Record<string, number>, orders: {} as Record<string, number> };
 
 describe('money truth under random sequences (real engine, real adapter, local Polymarket)', () => {
   it('keeps the invariants after every step', async () => {
@@ -311,6 +314,7 @@ describe('money truth under random sequences (real engine, real adapter, local P
               if (e.type === 'order') seen.orders[`${e.side} ${e.status}`] = (seen.orders[`${e.side} ${e.status}`] ?? 0) + 1;
             }
           }
+          seen.fees += summary.fees;
           expect(summary.venue?.differences).toEqual([]);
           expect(summary.venue?.cash).toBe(Number(sandbox.collateralOf(address)) / 1e6);
         } finally {
@@ -324,5 +328,6 @@ describe('money truth under random sequences (real engine, real adapter, local P
     expect(seen.filled).toBeGreaterThan(0);
     expect(seen.restarts).toBeGreaterThan(0);
     expect(seen.adopted + seen.reconciled).toBeGreaterThan(0);
+    expect(seen.fees).toBeGreaterThan(0);
   }, 300_000);
 });
