@@ -8,7 +8,8 @@ import { Redactor } from '../config/redact.js';
 import { SecretVault, type Secrets } from '../config/vault.js';
 import { BadInputError, CancelledError } from '../core/errors.js';
 import type { Clock, Logger } from '../core/runtime.js';
-import type { ExchangeRegistry } from '../exchanges/registry.js';
+import type { AdapterContext, VenueDefinition } from '../exchanges/adapter.js';
+import { ExchangeRegistry } from '../exchanges/registry.js';
 import { presentEnv } from './env.js';
 import { Output, type IO } from './output.js';
 import type { Prompter } from './prompter.js';
@@ -28,6 +29,8 @@ export interface Deps {
   readTextFile(path: string): Promise<string>;
   /** scrypt cost (log2 N) for new secret stores; lowered only by tests. */
   scryptLogN?: number;
+  /** The process's Redactor, when the caller also prints outside commands (main.ts: crashes); else a fresh one. */
+  redactor?: Redactor;
 }
 
 export interface GlobalOptions {
@@ -43,7 +46,7 @@ export class CommandContext {
   /** The injected dependencies, with blank environment variables removed (see env.ts). */
   readonly deps: Deps;
   readonly output: Output;
-  readonly redactor = new Redactor();
+  readonly redactor: Redactor;
   readonly logger: Logger;
   private configStore?: ConfigStore;
   private password?: string;
@@ -52,7 +55,11 @@ export class CommandContext {
     deps: Deps,
     readonly global: GlobalOptions,
   ) {
-    this.deps = { ...deps, env: presentEnv(deps.env) };
+    this.redactor = deps.redactor ?? new Redactor();
+    const env = presentEnv(deps.env);
+    // RPC, bundler and paymaster URLs carry API keys and project ids (POLYGON_RPC_URL, BUNDLER_URL...).
+    for (const [name, value] of Object.entries(env)) if (name.endsWith('_URL')) this.redactor.addUrls(value);
+    this.deps = { ...deps, env, exchanges: redactingRegistry(deps.exchanges, this.redactor) };
     this.output = new Output(deps.io, { json: global.json, verbose: global.verbose }, this.redactor);
     this.logger = {
       info: (message) => this.output.info(message),
@@ -72,7 +79,9 @@ export class CommandContext {
   }
 
   get profile(): Profile {
-    return this.config.profile(this.profileName);
+    const profile = this.config.profile(this.profileName);
+    for (const url of [profile.custody?.bundlerUrl, profile.custody?.paymasterUrl]) this.redactor.addUrls(url);
+    return profile;
   }
 
   vault(): SecretVault {
@@ -92,6 +101,7 @@ export class CommandContext {
     const vault = this.vault();
     const creating = !vault.exists();
     const current = creating ? {} : await vault.read(await this.vaultPassword(false));
+    this.redactor.addAll(updates);
     await vault.write(await this.vaultPassword(creating), { ...current, ...updates });
   }
 
@@ -124,4 +134,32 @@ export class CommandContext {
     const yes = await this.deps.prompter.confirm(question, '--yes');
     if (!yes) throw new CancelledError('cancelled: nothing was sent');
   }
+}
+
+/**
+ * The registry as commands see it, teaching the Redactor what each adapter is given or issued: the
+ * secret parts of its settings' URLs (flags included), what authenticate() returns in issuedSecrets,
+ * and, through `onSecret`, credentials an adapter derives on its own (Polymarket derives its L2 API
+ * key lazily inside createOrder). `onSecret` reaches adapters once AdapterContext declares it.
+ */
+function redactingRegistry(registry: ExchangeRegistry, redactor: Redactor): ExchangeRegistry {
+  return new ExchangeRegistry(registry.ids().map((id) => ({ id, load: async () => redactingVenue(await registry.get(id), redactor) })));
+}
+
+function redactingVenue(venue: VenueDefinition, redactor: Redactor): VenueDefinition {
+  return {
+    ...venue,
+    create: (context) => {
+      Object.values(context.settings).forEach((value) => redactor.addUrls(value));
+      const withSeam: AdapterContext & { onSecret(secret: string): void } = { ...context, onSecret: (secret) => redactor.add(secret) };
+      const adapter = venue.create(withSeam);
+      const authenticate = adapter.authenticate.bind(adapter);
+      adapter.authenticate = async () => {
+        const result = await authenticate();
+        redactor.addAll(result.issuedSecrets);
+        return result;
+      };
+      return adapter;
+    },
+  };
 }

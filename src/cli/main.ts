@@ -1,10 +1,13 @@
 /** The entry point: builds the real dependencies from the process, runs the CLI, exits. */
 import { readFileSync } from 'node:fs';
 import { defaultConfigDir } from '../config/config.js';
+import { Redactor } from '../config/redact.js';
 import { systemClock } from '../core/runtime.js';
 import { defaultRegistry } from '../exchanges/registry.js';
 import { readTextFile, type Deps } from './context.js';
 import { presentEnv } from './env.js';
+import { describeError, ExitCode } from './exit.js';
+import { Output } from './output.js';
 import { runCli } from './program.js';
 import { inquirerPrompter, nonInteractivePrompter } from './prompter.js';
 
@@ -24,9 +27,22 @@ export async function main(proc: NodeJS.Process): Promise<void> {
   proc.on('SIGINT', onSignal);
   proc.on('SIGTERM', onSignal);
 
+  const argv = proc.argv.slice(2);
   const env = presentEnv(proc.env);
+  // One Redactor for the process: it learns the URLs given as flags (--bundler-url, --set rpcUrl=...)
+  // before any command runs, and the secrets commands load, so a crash is reported as redacted as an error.
+  const redactor = new Redactor();
+  argv.forEach((arg) => redactor.addUrls(arg));
+  const io = { stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin };
+  proc.on('uncaughtException', (error) => {
+    // A library's stray rejection or unhandled 'error' event would otherwise be printed by Node, unredacted.
+    const output = new Output(io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v') }, redactor);
+    output.error(describeError(error));
+    if (output.verbose && error.stack) output.debug(error.stack);
+    proc.exit(ExitCode.ERROR);
+  });
   const deps: Deps = {
-    io: { stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin },
+    io,
     env,
     clock: systemClock,
     fetch: globalThis.fetch,
@@ -36,8 +52,9 @@ export async function main(proc: NodeJS.Process): Promise<void> {
     configDir: defaultConfigDir(env),
     version: packageVersion(),
     readTextFile,
+    redactor,
   };
-  const code = await runCli(proc.argv.slice(2), deps);
+  const code = await runCli(argv, deps);
   proc.exitCode = code;
   // Let stdout drain, then leave even if a library kept a socket open.
   setTimeout(() => proc.exit(code), 50).unref();

@@ -87,7 +87,7 @@ export class Output {
     if (!terminal || this.json) {
       return { update() {}, succeed() {}, fail() {}, stop() {} };
     }
-    const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream }).start();
+    const spinner = ora({ text: this.redactor.redact(text), stream: this.io.stderr as NodeJS.WritableStream }).start();
     return {
       update: (next) => void (spinner.text = this.redactor.redact(next)),
       succeed: (next) => void spinner.succeed(next && this.redactor.redact(next)),
