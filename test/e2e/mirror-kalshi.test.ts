@@ -99,7 +99,17 @@ describe('mirror onto Kalshi', () => {
     const raw = posts[0]!.body as unknown;
     const body = typeof raw === "string" ? JSON.parse(raw) : raw;
     expect(body).toMatchObject({ ticker: TICKER, side: 'bid', time_in_force: 'immediate_or_cancel' });
-    expect(Number(body.price)).toBeGreaterThan(0.5);
-    expect(Number(kalshi.position('key-mirror', TICKER))).toBeGreaterThan(0);
+    // $5 at the whale's price in whole contracts, capped 10% above it; filled at the YES ask, 1 - 0.48.
+    const whalePrice = order!.whalePrice as number;
+    const contracts = Math.floor(5 / whalePrice);
+    expect(order).toMatchObject({ copySize: contracts, filledSize: contracts, filledValue: Number((contracts * 0.52).toFixed(2)) });
+    expect(kalshi.position('key-mirror', TICKER)).toBe(`${contracts}.00`);
+    // Kalshi's taker fee, rounded up to the cent: 0.07 x C x 0.52 x 0.48.
+    const fee = Math.ceil(0.07 * contracts * 0.52 * 0.48 * 100 - 1e-9) / 100;
+    const cash = Number((500 - contracts * 0.52 - fee).toFixed(2));
+    expect(kalshi.balanceCents('key-mirror')).toBe(Math.round(cash * 100));
+    // The books, the summary and the venue agree on the money, fee included.
+    const summary = events.at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', cash, fees: fee, venue: { cash, positions: [{ token: mapped!.tokens[0].tokenId, size: contracts }], differences: [] } });
   });
 });

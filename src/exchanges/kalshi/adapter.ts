@@ -47,7 +47,7 @@ import {
   type KalshiOrder,
 } from './orders.js';
 import { submitOrder } from './submit.js';
-import { centsToMicros, outcomeBook, parseFixed, parseOrderbook } from './wire.js';
+import { centsToMicros, FEE_EXACT_BELOW, outcomeBook, parseFixed, parseOrderbook } from './wire.js';
 
 export const KALSHI_URLS = {
   prod: 'https://external-api.kalshi.com/trade-api/v2',
@@ -216,13 +216,28 @@ export class KalshiAdapter implements IExchangeAdapter {
     const body = buildOrderBody(params);
     if (params.dryRun) return unfilledResult(params, body, 'dry_run');
     try {
-      return createResult(params, body, await submitOrder(this.client, this.context.clock, body));
+      return await this.withExactFee(createResult(params, body, await submitOrder(this.client, this.context.clock, body)));
     } catch (error) {
       const info = (error as BetmirrorError).info as { body?: unknown } | undefined;
       if (error instanceof InvalidOrderError && readErrorBody(info?.body).code === FOK_KILLED_CODE) {
         return unfilledResult(params, body, 'cancelled', info);
       }
       throw error;
+    }
+  }
+
+  /**
+   * The create answer's per-contract fee average is exact only for small fills (wire.ts feePaid): for
+   * larger ones the order resource gives the exact total. If it cannot be read, the estimate stands
+   * (within $0.0001 per 200 contracts) and the mirror's balance sync settles the rest.
+   */
+  private async withExactFee(result: OrderResult): Promise<OrderResult> {
+    if (!result.fee || result.filledSize < FEE_EXACT_BELOW) return result;
+    try {
+      const order = await this.fetchOrder(result.orderId);
+      return order.fee ? { ...result, fee: order.fee } : result;
+    } catch {
+      return result;
     }
   }
 

@@ -68,14 +68,21 @@ export function parseFixed(value: unknown): Micros {
 /**
  * An order's total fee from create-order-v2's `average_fee_paid`, a dollar string PER CONTRACT
  * ("Volume-weighted average fee paid per contract for fills resulting from this request",
- * https://docs.kalshi.com/api-reference/orders/create-order-v2), times the filled count. The average
- * carries at most 6 decimals, so the product is rounded to the nearest micro-dollar; the order resource's
- * taker_fees_dollars + maker_fees_dollars are the exact totals (orderResultFrom).
+ * https://docs.kalshi.com/api-reference/orders/create-order-v2), times the filled count. Fees are whole
+ * multiples of $0.0001 (https://docs.kalshi.com/getting_started/fee_rounding), and the average carries
+ * 6 decimals, so the product is rounded to the nearest $0.0001: exact below FEE_EXACT_BELOW contracts
+ * (the average's rounding error times the count stays under half a step). Above it the adapter reads the
+ * order resource, whose taker_fees_dollars + maker_fees_dollars are the exact totals (orderResultFrom).
  */
 export function feePaid(averagePerContract: unknown, filled: Micros): Micros {
-  const product = parseFixed(averagePerContract) * filled;
-  return (product + MICRO / 2n) / MICRO;
+  const product = parseFixed(averagePerContract) * filled; // micro-dollars x micro-contracts
+  return ((product / MICRO + FEE_STEP / 2n) / FEE_STEP) * FEE_STEP;
 }
+
+/** Kalshi's fee unit, $0.0001, in micro-dollars. */
+const FEE_STEP = 100n;
+/** Below this many contracts `feePaid` is exact: count x 0.5e-6 < 0.5 x $0.0001. */
+export const FEE_EXACT_BELOW = 100n * MICRO;
 
 /** Cents (integer) to micro-USD. */
 export function centsToMicros(cents: unknown): Micros {

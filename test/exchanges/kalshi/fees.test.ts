@@ -61,7 +61,10 @@ describe('the adapter reads Kalshi fees as one cash total', () => {
   it('create-order-v2 average_fee_paid is per contract: total = average x fill count', () => {
     expect(feePaid('0.0180', m('10'))).toBe(m('0.18'));
     expect(feePaid('0.01733', m('10'))).toBe(m('0.1733'));
-    expect(feePaid('0.056667', m('3'))).toBe(m('0.170001')); // the 6-decimal average is all Kalshi sends
+    // The 6-decimal average is all the answer carries; fees are whole $0.0001, so the total is recovered.
+    expect(feePaid('0.056667', m('3'))).toBe(m('0.17'));
+    expect(feePaid('0.017778', m('9'))).toBe(m('0.16'));
+    expect(feePaid('0.000001', m('99'))).toBe(m('0.0001'));
   });
 
   it('an order resource carries taker_fees_dollars + maker_fees_dollars', () => {
@@ -133,6 +136,22 @@ describe('fees on the local Kalshi', () => {
     expect(filled).toMatchObject({ status: 'filled', filledSize: m('10'), fee: { usd: m('0.05'), shares: 0n } });
     expect(filled.info).toMatchObject({ taker_fees_dollars: '0.0000', maker_fees_dollars: '0.0500' });
     expect((await maker.fetchBalance()).cash).toBe(m('100') - m('5') - m('0.05'));
+  });
+
+  it('a fill of 100 contracts or more reads the exact fee from the order (the answer\'s average cannot carry it)', async () => {
+    const BIG = 'KXBIG-26DEC31';
+    kalshi.registerKey('big', takerKey.publicKeyPem);
+    kalshi.fund('big', 1000_00);
+    kalshi.addMarket({ ticker: BIG, yesBids: [['0.30', '10']], noBids: [['0.67', '1000']] });
+    const adapter = makeAdapter({ url: kalshi.url, keyId: 'big', pem: takerKey.privateKeyPem });
+    const lookups = () => kalshi.requests.filter((r) => r.method === 'GET' && r.path.includes('/portfolio/orders/')).length;
+    const before = lookups();
+    const result = await adapter.createOrder(buy({ market: BIG, size: m('333'), price: m('0.33') }));
+    // 0.07 x 333 x 0.33 x 0.67 = 5.1537... -> $5.1538, settled on a cent balance as $5.16.
+    expect(result).toMatchObject({ status: 'filled', filledSize: m('333'), filledValue: m('109.89') });
+    expect(result.fee).toEqual((await adapter.fetchOrder(result.orderId)).fee);
+    expect(lookups()).toBe(before + 2);
+    expect((await adapter.fetchBalance()).cash).toBe(m('1000') - m('109.89') - result.fee!.usd);
   });
 
   it('settles a direct member ($0.0001 balances) to the centicent: the same buy costs $0.1733', async () => {
