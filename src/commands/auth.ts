@@ -2,9 +2,18 @@
  * `betmirror auth`: set up a venue for a profile. Asks for (or takes from the environment) the venue's
  * credentials, obtains venue-issued credentials (authenticate), checks the permissions before anything
  * is traded, then stores settings in the profile and secrets in the encrypted store.
+ *
+ * Transactional: what can be refused locally (flags, the key file, the store's password) is refused
+ * before the first venue request, and nothing is written until every step succeeded. Then the secret
+ * store and the profile are written together, the store first and put back if the profile cannot be
+ * written. A re-run replaces what the previous run stored for the venue: a key replaced by another one
+ * takes the credentials issued for it along.
  */
+import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import type { Profile } from '../config/config.js';
+import type { Secrets } from '../config/vault.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { PermissionReport } from '../core/types.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
@@ -29,8 +38,10 @@ export interface AuthResultView {
   profile: string;
   account: string;
   permissions: PermissionReport;
-  /** Names (never values) of the secrets written to the encrypted store. */
+  /** Names (never values) of the secrets written to the encrypted store by this run. */
   storedSecrets: string[];
+  /** Names of the venue's secrets an earlier run stored that this run removed (replaced key, stale credentials). */
+  droppedSecrets: string[];
 }
 
 /** Convenience flags and the venue setting each one fills. */
@@ -71,41 +82,67 @@ export function register(program: Command, context: (command: Command) => Comman
 }
 
 export async function run(options: AuthOptions, ctx: CommandContext): Promise<AuthResultView> {
+  // ---- local: nothing below reaches the venue until the store's password is settled ----
   const venue = await resolveVenue(ctx, options.exchange);
   const overrides = settingOverrides(venue, options);
-  const typed = await collectSecrets(ctx, venue, options);
-  const { adapter } = await openVenue(ctx, venue.id, { overrides, secrets: typed });
+  const fromFile = await secretFromFile(ctx, venue, options.privateKeyFile);
+  const store = await AuthSecretStore.open(ctx);
+  const local = store.view();
+  const typed = { ...fromFile, ...(await promptForMissing(local, venue, fromFile)) };
+  Object.values(typed).forEach((secret) => ctx.redactor.add(secret));
+  const typedNames = Object.keys(typed).map((key) => vaultKey(venue, key));
+  await store.prepare({
+    required: typedNames.length > 0 ? `the key given to auth (${typedNames.join(', ')})` : undefined,
+    // Venues with optional secrets are the ones that issue credentials worth keeping.
+    wanted: venue.secrets.some((spec) => !spec.required),
+  });
+
+  // ---- the venue ----
+  const { adapter, secrets: used } = await openVenue(local, venue.id, { overrides, secrets: typed });
   const spinner = ctx.output.spinner(`checking ${venue.title} credentials`);
+  let account: string;
+  let issued: Record<string, string>;
+  let permissions: PermissionReport;
   try {
     await adapter.initialize();
     const auth = await adapter.authenticate();
-    const permissions = await adapter.validatePermissions();
+    [account, issued] = [auth.account, auth.issuedSecrets ?? {}];
+    permissions = await adapter.validatePermissions();
     const blocking = permissions.checks.filter((check) => !check.ok && check.severity !== 'warning');
     if (!permissions.ok || blocking.length > 0) {
       const failed = blocking.map((check) => `${check.name}: ${check.detail}`);
       throw new AuthenticationError(`${venue.title} refused this setup (nothing was saved):\n  ${failed.join('\n  ')}`);
     }
     spinner.succeed(`${venue.title} credentials work`);
-    for (const check of permissions.checks.filter((c) => !c.ok)) ctx.output.warn(`${check.name}: ${check.detail}`);
-
-    const profile = ctx.profile;
-    const stored = profile.venues?.[venue.id] ?? {};
-    const kept = Object.fromEntries(Object.entries(overrides).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    ctx.config.saveProfile(ctx.profileName, {
-      ...profile,
-      exchange: profile.exchange ?? venue.id,
-      venues: { ...profile.venues, [venue.id]: { ...stored, ...kept } },
-    });
-    const toStore: Record<string, string> = {};
-    for (const [key, value] of Object.entries({ ...typed, ...auth.issuedSecrets })) toStore[vaultKey(venue, key)] = value;
-    const storedSecrets = await storeSecrets(ctx, toStore);
-    return { exchange: venue.id, profile: ctx.profileName, account: auth.account, permissions, storedSecrets };
   } catch (error) {
     spinner.fail(`${venue.title} credentials refused`);
     throw error;
   } finally {
     await adapter.close?.();
   }
+  for (const check of permissions.checks.filter((c) => !c.ok)) ctx.output.warn(`${check.name}: ${check.detail}`);
+
+  // ---- one write at the end ----
+  const profile = ctx.profile;
+  const kept = Object.fromEntries(Object.entries(overrides).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const nextProfile: Profile = {
+    ...profile,
+    exchange: profile.exchange ?? venue.id,
+    venues: { ...profile.venues, [venue.id]: { ...profile.venues?.[venue.id], ...kept } },
+  };
+  const plan = venueSecrets(venue, store.current, used, typed, issued);
+  if (!store.writable && Object.keys(issued).length > 0) {
+    ctx.output.warn('not storing venue credentials: set BETMIRROR_PASSWORD to keep them in the encrypted store; they will be derived again on each run');
+  }
+  await commit(ctx, store, store.writable ? plan.next : undefined, nextProfile);
+  return {
+    exchange: venue.id,
+    profile: ctx.profileName,
+    account,
+    permissions,
+    storedSecrets: store.writable ? plan.stored : [],
+    droppedSecrets: store.writable ? plan.dropped : [],
+  };
 }
 
 function settingOverrides(venue: VenueDefinition, options: AuthOptions): Record<string, string | undefined> {
@@ -127,33 +164,153 @@ function settingOverrides(venue: VenueDefinition, options: AuthOptions): Record<
   return overrides;
 }
 
-/** Secrets from --private-key-file or typed at a prompt (those are stored); env-provided ones are not. */
-async function collectSecrets(ctx: CommandContext, venue: VenueDefinition, options: AuthOptions): Promise<Record<string, string>> {
-  const typed: Record<string, string> = {};
+async function secretFromFile(ctx: CommandContext, venue: VenueDefinition, path: string | undefined): Promise<Record<string, string>> {
   const primary = venue.secrets.find((spec) => spec.required);
-  if (options.privateKeyFile && primary) {
-    typed[primary.key] = (await ctx.deps.readTextFile(options.privateKeyFile).catch((cause) => {
-      throw new BadInputError(`cannot read --private-key-file ${options.privateKeyFile}: ${(cause as Error).message}`);
-    })).trim();
-  }
-  const present = await resolveSecrets(ctx, venue, typed, false);
+  if (!path || !primary) return {};
+  const text = await ctx.deps.readTextFile(path).catch((cause) => {
+    throw new BadInputError(`cannot read --private-key-file ${path}: ${(cause as Error).message}`);
+  });
+  return { [primary.key]: text.trim() };
+}
+
+/** Required secrets found nowhere (flags, environment, the store) are asked for; those are stored. */
+async function promptForMissing(ctx: CommandContext, venue: VenueDefinition, given: Record<string, string>): Promise<Record<string, string>> {
+  const typed: Record<string, string> = {};
+  const present = await resolveSecrets(ctx, venue, given, false);
   for (const spec of venue.secrets.filter((s) => s.required && present[s.key] === undefined)) {
     const sources = [spec.env, spec.fileEnv, '--private-key-file'].filter(Boolean).join(' or ');
     typed[spec.key] = (await ctx.deps.prompter.password(`${venue.title} ${spec.description}:`, sources)).trim();
   }
-  Object.values(typed).forEach((secret) => ctx.redactor.add(secret));
   return typed;
 }
 
-async function storeSecrets(ctx: CommandContext, secrets: Record<string, string>): Promise<string[]> {
-  const names = Object.keys(secrets);
-  if (names.length === 0) return [];
-  if (!ctx.canUnlockVault()) {
-    ctx.output.warn('not storing venue credentials: set BETMIRROR_PASSWORD to keep them in the encrypted store; they will be derived again on each run');
-    return [];
+/**
+ * The store's next contents for this venue: what was typed or issued now, plus what the store held and
+ * this run used unchanged. A stored value that was overridden (another key from the environment,
+ * which is never stored) is dropped with everything issued for it, and so is any other entry of the
+ * venue left by an earlier setup: the next command must not pair the old key with the new credentials.
+ */
+function venueSecrets(
+  venue: VenueDefinition,
+  current: Secrets,
+  used: Readonly<Record<string, string | undefined>>,
+  typed: Record<string, string>,
+  issued: Record<string, string>,
+): { next: Secrets; stored: string[]; dropped: string[] } {
+  const mine = (name: string) => name.startsWith(`${venue.id}.`);
+  const next: Secrets = Object.fromEntries(Object.entries(current).filter(([name]) => !mine(name)));
+  for (const spec of venue.secrets) {
+    const name = vaultKey(venue, spec.key);
+    const value = typed[spec.key] ?? (used[spec.key] !== undefined && used[spec.key] === current[name] ? current[name] : undefined);
+    if (value !== undefined) next[name] = value;
   }
-  await ctx.updateVault(secrets);
-  return names;
+  for (const [key, value] of Object.entries(issued)) next[vaultKey(venue, key)] = value;
+  const stored = [...Object.keys(typed), ...Object.keys(issued)].map((key) => vaultKey(venue, key));
+  const dropped = Object.keys(current).filter((name) => mine(name) && next[name] === undefined);
+  return { next, stored: [...new Set(stored)], dropped };
+}
+
+/** The secret store first, then the profile; the store is put back if the profile cannot be written. */
+async function commit(ctx: CommandContext, store: AuthSecretStore, secrets: Secrets | undefined, profile: Profile): Promise<void> {
+  const undo = secrets ? await store.write(secrets) : undefined;
+  try {
+    ctx.config.saveProfile(ctx.profileName, profile);
+  } catch (error) {
+    await undo?.();
+    throw error;
+  }
+}
+
+const PASSWORD_SOURCE = 'the BETMIRROR_PASSWORD environment variable';
+/** As CommandContext requires of a new store (src/cli/context.ts). */
+const MIN_PASSWORD_LENGTH = 8;
+
+/**
+ * The profile's secret store as `auth` uses it: unlocked, or its new password chosen and checked,
+ * before any venue request; read once; written once at the end with its whole new contents, so entries
+ * can be removed as well as set (CommandContext.updateVault only adds).
+ */
+export class AuthSecretStore {
+  private constructor(
+    private readonly ctx: CommandContext,
+    private readonly existed: boolean,
+    /** The store's contents before this run ({} when there is none yet). */
+    readonly current: Secrets,
+    private password?: string,
+  ) {}
+
+  /** Unlocks an existing store (a wrong password fails here, before anything is sent). */
+  static async open(ctx: CommandContext): Promise<AuthSecretStore> {
+    const vault = ctx.vault();
+    if (!vault.exists()) return new AuthSecretStore(ctx, false, {});
+    const { env, prompter } = ctx.deps;
+    const password = env.BETMIRROR_PASSWORD ?? (prompter.interactive ? await prompter.password('Secret store password:', PASSWORD_SOURCE) : undefined);
+    if (password === undefined) {
+      throw new BadInputError(`the secret store ${vault.path} is locked and there is no terminal to ask for its password: nothing was saved`, {
+        hint: 'set BETMIRROR_PASSWORD to the password of the secret store',
+      });
+    }
+    ctx.redactor.add(password);
+    const current = await vault.read(password);
+    Object.values(current).forEach((secret) => ctx.redactor.add(secret));
+    return new AuthSecretStore(ctx, true, current, password);
+  }
+
+  get writable(): boolean {
+    return this.password !== undefined;
+  }
+
+  /**
+   * For a store that does not exist yet: settles its password now. `required` names what must be
+   * stored (auth fails without a password); `wanted` asks for one when there is a way to get it.
+   */
+  async prepare(need: { required?: string; wanted?: boolean }): Promise<void> {
+    if (this.password !== undefined || (!need.required && !need.wanted)) return;
+    const { env, prompter } = this.ctx.deps;
+    let password = env.BETMIRROR_PASSWORD;
+    const source = password === undefined ? 'the password typed' : 'BETMIRROR_PASSWORD';
+    if (password === undefined && prompter.interactive) {
+      password = await prompter.password('New password for the secret store:', PASSWORD_SOURCE);
+      if (password !== (await prompter.password('Repeat the password:', PASSWORD_SOURCE))) {
+        throw new BadInputError('the two passwords differ: nothing was saved');
+      }
+    }
+    if (password === undefined) {
+      if (!need.required) return;
+      throw new BadInputError(`${need.required} must be kept in the encrypted secret store, and there is no terminal to ask for its password: nothing was saved`, {
+        hint: 'set BETMIRROR_PASSWORD to the password for the new secret store',
+      });
+    }
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      throw new BadInputError(`the secret store password needs at least ${MIN_PASSWORD_LENGTH} characters (${source} has ${password.length}): nothing was saved`);
+    }
+    this.ctx.redactor.add(password);
+    this.password = password;
+  }
+
+  /**
+   * The context as the venue opening sees it during auth: its reads of the store answer from what was
+   * unlocked here, so the password is asked once (CommandContext keeps the one it asks for private).
+   */
+  view(): CommandContext {
+    const view = Object.create(this.ctx) as CommandContext;
+    view.readVault = async () => this.current;
+    return view;
+  }
+
+  /** Writes `next` as the store's whole contents; returns how to put the previous contents back. */
+  async write(next: Secrets): Promise<(() => Promise<void>) | undefined> {
+    if (!this.password) throw new Error('AuthSecretStore.write before prepare');
+    if (sameSecrets(next, this.current) && this.existed) return undefined;
+    const [vault, password] = [this.ctx.vault(), this.password];
+    await vault.write(password, next);
+    return this.existed ? () => vault.write(password, this.current) : async () => rmSync(vault.path, { force: true });
+  }
+}
+
+function sameSecrets(a: Secrets, b: Secrets): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 function render(result: AuthResultView): string {
@@ -162,5 +319,6 @@ function render(result: AuthResultView): string {
     lines.push(`  ${check.ok ? 'ok  ' : check.severity === 'warning' ? 'WARN' : 'FAIL'} ${check.name}: ${check.detail}`);
   }
   if (result.storedSecrets.length) lines.push(`stored encrypted: ${result.storedSecrets.join(', ')}`);
+  if (result.droppedSecrets.length) lines.push(`removed from the store (previous setup): ${result.droppedSecrets.join(', ')}`);
   return lines.join('\n');
 }
