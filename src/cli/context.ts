@@ -140,7 +140,7 @@ export class CommandContext {
  * The registry as commands see it, teaching the Redactor what each adapter is given or issued: the
  * secret parts of its settings' URLs (flags included), what authenticate() returns in issuedSecrets,
  * and, through `onSecret`, credentials an adapter derives on its own (Polymarket derives its L2 API
- * key lazily inside createOrder). `onSecret` reaches adapters once AdapterContext declares it.
+ * key lazily inside createOrder).
  */
 function redactingRegistry(registry: ExchangeRegistry, redactor: Redactor): ExchangeRegistry {
   return new ExchangeRegistry(registry.ids().map((id) => ({ id, load: async () => redactingVenue(await registry.get(id), redactor) })));
@@ -151,8 +151,7 @@ function redactingVenue(venue: VenueDefinition, redactor: Redactor): VenueDefini
     ...venue,
     create: (context) => {
       Object.values(context.settings).forEach((value) => redactor.addUrls(value));
-      const withSeam: AdapterContext & { onSecret(secret: string): void } = { ...context, onSecret: (secret) => redactor.add(secret) };
-      const adapter = venue.create(withSeam);
+      const adapter = venue.create({ ...context, onSecret: (secret) => redactor.add(secret) });
       const authenticate = adapter.authenticate.bind(adapter);
       adapter.authenticate = async () => {
         const result = await authenticate();

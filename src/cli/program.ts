@@ -86,5 +86,5 @@ function globalOptions(options: Record<string, unknown>): GlobalOptions {
 
 /** For errors raised before any command ran (usage errors): honour --json if it was given. */
 function fallbackOutput(deps: Deps, argv: readonly string[]): Output {
-  return new Output(deps.io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v') }, new Redactor());
+  return new Output(deps.io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v') }, deps.redactor ?? new Redactor());
 }

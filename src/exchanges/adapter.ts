@@ -87,6 +87,8 @@ export interface AdapterContext {
   fetch: typeof fetch;
   clock: Clock;
   logger: Logger;
+  /** Tells the caller about a secret the adapter obtained on its own (derived API credentials), so output never shows it. */
+  onSecret?: (secret: string) => void;
 }
 
 export interface SettingSpec {

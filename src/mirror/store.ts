@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { preparePrivateDatabase } from '../config/files.js';
+import { maskUrls } from '../config/redact.js';
 import { ConfigError } from '../core/errors.js';
 import { join } from 'node:path';
 import type { Micros } from '../core/money.js';
@@ -222,7 +223,8 @@ export class MirrorStore {
       outcome.orderId ?? null,
       outcome.filledSize?.toString() ?? null,
       outcome.filledValue?.toString() ?? null,
-      outcome.reason ?? null,
+      // A venue's error text can quote an endpoint URL with its API key: not kept on disk.
+      outcome.reason === undefined ? null : maskUrls(outcome.reason),
       now,
       key,
     );

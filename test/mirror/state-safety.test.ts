@@ -109,6 +109,22 @@ describe('a failing state store never loses a fill silently', () => {
 });
 
 describe('state files are private', () => {
+  it('an error quoting an endpoint URL with its key is stored with the key masked', async () => {
+    const stateDir = tempStateDir();
+    const venue = new FakeVenue(M(200));
+    venue.createOrder = async () => {
+      throw new ConfigError('POST https://polygon-mainnet.g.alchemy.com/v2/sk_live_abcdefghijklmnop1234 answered 500');
+    };
+    const h = await startHarness({ stateDir }, { venue });
+    h.sources[0]!.push(fill({ timestamp: h.clock.now(), seenAt: h.clock.now() }));
+    await h.engine.executor.drain();
+    const [record] = h.engine.store.all();
+    expect(record!.status).toBe('failed');
+    expect(record!.reason).toContain('https://polygon-mainnet.g.alchemy.com/');
+    expect(record!.reason).not.toContain('sk_live_abcdefghijklmnop1234');
+    await h.stop();
+  });
+
   it('0600 files in a 0700 directory, even under umask 000', async () => {
     const previous = process.umask(0);
     try {

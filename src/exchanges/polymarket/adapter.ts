@@ -336,6 +336,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
 
   private setCreds(creds: ApiKeyCreds): void {
     this.creds = creds;
+    for (const secret of [creds.key, creds.secret, creds.passphrase]) if (secret) this.ctx.onSecret?.(secret);
     // Hand them to the live client rather than rebuilding it: calls in flight keep a working client,
     // and its tick-size / version caches survive.
     if (this.clientInstance) (this.clientInstance as { creds?: ApiKeyCreds }).creds = creds;
@@ -404,7 +405,7 @@ export class PolymarketAdapter implements IExchangeAdapter {
     } catch (error) {
       const mapped: BetmirrorError = toBetmirrorError(context, error);
       const { privateKey, creds, builderCreds } = this.config;
-      const secrets = [privateKey, creds?.secret, creds?.passphrase, this.creds?.secret, this.creds?.passphrase, builderCreds?.secret, builderCreds?.passphrase];
+      const secrets = [privateKey, creds?.key, creds?.secret, creds?.passphrase, this.creds?.key, this.creds?.secret, this.creds?.passphrase, builderCreds?.secret, builderCreds?.passphrase];
       throw redactError(mapped, secrets.filter((s): s is string => Boolean(s)));
     }
   }

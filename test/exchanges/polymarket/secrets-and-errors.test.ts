@@ -14,6 +14,8 @@ import {
 } from '../../../src/core/errors.js';
 import { redactError, venueError } from '../../../src/exchanges/polymarket/errors.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
+import { systemClock, silentLogger } from '../../../src/core/runtime.js';
+import { PolymarketAdapter } from '../../../src/exchanges/polymarket/adapter.js';
 import { adapterFor, newKey } from './helpers.js';
 
 describe('venueError', () => {
@@ -100,5 +102,30 @@ describe('no secret in any thrown error (against the sandbox)', () => {
     expect(foreignProxy.checks[0]!.detail).toMatch(/does not belong to signer/);
     expect(foreignWallet.checks[0]!.detail).toMatch(/does not belong to signer/);
     expect(sandbox.requests.length).toBe(before);
+  });
+});
+
+describe('credentials the adapter derives on its own', () => {
+  it('are reported through onSecret as soon as they exist, so the CLI can keep them out of every output', async () => {
+    const sandbox = await startPolymarketSandbox();
+    try {
+      const { key, address } = newKey();
+      sandbox.fund(address, 1_000_000n);
+      const reported: string[] = [];
+      const adapter = new PolymarketAdapter({
+        settings: { clobUrl: sandbox.clobUrl, dataApiUrl: sandbox.dataApiUrl },
+        secrets: { privateKey: key },
+        fetch: globalThis.fetch,
+        clock: systemClock,
+        logger: silentLogger,
+        onSecret: (secret) => reported.push(secret),
+      });
+      expect(reported).toEqual([]);
+      await adapter.fetchBalance(); // derives the L2 credentials lazily
+      const derived = (await adapterFor({ clobUrl: sandbox.clobUrl }, { privateKey: key }).authenticate()).issuedSecrets!;
+      expect(reported).toEqual([derived.apiKey, derived.apiSecret, derived.apiPassphrase]);
+    } finally {
+      await sandbox.close();
+    }
   });
 });
