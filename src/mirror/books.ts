@@ -4,7 +4,7 @@
  * and (unless only reporting) sets the books to the venue's figures as transfers, never as PnL.
  */
 import type { Micros } from '../core/money.js';
-import type { Clock, Logger } from '../core/runtime.js';
+import type { Clock } from '../core/runtime.js';
 import type { Outcome } from '../core/types.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { makeEvent, usd, type MirrorEvent } from './events.js';
@@ -24,13 +24,13 @@ export interface BooksDeps {
   /** Copies go to mapped markets (Kalshi): a holding without its instrument cannot be checked. */
   mapped: boolean;
   clock: Clock;
-  logger: Logger;
   emit: (event: MirrorEvent) => void;
 }
 
 export interface BookDifference {
   /** undefined: cash. */
   token?: string;
+  market?: string;
   book: Micros;
   venue: Micros;
 }
@@ -90,7 +90,7 @@ export async function syncWithVenue(deps: BooksDeps, scope: SyncScope): Promise<
     holdings.set(token, venue);
     const book = portfolio.positionOf(token);
     if (venue !== book) {
-      differences.push({ token, book, venue });
+      differences.push({ token, market, book, venue });
       if (adopt) portfolio.setHolding(token, market, venue);
     }
   }
@@ -102,7 +102,7 @@ export async function syncWithVenue(deps: BooksDeps, scope: SyncScope): Promise<
     deps.emit(
       makeEvent('book', deps.clock.now(), {
         token: d.token ?? null,
-        market: d.token === undefined ? null : (portfolio.holdings.get(d.token)?.market ?? null),
+        market: d.market ?? null,
         reason: scope.reason,
         bookAmount: usd(d.book),
         venueAmount: usd(d.venue),

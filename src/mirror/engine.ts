@@ -330,10 +330,10 @@ export class MirrorEngine {
    * count it twice.
    */
   private sync(scope: SyncScope): Promise<VenueView> {
-    const { adapter, clock, logger } = this.deps;
+    const { adapter, clock } = this.deps;
     const unsettled = this.store.unsettledTokens();
     const tokens = [...(scope.tokens ?? [])].filter((token) => !unsettled.has(token));
-    return syncWithVenue({ adapter, portfolio: this.portfolio, store: this.store, mapped: !!this.options.mapMarket, clock, logger, emit: this.emit }, { ...scope, tokens });
+    return syncWithVenue({ adapter, portfolio: this.portfolio, store: this.store, mapped: !!this.options.mapMarket, clock, emit: this.emit }, { ...scope, tokens });
   }
 
   /**
