@@ -12,8 +12,11 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem';
 import { AuthenticationError, BadInputError, NetworkError } from '../core/errors.js';
 import { publicClientFor } from './clients.js';
+import { readKernelAccountState } from './chain-state.js';
 import { ENTRY_POINT, KERNEL_ADDRESSES, KERNEL_VERSION, POLYMARKET_EXCHANGES } from './constants.js';
-import { buildSessionPolicies, decodeApprovalPolicy, type SessionPolicy } from './policy.js';
+import { enableTypedData, selectorData } from './kernel.js';
+import { buildSessionPolicies, type SessionPolicy } from './policy.js';
+import { verifyApproval } from './verify.js';
 
 export interface SessionKey {
   /** Keep it in the encrypted secret store; it is the only secret the bot holds. */
@@ -38,6 +41,11 @@ export interface ApproveSessionKeyRequest {
   exchangeSpenders?: readonly Address[];
   /** Kernel account index of the owner (default 0). */
   accountIndex?: bigint;
+  /**
+   * Kernel's validator nonce to sign the enable data for; default: the account's current one. A
+   * rotation signs for the nonce its revocation sets, before that revocation is included.
+   */
+  validatorNonce?: number;
   fetch?: typeof fetch;
 }
 
@@ -48,6 +56,7 @@ export interface SessionApproval {
   ownerAddress: Address;
   sessionKeyAddress: Address;
   policy: SessionPolicy;
+  validatorNonce: number;
 }
 
 export async function approveSessionKey(request: ApproveSessionKeyRequest): Promise<SessionApproval> {
@@ -69,8 +78,7 @@ export async function approveSessionKey(request: ApproveSessionKeyRequest): Prom
   });
   const client = publicClientFor(request);
   const index = request.accountIndex ?? 0n;
-  // The owner's signature is bound to the chain id, and the SDK falls back to defaults (validator
-  // nonce 1) when its account reads fail: make sure the RPC answers, for the chain we sign for.
+  // The owner's signature is bound to the chain id: make sure the RPC answers, for the chain we sign for.
   const remoteChainId = await client.getChainId().catch((cause: unknown) => {
     throw new NetworkError(`the RPC ${request.rpcUrl} did not answer`, { cause });
   });
@@ -101,17 +109,40 @@ export async function approveSessionKey(request: ApproveSessionKeyRequest): Prom
     index,
     address,
   });
+  const validatorNonce = request.validatorNonce ?? (await readKernelAccountState(client, address)).validatorNonce;
   let approval: string;
   try {
-    approval = await serializePermissionAccount(account);
+    // Signed here rather than by the SDK (which reads the nonce itself, and defaults to 1 when the
+    // read fails) so that the nonce is the one chosen, and can be written into the approval for the
+    // local check (verify.ts) to recompute what was signed.
+    const enableSignature = await owner.signTypedData(
+      enableTypedData({
+        account: address,
+        chainId: request.chainId,
+        permissionId: regular.getIdentifier(),
+        validatorNonce,
+        enableData: await regular.getEnableData(address),
+        selectorData: selectorData(account.kernelPluginManager.getAction()),
+      }),
+    );
+    approval = withValidatorNonce(await serializePermissionAccount(account, undefined, enableSignature), validatorNonce);
   } catch (cause) {
     throw new AuthenticationError('the owner could not sign the session-key permission', { cause });
   }
+  // The same check every cash-out makes: what was just signed must read back as the policy asked for.
+  const verified = await verifyApproval(approval, { sessionKeyAddress, chainId: request.chainId });
   return {
     approval,
     smartAccountAddress: account.address,
     ownerAddress: owner.address,
     sessionKeyAddress,
-    policy: decodeApprovalPolicy(approval),
+    policy: verified.policy,
+    validatorNonce,
   };
+}
+
+/** The SDK's serialized approval with the signed validator nonce beside it (the SDK ignores the field). */
+function withValidatorNonce(approval: string, validatorNonce: number): string {
+  const json = JSON.parse(Buffer.from(approval, 'base64').toString('utf8')) as Record<string, unknown>;
+  return Buffer.from(JSON.stringify({ ...json, betmirror: { validatorNonce } }), 'utf8').toString('base64');
 }

@@ -1,8 +1,8 @@
 /**
  * Cash-out from the Kernel smart account with the session key: one sponsored UserOperation that
  * calls collateral.transfer(destination, amount). Everything that can be refused locally is refused
- * before the first network request: a destination outside the approved policy, another token, a
- * session key that is not the approved one.
+ * before the first network request: a destination outside the policy the owner signed (recomputed
+ * from the approval, not read from a copy), another token, a session key that is not the approved one.
  */
 import { createKernelAccountClient, createZeroDevPaymasterClient } from '@zerodev/sdk';
 import {
@@ -73,10 +73,10 @@ export interface SmartAccountCashoutPlan {
 /**
  * Every refusal that needs no network: a destination outside the approved policy (or the local
  * allow-list), another token, a non-positive amount, a session key that is not the approved one, or
- * an approval edited after the owner signed it.
+ * an approval edited after the owner signed it (the policy is read from what the owner signed).
  */
 export async function planSmartAccountCashout(
-  request: Pick<SmartAccountCashoutRequest, 'approval' | 'sessionKey' | 'token' | 'destination' | 'amount' | 'allowedDestinations'>,
+  request: Pick<SmartAccountCashoutRequest, 'approval' | 'sessionKey' | 'token' | 'destination' | 'amount' | 'allowedDestinations' | 'chainId'>,
 ): Promise<SmartAccountCashoutPlan> {
   if (typeof request.amount !== 'bigint' || request.amount <= 0n) {
     throw new BadInputError('the cash-out amount must be a positive number of token units');
@@ -85,9 +85,8 @@ export async function planSmartAccountCashout(
   if (!isAddress(request.token)) throw new BadInputError(`token is not an address: ${request.token}`);
   const destination = getAddress(request.destination);
   const token = getAddress(request.token);
-  const policy = decodeApprovalPolicy(request.approval);
+  const { policy, sessionKeyAddress } = await assertSessionKeyMatches(request.approval, request.sessionKey, request.chainId);
   assertDestinationAllowed(policy, token, destination, request.allowedDestinations);
-  const sessionKeyAddress = await assertSessionKeyMatches(request.approval, request.sessionKey);
   return { smartAccount: policy.smartAccount, sessionKeyAddress, token, destination, amount: request.amount };
 }
 

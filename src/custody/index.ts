@@ -8,5 +8,7 @@ export type { SessionPermissions, VenueOrderSigning } from './permissions.js';
 export { decodeApprovalPolicy, assertDestinationAllowed } from './policy.js';
 export type { SessionPolicy } from './policy.js';
 export { assertSessionKeyMatches, loadSessionAccount } from './session.js';
+export { verifyApproval } from './verify.js';
+export type { VerifiedApproval } from './verify.js';
 export type { GasPriceSource, SponsorshipSource } from './gas.js';
 export { ENTRY_POINT_ADDRESS, KERNEL_VERSION, POLYMARKET_EXCHANGES, PUSD } from './constants.js';

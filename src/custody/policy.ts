@@ -1,6 +1,9 @@
 /**
  * The session key's policy: what the owner signs once, and what this machine reads back to refuse a
- * request before anything is sent. Both directions live here so they cannot drift apart.
+ * request before anything is sent. Both directions live here so they cannot drift apart. Reading goes
+ * through the same bytes the account installs: the policies are rebuilt from the approval as
+ * deserializePermissionAccount rebuilds them, and their enable data is decoded, never the JSON copy of
+ * the rules beside it (verify.ts then checks that the owner signed exactly those bytes).
  *
  * Why a signature-caller policy and not the permission flag: Kernel v3 can refuse EIP-1271 for a
  * whole permission (permission flag NOT_FOR_VALIDATE_SIG, checked in Kernel.isValidSignature), but
@@ -12,14 +15,16 @@
  * PolicyFailed, so no contract (a venue's exchange included) accepts a signature made by the session
  * key for the account. Its checkUserOpPolicy always passes, so UserOperations are unaffected.
  */
+import { CALL_POLICY_CONTRACT_V0_0_4, PolicyFlags, SIGNATURE_POLICY_CONTRACT, type Policy } from '@zerodev/permissions';
 import {
   CallPolicyVersion,
   ParamCondition,
   toCallPolicy,
   toSignatureCallerPolicy,
+  type CallPolicyParams,
+  type SignatureCallerPolicyParams,
 } from '@zerodev/permissions/policies';
-import type { Policy } from '@zerodev/permissions';
-import { getAddress, isAddress, isAddressEqual, slice, zeroAddress, type Address, type Hex } from 'viem';
+import { decodeAbiParameters, getAddress, isAddress, isAddressEqual, slice, zeroAddress, type Address, type Hex } from 'viem';
 import { BadInputError } from '../core/errors.js';
 import { APPROVE_SELECTOR, erc20TransferAbi, TRANSFER_SELECTOR } from './constants.js';
 
@@ -74,49 +79,74 @@ export function buildSessionPolicies(input: PolicyInput): Policy[] {
 }
 
 /** The approval string's JSON (the subset this module reads). */
-interface SerializedApproval {
+export interface SerializedApproval {
   permissionParams?: {
     permissionId?: Hex;
-    policies?: Array<{ policyParams?: SerializedPolicyParams }>;
+    policies?: Array<{ policyParams?: { type?: string } }>;
   };
+  action?: { selector: Hex; address: Address; hook?: { address: Address } };
   accountParams?: { accountAddress?: Address; initCode?: Hex };
   enableSignature?: Hex;
+  isPreInstalled?: boolean;
   privateKey?: unknown;
+  /** Added by approveSessionKey: Kernel's validator nonce the owner signed the enable data for. */
+  betmirror?: { validatorNonce?: number };
 }
 
-type SerializedPolicyParams =
-  | { type: 'call'; permissions?: SerializedPermission[] }
-  | { type: 'signature-caller'; allowedCallers?: Address[] }
-  | { type: string };
+const AGAIN = 'approve the session key again with `betmirror auth --smart-account`';
 
-interface SerializedPermission {
-  target: Address;
-  selector?: Hex;
-  valueLimit?: string | number;
-  rules?: Array<{ condition: number; offset: number; params: Hex | Hex[] }>;
+export function parseApproval(approval: string): SerializedApproval {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(approval.trim(), 'base64').toString('utf8'));
+  } catch (cause) {
+    throw new BadInputError('the smart-account approval is not readable', { cause, hint: AGAIN });
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new BadInputError('the smart-account approval is not readable', { hint: AGAIN });
+  return parsed as SerializedApproval;
 }
 
-/**
- * Reads the policy out of an approval string without any network access. Throws BadInputError when the
- * string is not an approval or carries a key (approvals made here never embed the session key).
- */
-export function decodeApprovalPolicy(approval: string): SessionPolicy {
-  const parsed = parseApproval(approval);
+/** The approval's account and permission id, and its policies rebuilt as the account will install them. */
+export function readApproval(parsed: SerializedApproval): { smartAccount: Address; permissionId: Hex; policies: Policy[] } {
   const account = parsed.accountParams?.accountAddress;
   const permissionId = parsed.permissionParams?.permissionId;
-  const policies = parsed.permissionParams?.policies;
-  if (!account || !isAddress(account) || !permissionId || !Array.isArray(policies)) {
-    throw new BadInputError('the smart-account approval is incomplete', {
-      hint: 'approve the session key again with `betmirror auth --smart-account`',
-    });
+  const serialized = parsed.permissionParams?.policies;
+  if (!account || !isAddress(account) || !permissionId || !/^0x[0-9a-fA-F]{8}$/.test(permissionId) || !Array.isArray(serialized)) {
+    throw new BadInputError('the smart-account approval is incomplete', { hint: AGAIN });
   }
   if (parsed.privateKey) {
     throw new BadInputError('the smart-account approval embeds a private key; refusing to use it', {
       hint: 'approve a session key by address only (`betmirror auth --smart-account`)',
     });
   }
+  return { smartAccount: getAddress(account), permissionId: permissionId.toLowerCase() as Hex, policies: serialized.map(({ policyParams }) => rebuildPolicy(policyParams)) };
+}
+
+/** createPolicyFromParams, for the policy kinds approvals made here contain; any other kind is refused. */
+function rebuildPolicy(params: { type?: string } | undefined): Policy {
+  try {
+    if (params?.type === 'call') return toCallPolicy(params as CallPolicyParams);
+    if (params?.type === 'signature-caller') return toSignatureCallerPolicy(params as SignatureCallerPolicyParams);
+  } catch (cause) {
+    throw new BadInputError(`the smart-account approval holds an unreadable ${params?.type} policy`, { cause, hint: AGAIN });
+  }
+  throw new BadInputError(`the smart-account approval holds a policy this version does not use: ${params?.type}`, { hint: AGAIN });
+}
+
+/**
+ * Reads the policy out of an approval string without any network access or signature check (for
+ * descriptions; refusals go through verifyApproval). Throws BadInputError when the string is not an
+ * approval or carries a key (approvals made here never embed the session key).
+ */
+export function decodeApprovalPolicy(approval: string): SessionPolicy {
+  const { smartAccount, permissionId, policies } = readApproval(parseApproval(approval));
+  return readSessionPolicy(policies, smartAccount, permissionId);
+}
+
+/** The policy as the account will enforce it: decoded from each policy's install data. */
+export function readSessionPolicy(policies: readonly Policy[], smartAccount: Address, permissionId: Hex): SessionPolicy {
   const policy: SessionPolicy = {
-    smartAccount: getAddress(account),
+    smartAccount,
     permissionId,
     collateral: zeroAddress,
     transferDestinations: [],
@@ -125,24 +155,55 @@ export function decodeApprovalPolicy(approval: string): SessionPolicy {
     callsRestricted: false,
     otherCalls: [],
   };
-  for (const { policyParams } of policies) {
-    if (policyParams?.type === 'signature-caller') {
-      const callers = (policyParams as { allowedCallers?: Address[] }).allowedCallers ?? [];
-      policy.signaturesBlocked = callers.length === 0;
-    } else if (policyParams?.type === 'call') {
+  for (const installed of policies) {
+    const info = installed.getPolicyInfoInBytes();
+    const [flag, module, data] = [slice(info, 0, 2), getAddress(slice(info, 2, 22)), installed.getPolicyData()];
+    // Another flag exempts the policy from UserOperations or signatures: not what it reads as.
+    if (flag !== PolicyFlags.FOR_ALL_VALIDATION) {
+      throw new BadInputError(`the smart-account approval flags its policy ${module} with ${flag}; approvals made here never do`, { hint: AGAIN });
+    }
+    if (isAddressEqual(module, CALL_POLICY_CONTRACT_V0_0_4)) {
       policy.callsRestricted = true;
-      readCallPermissions((policyParams as { permissions?: SerializedPermission[] }).permissions ?? [], policy);
+      readCallPermissions(data, policy);
+    } else if (isAddressEqual(module, SIGNATURE_POLICY_CONTRACT)) {
+      const [callers] = decodeAbiParameters([{ type: 'address[]' }], data);
+      policy.signaturesBlocked = callers.length === 0;
+    } else {
+      throw new BadInputError(`the smart-account approval installs a policy module this version does not know: ${module}`, { hint: AGAIN });
     }
   }
   return policy;
 }
 
-function readCallPermissions(permissions: SerializedPermission[], policy: SessionPolicy): void {
+const CALL_PERMISSIONS = [
+  {
+    type: 'tuple[]',
+    components: [
+      { name: 'callType', type: 'bytes1' },
+      { name: 'target', type: 'address' },
+      { name: 'selector', type: 'bytes4' },
+      { name: 'valueLimit', type: 'uint256' },
+      {
+        name: 'rules',
+        type: 'tuple[]',
+        components: [
+          { name: 'condition', type: 'uint8' },
+          { name: 'offset', type: 'uint64' },
+          { name: 'params', type: 'bytes32[]' },
+        ],
+      },
+    ],
+  },
+] as const;
+
+/** CallPolicy v0.0.4's install data: one (callType, target, selector, valueLimit, rules) per permission. */
+function readCallPermissions(data: Hex, policy: SessionPolicy): void {
+  const [permissions] = decodeAbiParameters(CALL_PERMISSIONS, data);
   for (const permission of permissions) {
-    const selector = (permission.selector ?? '0x').toLowerCase() as Hex;
-    const firstArg = oneOfFirstArgument(permission);
-    const nativeValue = BigInt(permission.valueLimit ?? 0);
-    if (firstArg && nativeValue === 0n && (selector === TRANSFER_SELECTOR || selector === APPROVE_SELECTOR)) {
+    const selector = permission.selector.toLowerCase() as Hex;
+    const firstArg = pinnedFirstArgument(permission.rules);
+    const plainCall = permission.callType === '0x00' && permission.valueLimit === 0n;
+    if (firstArg && plainCall && (selector === TRANSFER_SELECTOR || selector === APPROVE_SELECTOR)) {
       // The first token-scoped rule names the collateral; rules on any other token count as other calls.
       if (policy.collateral === zeroAddress) policy.collateral = getAddress(permission.target);
       if (isAddressEqual(policy.collateral, permission.target)) {
@@ -156,23 +217,11 @@ function readCallPermissions(permissions: SerializedPermission[], policy: Sessio
 }
 
 /** The addresses a rule pins the first argument to, or undefined when the argument is not pinned. */
-function oneOfFirstArgument(permission: SerializedPermission): Address[] | undefined {
-  const rule = permission.rules?.find((r) => r.offset === 0);
+function pinnedFirstArgument(rules: readonly { condition: number; offset: bigint; params: readonly Hex[] }[]): Address[] | undefined {
+  const rule = rules.find((r) => r.offset === 0n);
   if (!rule) return undefined;
   if (rule.condition !== ParamCondition.ONE_OF && rule.condition !== ParamCondition.EQUAL) return undefined;
-  const words = Array.isArray(rule.params) ? rule.params : [rule.params];
-  return words.map((word) => getAddress(slice(word, 12, 32)));
-}
-
-export function parseApproval(approval: string): SerializedApproval {
-  try {
-    return JSON.parse(Buffer.from(approval.trim(), 'base64').toString('utf8')) as SerializedApproval;
-  } catch (cause) {
-    throw new BadInputError('the smart-account approval is not readable', {
-      cause,
-      hint: 'approve the session key again with `betmirror auth --smart-account`',
-    });
-  }
+  return rule.params.map((word) => getAddress(slice(word, 12, 32)));
 }
 
 /** Refuses, locally, a cashout destination the on-chain policy would refuse. */

@@ -80,6 +80,7 @@ export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: Smar
         destination: request.destination as Address,
         amount,
         allowedDestinations: custody.destinations,
+        chainId: custody.chainId,
       };
       if (request.dryRun) {
         const plan = await planSmartAccountCashout(base);
@@ -87,7 +88,6 @@ export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: Smar
       }
       const result = await cashoutViaSmartAccount({
         ...base,
-        chainId: custody.chainId,
         rpcUrl: custody.rpcUrl,
         bundlerUrl: custody.bundlerUrl,
         ...(custody.paymasterUrl ? { paymasterUrl: custody.paymasterUrl } : {}),

@@ -1,4 +1,7 @@
-import { getKernelAddressFromECDSA } from '@zerodev/ecdsa-validator';
+import { getKernelAddressFromECDSA, signerToEcdsaValidator } from '@zerodev/ecdsa-validator';
+import { CALL_POLICY_CONTRACT_V0_0_4, toPermissionValidator } from '@zerodev/permissions';
+import { toECDSASigner } from '@zerodev/permissions/signers';
+import { addressToEmptyAccount, createKernelAccount } from '@zerodev/sdk';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, BadInputError, NetworkError } from '../../src/core/errors.js';
@@ -11,7 +14,9 @@ import {
   generateSessionKey,
   loadSessionAccount,
   POLYMARKET_EXCHANGES,
+  verifyApproval,
 } from '../../src/custody/index.js';
+import { buildSessionPolicies, parseApproval } from '../../src/custody/policy.js';
 import { PUSD_ADDRESS } from '../support/chain.js';
 import {
   CASHOUT_ADDRESS,
@@ -19,6 +24,8 @@ import {
   OWNER_KEY,
   SECOND_CASHOUT_ADDRESS,
   startCustodyFixture,
+  STRANGER,
+  widenApproval,
   type CustodyFixture,
 } from './fixture.js';
 
@@ -131,8 +138,10 @@ describe('bot side: loading the approval with only the session key', () => {
   });
 
   it('accepts the approved session key and refuses any other key', async () => {
-    await expect(assertSessionKeyMatches(fx.approved.approval, fx.session.privateKey)).resolves.toBe(fx.session.address);
-    await expect(assertSessionKeyMatches(fx.approved.approval, generateSessionKey().privateKey)).rejects.toBeInstanceOf(
+    await expect(assertSessionKeyMatches(fx.approved.approval, fx.session.privateKey, fx.chain.chainId)).resolves.toMatchObject({
+      sessionKeyAddress: fx.session.address,
+    });
+    await expect(assertSessionKeyMatches(fx.approved.approval, generateSessionKey().privateKey, fx.chain.chainId)).rejects.toBeInstanceOf(
       AuthenticationError,
     );
   });
@@ -143,12 +152,88 @@ describe('bot side: loading the approval with only the session key', () => {
       transfer.rules[0].params.push('0x000000000000000000000000' + 'ab'.repeat(20));
     });
     expect(decodeApprovalPolicy(widened).transferDestinations).toHaveLength(3);
-    await expect(assertSessionKeyMatches(widened, fx.session.privateKey)).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(assertSessionKeyMatches(widened, fx.session.privateKey, fx.chain.chainId)).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('refuses unreadable approvals and approvals that embed a key', () => {
     expect(() => decodeApprovalPolicy('not base64 json')).toThrow(BadInputError);
     const withKey = editApproval(fx.approved.approval, (json) => (json.privateKey = fx.session.privateKey));
     expect(() => decodeApprovalPolicy(withKey)).toThrow(BadInputError);
+  });
+});
+
+describe("the local check recomputes the policy from what the owner signed", () => {
+  const claim = () => ({ sessionKeyAddress: fx.session.address, chainId: fx.chain.chainId });
+  const ownerAddress = () => privateKeyToAccount(OWNER_KEY).address;
+
+  it("recovers the account's owner from the enable signature over the recomputed enable data", async () => {
+    const verified = await verifyApproval(fx.approved.approval, claim());
+    expect(verified).toEqual({
+      policy: fx.approved.policy,
+      owner: ownerAddress(),
+      accountIndex: 0n,
+      sessionKeyAddress: fx.session.address,
+      validatorNonce: 1,
+    });
+    expect(fx.approved.validatorNonce).toBe(1);
+    expect(JSON.parse(Buffer.from(fx.approved.approval, 'base64').toString('utf8')).betmirror).toEqual({ validatorNonce: 1 });
+  });
+
+  it('signs exactly what the SDK would have signed for a new account (validator nonce 1)', async () => {
+    const client = publicClientFor({ chainId: fx.chain.chainId, rpcUrl: fx.chain.rpcUrl });
+    const sudo = await signerToEcdsaValidator(client, { signer: privateKeyToAccount(OWNER_KEY), entryPoint: ENTRY_POINT, kernelVersion: KERNEL_VERSION });
+    const regular = await toPermissionValidator(client, {
+      signer: await toECDSASigner({ signer: addressToEmptyAccount(fx.session.address) }),
+      policies: buildSessionPolicies({ collateral: PUSD_ADDRESS, cashoutDestinations: [CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS], exchangeSpenders: POLYMARKET_EXCHANGES }),
+      entryPoint: ENTRY_POINT,
+      kernelVersion: KERNEL_VERSION,
+    });
+    const account = await createKernelAccount(client, {
+      entryPoint: ENTRY_POINT,
+      kernelVersion: KERNEL_VERSION,
+      plugins: { sudo, regular },
+      address: fx.approved.smartAccountAddress,
+    });
+    const sdkSignature = await account.kernelPluginManager.getPluginEnableSignature(account.address);
+    expect(parseApproval(fx.approved.approval).enableSignature).toBe(sdkSignature);
+  });
+
+  it('ignores the JSON copy of the arguments: the rules the account installs are what is read', async () => {
+    const edited = editApproval(fx.approved.approval, (json) => {
+      json.permissionParams.policies[0].policyParams.permissions[0].args[0].value.push(STRANGER);
+    });
+    expect((await verifyApproval(edited, claim())).policy.transferDestinations).toEqual([CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS]);
+  });
+
+  it('refuses a destination added to the transfer rule even with the permission id recomputed to match', async () => {
+    const forged = await widenApproval(fx.approved.approval, STRANGER, fx.session.address);
+    expect(decodeApprovalPolicy(forged).transferDestinations).toEqual([CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS, STRANGER]);
+    const refused = verifyApproval(forged, claim());
+    await expect(refused).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(refused).rejects.toThrow(
+      `the smart-account approval for ${fx.approved.smartAccountAddress} is not signed by its owner ${ownerAddress()} for chain ${fx.chain.chainId}: it was changed after the owner signed it, or made for another chain`,
+    );
+  });
+
+  it('refuses another chain, another validator nonce, another account, a flagged or unknown policy, another action', async () => {
+    const notSigned = /is not signed by its owner/;
+    await expect(verifyApproval(fx.approved.approval, { ...claim(), chainId: 80002 })).rejects.toThrow(notSigned);
+    await expect(verifyApproval(editApproval(fx.approved.approval, (json) => (json.betmirror.validatorNonce = 2)), claim())).rejects.toThrow(notSigned);
+    await expect(verifyApproval(editApproval(fx.approved.approval, (json) => (json.betmirror.validatorNonce = 0)), claim())).rejects.toThrow(
+      'the smart-account approval names an impossible validator nonce: 0',
+    );
+    await expect(verifyApproval(editApproval(fx.approved.approval, (json) => (json.accountParams.accountAddress = STRANGER)), claim())).rejects.toThrow(
+      BadInputError,
+    );
+    await expect(verifyApproval(editApproval(fx.approved.approval, (json) => (json.permissionParams.policies[0].policyParams.policyFlag = '0x0001')), claim())).rejects.toThrow(
+      `the smart-account approval flags its policy ${CALL_POLICY_CONTRACT_V0_0_4} with 0x0001; approvals made here never do`,
+    );
+    await expect(
+      verifyApproval(editApproval(fx.approved.approval, (json) => json.permissionParams.policies.push({ policyParams: { type: 'sudo' } })), claim()),
+    ).rejects.toThrow('the smart-account approval holds a policy this version does not use: sudo');
+    await expect(verifyApproval(editApproval(fx.approved.approval, (json) => (json.action.address = STRANGER)), claim())).rejects.toThrow(
+      'the smart-account approval enables the session key for something other than execute',
+    );
+    await expect(verifyApproval(editApproval(fx.approved.approval, (json) => delete json.enableSignature), claim())).rejects.toThrow(notSigned);
   });
 });

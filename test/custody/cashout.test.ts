@@ -20,6 +20,7 @@ import {
   SECOND_CASHOUT_ADDRESS,
   startCustodyFixture,
   STRANGER,
+  widenApproval,
   type CustodyFixture,
 } from './fixture.js';
 
@@ -174,6 +175,7 @@ describe('local refusals: nothing is sent', () => {
       token: PUSD_ADDRESS,
       destination: SECOND_CASHOUT_ADDRESS,
       amount: AMOUNT,
+      chainId: fx.chain.chainId,
     });
     expect(plan).toEqual({
       smartAccount: fx.approved.smartAccountAddress,
@@ -220,6 +222,31 @@ describe('local refusals: nothing is sent', () => {
     await expect(
       cashoutViaSmartAccount(request(b, { ...base, approval: widened, destination: STRANGER })),
     ).rejects.toBeInstanceOf(AuthenticationError);
+    expect(b.calls).toEqual([]);
+    expect(counter.count()).toBe(0);
+  });
+});
+
+describe('the local check trusts only what the owner signed', () => {
+  it('a destination added to the stored allow-list copy is refused: the signed policy decides', async () => {
+    const b = await standIn({}, STRANGER);
+    const counter = countingFetch();
+    const refused = cashoutViaSmartAccount(
+      request(b, { destination: STRANGER, allowedDestinations: [CASHOUT_ADDRESS, STRANGER], fetch: counter.fetch }),
+    );
+    await expect(refused).rejects.toBeInstanceOf(BadInputError);
+    await expect(refused).rejects.toThrow(`cash-out to ${STRANGER} is outside the session key's policy (allowed: ${CASHOUT_ADDRESS}, ${SECOND_CASHOUT_ADDRESS})`);
+    expect(b.calls).toEqual([]);
+    expect(counter.count()).toBe(0);
+  });
+
+  it('a destination forged into the approval, permission id recomputed, is refused before any request', async () => {
+    const b = await standIn({}, STRANGER);
+    const counter = countingFetch();
+    const forged = await widenApproval(fx.approved.approval, STRANGER, fx.session.address);
+    const refused = cashoutViaSmartAccount(request(b, { approval: forged, destination: STRANGER, fetch: counter.fetch }));
+    await expect(refused).rejects.toThrow(/is not signed by its owner/);
+    await expect(refused).rejects.toBeInstanceOf(AuthenticationError);
     expect(b.calls).toEqual([]);
     expect(counter.count()).toBe(0);
   });

@@ -1,5 +1,9 @@
 /** One local chain with EntryPoint v0.7, an owner, a session key and the owner's approval. */
+import { toECDSASigner } from '@zerodev/permissions/signers';
+import { addressToEmptyAccount } from '@zerodev/sdk';
 import type { Address, Hex } from 'viem';
+import { permissionIdOf } from '../../src/custody/kernel.js';
+import { parseApproval, readApproval } from '../../src/custody/policy.js';
 import { approveSessionKey, generateSessionKey, type SessionApproval, type SessionKey } from '../../src/custody/index.js';
 import { DEV_KEYS, PUSD_ADDRESS, startAnvil, type LocalChain } from '../support/chain.js';
 import { installEntryPoint07 } from './entryPoint.js';
@@ -53,4 +57,17 @@ export function editApproval(approval: string, edit: (json: any) => void): strin
   const json = JSON.parse(Buffer.from(approval, 'base64').toString('utf8'));
   edit(json);
   return Buffer.from(JSON.stringify(json), 'utf8').toString('base64');
+}
+
+/**
+ * A consistent forgery: `address` added to the transfer rule AND the permission id recomputed for the
+ * widened policy and `sessionKeyAddress`, so that only the owner's signature can tell.
+ */
+export async function widenApproval(approval: string, address: Address, sessionKeyAddress: Address): Promise<string> {
+  const widened = editApproval(approval, (json) => {
+    json.permissionParams.policies[0].policyParams.permissions[0].rules[0].params.push(`0x000000000000000000000000${address.slice(2)}`);
+  });
+  const { policies } = readApproval(parseApproval(widened));
+  const signer = await toECDSASigner({ signer: addressToEmptyAccount(sessionKeyAddress) });
+  return editApproval(widened, (json) => (json.permissionParams.permissionId = permissionIdOf(policies, signer)));
 }

@@ -3,7 +3,7 @@
  * the owner's key (used once), then `cashout` leaves the Kernel account as a sponsored UserOperation,
  * checked by the local bundler stand-in against a real anvil chain with EntryPoint v0.7.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
@@ -13,6 +13,7 @@ import { startBundlerStandIn, type BundlerStandIn } from '../../src/sandbox/bund
 import { DEV_KEYS, PUSD_ADDRESS, startAnvil, type LocalChain } from '../support/chain.js';
 import { run, scriptedPrompter, tempConfigDir } from '../support/cli.js';
 import { installEntryPoint07 } from '../custody/entryPoint.js';
+import { widenApproval } from '../custody/fixture.js';
 import { startPolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 
 const OWNER_KEY = DEV_KEYS[2]!;
@@ -93,6 +94,34 @@ describe('smart-account custody from the command line', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/not allowed|outside|policy/i);
     expect(bundler.calls.length).toBe(calls);
+  });
+
+  it('an address added to config.json (the destinations copy, or the approval itself) does not pass the local check', async () => {
+    const path = join(configDir, 'config.json');
+    const original = readFileSync(path, 'utf8');
+    const edit = (change: (custody: { destinations: string[]; approval: string }) => void | Promise<void>) => async () => {
+      const config = JSON.parse(original);
+      await change(config.profiles.default.custody);
+      writeFileSync(path, JSON.stringify(config));
+    };
+    const calls = bundler.calls.length;
+    try {
+      await edit((custody) => void custody.destinations.push(STRANGER))();
+      const copy = await run(['cashout', '--exchange', 'polymarket', '--amount', '1', '--to', STRANGER, '--yes'], { registry, configDir, env });
+      expect(copy.code).toBe(2);
+      expect(copy.stderr).toContain(`cash-out to ${STRANGER} is outside the session key's policy (allowed: ${HOME})`);
+
+      await edit(async (custody) => {
+        custody.destinations.push(STRANGER);
+        custody.approval = await widenApproval(custody.approval, STRANGER, profile.custody.sessionKeyAddress);
+      })();
+      const forged = await run(['cashout', '--exchange', 'polymarket', '--amount', '1', '--to', STRANGER, '--yes'], { registry, configDir, env });
+      expect(forged.code).toBe(4);
+      expect(forged.stderr).toContain(`the smart-account approval for ${profile.custody.smartAccount} is not signed by its owner ${profile.custody.owner}`);
+      expect(bundler.calls.length).toBe(calls);
+    } finally {
+      writeFileSync(path, original);
+    }
   });
 
   it('auth on the venue then reports what the session key may and may not do', async () => {
