@@ -126,7 +126,8 @@ export class MirrorStore {
         `UPDATE signals SET status = ?, order_id = COALESCE(?, order_id), filled_size = ?, filled_value = ?, reason = ?, updated_at = ? WHERE key = ?`,
       ),
       unresolved: this.db.prepare(`SELECT * FROM signals WHERE status IN ('seen', 'intent', 'unknown') ORDER BY seen_at`),
-      unsettledTokens: this.db.prepare(`SELECT DISTINCT token FROM signals WHERE status IN ('intent', 'unknown')`),
+      // Spelled with the partial index's own condition so SQLite reads the index, not the whole table.
+      unsettledTokens: this.db.prepare(`SELECT DISTINCT token FROM signals WHERE status IN ('seen', 'intent', 'unknown') AND status <> 'seen'`),
       get: this.db.prepare('SELECT * FROM signals WHERE key = ?'),
       all: this.db.prepare('SELECT * FROM signals ORDER BY seen_at'),
       holdings: this.db.prepare('SELECT * FROM holdings'),
