@@ -11,13 +11,16 @@
  */
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { Hex } from 'viem';
 import type { CommandContext } from '../cli/context.js';
 import type { Profile } from '../config/config.js';
 import type { Secrets } from '../config/vault.js';
-import { AuthenticationError, BadInputError } from '../core/errors.js';
+import { AuthenticationError, BadInputError, NotSupportedError } from '../core/errors.js';
 import type { PermissionReport } from '../core/types.js';
+import { DEFAULT_SESSION_LIMITS, parseLimit, sessionLimits, type SessionLimitChoice } from '../custody/limits.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
-import { openVenue, resolveSecrets, resolveVenue, vaultKey } from './venue.js';
+import { parseAddress } from './parse.js';
+import { openVenue, resolveSecrets, resolveSettings, resolveVenue, SESSION_KEY_SECRET, vaultKey } from './venue.js';
 
 export interface AuthOptions {
   exchange?: string;
@@ -31,6 +34,8 @@ export interface AuthOptions {
   cashoutTo?: string[];
   bundlerUrl?: string;
   paymasterUrl?: string;
+  sessionExpiry?: string;
+  sessionRate?: string;
 }
 
 export interface AuthResultView {
@@ -67,17 +72,20 @@ export function register(program: Command, context: (command: Command) => Comman
     .option('--cashout-to <address...>', 'with --smart-account: the only addresses cash-outs may go to')
     .option('--bundler-url <url>', 'with --smart-account: ERC-4337 bundler (your ZeroDev project RPC); or BUNDLER_URL')
     .option('--paymaster-url <url>', 'with --smart-account: paymaster for sponsored gas (default: the bundler); or PAYMASTER_URL')
+    .option('--session-expiry <days>', 'with --smart-account: days until the chain refuses the session key', String(DEFAULT_SESSION_LIMITS.expiryDays))
+    .option(
+      '--session-rate <per-day>',
+      'with --smart-account: session-key operations a day, one every 24h/N (unused ones carry over, N x days in all)',
+      String(DEFAULT_SESSION_LIMITS.operationsPerDay),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ betmirror auth --exchange polymarket --signature-type safe --funder 0x9a3c...77\n  $ betmirror auth --exchange polymarket --smart-account --cashout-to 0x3f5c...e1 --bundler-url https://rpc.zerodev.app/api/v3/<project>/chain/137\n  $ betmirror auth --exchange kalshi --env demo --api-key-id 5d1e... --private-key-file ~/kalshi.pem\n',
     )
     .action(async (options: AuthOptions, command: Command) => {
       const ctx = context(command);
-      if (options.smartAccount) {
-        // Loaded only here: the account-abstraction libraries are heavy.
-        const { runSmartAccountAuth, renderSmartAccountAuth } = await import('./auth-smart-account.js');
-        ctx.output.result(await runSmartAccountAuth(options, ctx), renderSmartAccountAuth);
-      } else ctx.output.result(await run(options, ctx), render);
+      if (options.smartAccount) ctx.output.result(await runSmartAccount(options, ctx), renderSmartAccount);
+      else ctx.output.result(await run(options, ctx), render);
     });
 }
 
@@ -219,6 +227,141 @@ async function commit(ctx: CommandContext, store: AuthSecretStore, secrets: Secr
     await undo?.();
     throw error;
   }
+}
+
+/** Venues whose collateral is pUSD held on Polygon by the user's own wallet, the case the session policy covers. */
+const SMART_ACCOUNT_VENUES = ['polymarket'];
+
+export interface SmartAccountAuthResult {
+  exchange: string;
+  profile: string;
+  smartAccount: string;
+  owner: string;
+  sessionKeyAddress: string;
+  destinations: string[];
+  /** When the chain stops accepting the session key (ISO 8601, UTC). */
+  expiresAt: string;
+  rateLimit: { operationsPerDay: number; intervalSeconds: number; count: number; from: string };
+  may: string[];
+  mayNot: string[];
+}
+
+/**
+ * `auth --smart-account`: non-custodial set-up. A session key is generated here and kept in the
+ * encrypted store; the owner's key is asked once, used in memory to approve the session key's
+ * restricted permission (call policy, no EIP-1271, expiry, rate limit) on the ZeroDev Kernel account,
+ * and dropped. The approval (no secret) goes to the profile. Same transaction rules as `run`.
+ */
+export async function runSmartAccount(options: AuthOptions, ctx: CommandContext): Promise<SmartAccountAuthResult> {
+  const venue = await resolveVenue(ctx, options.exchange);
+  if (!SMART_ACCOUNT_VENUES.includes(venue.id)) {
+    throw new NotSupportedError(`${venue.title} cannot use a smart account: its funds are not held on chain by your wallet`, {
+      hint: `smart-account custody works with: ${SMART_ACCOUNT_VENUES.join(', ')}`,
+    });
+  }
+  const choice = limitChoice(options);
+  const env = ctx.deps.env;
+  const settings = resolveSettings(ctx, venue);
+  const chainId = Number(settings.chainId ?? 137);
+  const rpcUrl = settings.rpcUrl;
+  if (!rpcUrl) throw new BadInputError('no chain RPC: set POLYGON_RPC_URL');
+  const existing = ctx.profile.custody;
+  if (existing?.venue === venue.id) {
+    throw new BadInputError(`profile ${ctx.profileName} already has a smart account (${existing.smartAccount}, session key ${existing.sessionKeyAddress})`, {
+      hint: 'replace its session key with --rotate (the old key is revoked on chain), or revoke it with --revoke',
+    });
+  }
+  const destinations = (options.cashoutTo ?? env.BETMIRROR_CASHOUT_TO?.split(',') ?? []).map((a) => parseAddress('--cashout-to', a.trim()));
+  if (destinations.length === 0) throw new BadInputError('say where cash-outs may go: --cashout-to <address> (repeatable) or BETMIRROR_CASHOUT_TO');
+  const bundlerUrl = options.bundlerUrl ?? env.BUNDLER_URL;
+  if (!bundlerUrl) throw new BadInputError('no bundler: pass --bundler-url (e.g. your ZeroDev project RPC) or set BUNDLER_URL');
+  const paymasterUrl = options.paymasterUrl ?? env.PAYMASTER_URL;
+  const store = await AuthSecretStore.open(ctx);
+  await store.prepare({ required: 'the session key' });
+  const ownerKey = await ownerPrivateKey(ctx);
+
+  // Loaded only here: the account-abstraction libraries are heavy.
+  const custody = await import('../custody/index.js');
+  const session = custody.generateSessionKey();
+  ctx.redactor.add(session.privateKey);
+  const now = ctx.deps.clock.now();
+  const spinner = ctx.output.spinner('approving the session key on the smart account');
+  const approved = await custody
+    .approveSessionKey({
+      ownerPrivateKey: ownerKey,
+      sessionKeyAddress: session.address,
+      chainId,
+      rpcUrl,
+      collateral: custody.PUSD,
+      cashoutDestinations: destinations,
+      limits: sessionLimits(choice, now),
+      fetch: ctx.deps.fetch,
+    })
+    .finally(() => spinner.stop());
+
+  const profile = ctx.profile;
+  await commit(ctx, store, { ...store.current, [SESSION_KEY_SECRET]: session.privateKey }, {
+    ...profile,
+    exchange: profile.exchange ?? venue.id,
+    custody: {
+      kind: 'zerodev-kernel-v3.1',
+      venue: venue.id,
+      smartAccount: approved.smartAccountAddress,
+      owner: approved.ownerAddress,
+      sessionKeyAddress: session.address,
+      approval: approved.approval,
+      destinations: approved.policy.transferDestinations,
+      bundlerUrl,
+      ...(paymasterUrl ? { paymasterUrl } : {}),
+    },
+  });
+  const { policy } = approved;
+  const permissions = custody.describeSessionPermissions(approved.approval, session.address, now);
+  return {
+    exchange: venue.id,
+    profile: ctx.profileName,
+    smartAccount: approved.smartAccountAddress,
+    owner: approved.ownerAddress,
+    sessionKeyAddress: session.address,
+    destinations: policy.transferDestinations,
+    expiresAt: custody.isoDate(policy.validUntil!),
+    rateLimit: {
+      operationsPerDay: choice.operationsPerDay,
+      intervalSeconds: policy.rateLimit!.interval,
+      count: policy.rateLimit!.count,
+      from: custody.isoDate(policy.rateLimit!.startAt),
+    },
+    may: permissions.may,
+    mayNot: permissions.mayNot,
+  };
+}
+
+function limitChoice(options: AuthOptions): SessionLimitChoice {
+  return {
+    expiryDays: parseLimit('--session-expiry', 'expiryDays', options.sessionExpiry ?? String(DEFAULT_SESSION_LIMITS.expiryDays)),
+    operationsPerDay: parseLimit('--session-rate', 'operationsPerDay', options.sessionRate ?? String(DEFAULT_SESSION_LIMITS.operationsPerDay)),
+  };
+}
+
+/** Asked once (or BETMIRROR_OWNER_PRIVATE_KEY), kept in memory for this command only. */
+async function ownerPrivateKey(ctx: CommandContext): Promise<Hex> {
+  const key = (ctx.deps.env.BETMIRROR_OWNER_PRIVATE_KEY ??
+    (await ctx.deps.prompter.password('Owner private key (used once, in memory, never stored):', 'BETMIRROR_OWNER_PRIVATE_KEY'))).trim();
+  ctx.redactor.add(key);
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new BadInputError('the owner private key must be 0x followed by 64 hex digits');
+  return key as Hex;
+}
+
+function renderSmartAccount(result: SmartAccountAuthResult): string {
+  return [
+    `smart account ${result.smartAccount} (owner ${result.owner}) set up for ${result.exchange}, profile ${result.profile}`,
+    `session key ${result.sessionKeyAddress} (stored encrypted) may:`,
+    ...result.may.map((line) => `  - ${line}`),
+    'and may not:',
+    ...result.mayNot.map((line) => `  - ${line}`),
+    `Fund the smart account with pUSD; cash-outs go only to ${result.destinations.join(', ')}.`,
+    `The session key expires ${result.expiresAt}: approve a new one before then with \`betmirror auth --smart-account --rotate\`.`,
+  ].join('\n');
 }
 
 const PASSWORD_SOURCE = 'the BETMIRROR_PASSWORD environment variable';

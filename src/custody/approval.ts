@@ -15,6 +15,7 @@ import { publicClientFor } from './clients.js';
 import { readKernelAccountState } from './chain-state.js';
 import { ENTRY_POINT, KERNEL_ADDRESSES, KERNEL_VERSION, POLYMARKET_EXCHANGES } from './constants.js';
 import { enableTypedData, selectorData } from './kernel.js';
+import type { SessionLimits } from './limits.js';
 import { buildSessionPolicies, type SessionPolicy } from './policy.js';
 import { verifyApproval } from './verify.js';
 
@@ -37,6 +38,8 @@ export interface ApproveSessionKeyRequest {
   rpcUrl: string;
   collateral: Address;
   cashoutDestinations: readonly Address[];
+  /** Expiry and rate limit written into the permission (see sessionLimits); without: unlimited. */
+  limits?: SessionLimits;
   /** Spenders the session key may approve; default: Polymarket's two V2 exchanges. */
   exchangeSpenders?: readonly Address[];
   /** Kernel account index of the owner (default 0). */
@@ -75,6 +78,7 @@ export async function approveSessionKey(request: ApproveSessionKeyRequest): Prom
     collateral: request.collateral,
     cashoutDestinations: request.cashoutDestinations,
     exchangeSpenders: request.exchangeSpenders ?? POLYMARKET_EXCHANGES,
+    ...(request.limits ? { limits: request.limits } : {}),
   });
   const client = publicClientFor(request);
   const index = request.accountIndex ?? 0n;

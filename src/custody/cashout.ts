@@ -17,11 +17,12 @@ import {
   type Hex,
 } from 'viem';
 import { WaitForUserOperationReceiptTimeoutError } from 'viem/account-abstraction';
-import { BadInputError, ExchangeError, NetworkError } from '../core/errors.js';
+import { AuthenticationError, BadInputError, ExchangeError, NetworkError } from '../core/errors.js';
 import type { CashoutResult } from '../core/types.js';
 import { chainFor, publicClientFor, transportFor } from './clients.js';
 import { erc20TransferAbi } from './constants.js';
 import { feeEstimator, sponsorship, type GasPriceSource, type SponsorshipSource } from './gas.js';
+import { isoDate } from './permissions.js';
 import { assertDestinationAllowed, decodeApprovalPolicy } from './policy.js';
 import { assertSessionKeyMatches, loadSessionAccount } from './session.js';
 
@@ -43,6 +44,8 @@ export interface SmartAccountCashoutRequest {
   paymasterUrl?: string;
   /** Extra local allow-list (e.g. the profile's configured cash-out addresses); narrows the policy. */
   allowedDestinations?: readonly Address[];
+  /** The caller's clock (ms): an expired session key is refused here rather than by the chain. */
+  nowMs: number;
   fetch?: typeof fetch;
   /** How long to wait for inclusion; 0 returns right after the bundler accepted. Default 60 s. */
   receiptTimeoutMs?: number;
@@ -72,11 +75,12 @@ export interface SmartAccountCashoutPlan {
 
 /**
  * Every refusal that needs no network: a destination outside the approved policy (or the local
- * allow-list), another token, a non-positive amount, a session key that is not the approved one, or
- * an approval edited after the owner signed it (the policy is read from what the owner signed).
+ * allow-list), another token, a non-positive amount, a session key that is not the approved one or
+ * has expired, or an approval edited after the owner signed it (the policy is read from what the
+ * owner signed).
  */
 export async function planSmartAccountCashout(
-  request: Pick<SmartAccountCashoutRequest, 'approval' | 'sessionKey' | 'token' | 'destination' | 'amount' | 'allowedDestinations' | 'chainId'>,
+  request: Pick<SmartAccountCashoutRequest, 'approval' | 'sessionKey' | 'token' | 'destination' | 'amount' | 'allowedDestinations' | 'chainId' | 'nowMs'>,
 ): Promise<SmartAccountCashoutPlan> {
   if (typeof request.amount !== 'bigint' || request.amount <= 0n) {
     throw new BadInputError('the cash-out amount must be a positive number of token units');
@@ -86,6 +90,12 @@ export async function planSmartAccountCashout(
   const destination = getAddress(request.destination);
   const token = getAddress(request.token);
   const { policy, sessionKeyAddress } = await assertSessionKeyMatches(request.approval, request.sessionKey, request.chainId);
+  const now = Math.floor(request.nowMs / 1000);
+  if (policy.validUntil !== undefined && now > policy.validUntil) {
+    throw new AuthenticationError(`the session key ${sessionKeyAddress} expired on ${isoDate(policy.validUntil)}: nothing was sent`, {
+      hint: 'run `betmirror auth --smart-account --rotate` with the owner key to approve a new session key',
+    });
+  }
   assertDestinationAllowed(policy, token, destination, request.allowedDestinations);
   return { smartAccount: policy.smartAccount, sessionKeyAddress, token, destination, amount: request.amount };
 }
@@ -199,9 +209,13 @@ function translate(error: unknown): unknown {
   if (error instanceof BaseError) {
     const transport = error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError);
     if (transport) return new NetworkError(`bundler or RPC unreachable: ${error.shortMessage}`, { cause: error });
-    return new ExchangeError(`the bundler refused the cash-out: ${error.shortMessage}`, {
+    // AA22: outside the validity the policies returned (the key's expiry, or its rate limit's next slot).
+    const timing = /AA22/.test(`${error.details ?? ''} ${error.shortMessage}`);
+    // The bundler's own words (details) say why; viem's short message only says that it failed.
+    return new ExchangeError(`the bundler refused the cash-out: ${error.details || error.shortMessage}`, {
       cause: error,
       info: { details: error.details },
+      ...(timing ? { hint: "the session key's expiry or rate limit does not allow an operation now: wait for its next slot, or rotate the key" } : {}),
     });
   }
   return error;

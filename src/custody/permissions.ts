@@ -5,6 +5,7 @@
 import { getAddress, isAddressEqual, type Address } from 'viem';
 import { AuthenticationError } from '../core/errors.js';
 import type { PermissionCheck, PermissionReport } from '../core/types.js';
+import type { RateLimit } from './limits.js';
 import { decodeApprovalPolicy, type SessionPolicy } from './policy.js';
 
 export interface SessionPermissions {
@@ -17,18 +18,27 @@ export interface SessionPermissions {
   report: PermissionReport;
 }
 
-/** Reads the approval (no network) and says, in words and as checks, what the session key can do. */
-export function describeSessionPermissions(approval: string, sessionKeyAddress?: Address): SessionPermissions {
+/**
+ * Reads the approval (no network) and says, in words and as checks, what the session key can do.
+ * With `nowMs`, an expired key is a failed check.
+ */
+export function describeSessionPermissions(approval: string, sessionKeyAddress?: Address, nowMs?: number): SessionPermissions {
   const policy = decodeApprovalPolicy(approval);
+  const { validUntil, rateLimit } = policy;
   const may = [
     `transfer ${policy.collateral} from ${policy.smartAccount} only to ${list(policy.transferDestinations)}`,
     `approve ${policy.collateral} only for ${list(policy.approveSpenders)}`,
+    ...(validUntil !== undefined ? [`act until ${isoDate(validUntil)}`] : []),
+    ...(rateLimit ? [`send ${describeRate(rateLimit)}`] : []),
   ];
   const mayNot = [
     'transfer the collateral anywhere else, or call any other contract or function',
     'send native value, change the account, its owner or its modules',
     'sign messages, typed data or venue orders on behalf of the smart account (EIP-1271)',
+    ...(validUntil !== undefined ? [`act after ${isoDate(validUntil)} (the chain refuses it)`] : []),
+    ...(rateLimit ? ['send operations faster than that (the chain refuses them)'] : []),
   ];
+  const expired = validUntil !== undefined && nowMs !== undefined && Math.floor(nowMs / 1000) > validUntil;
   const checks: PermissionCheck[] = [
     {
       name: 'session-transfers',
@@ -56,6 +66,13 @@ export function describeSessionPermissions(approval: string, sessionKeyAddress?:
         ? 'the session key cannot sign for the smart account (signature-caller policy with no allowed caller)'
         : 'WARNING: the session key can produce EIP-1271 signatures for the smart account',
     },
+    // Approvals made before expiry and rate limits existed still work: a warning, not a refusal.
+    validUntil === undefined
+      ? { name: 'session-expiry', ok: false, severity: 'warning', detail: `WARNING: the session key never expires; ${ROTATE}` }
+      : { name: 'session-expiry', ok: !expired, detail: expired ? `the session key expired on ${isoDate(validUntil)}; ${ROTATE}` : `expires ${isoDate(validUntil)}` },
+    rateLimit === undefined
+      ? { name: 'session-rate-limit', ok: false, severity: 'warning', detail: `WARNING: the session key has no rate limit; ${ROTATE}` }
+      : { name: 'session-rate-limit', ok: true, detail: describeRate(rateLimit) },
   ];
   return {
     smartAccount: policy.smartAccount,
@@ -65,7 +82,7 @@ export function describeSessionPermissions(approval: string, sessionKeyAddress?:
     mayNot,
     policy,
     report: {
-      ok: checks.every((c) => c.ok),
+      ok: checks.every((c) => c.ok || c.severity === 'warning'),
       signer: sessionKeyAddress && getAddress(sessionKeyAddress),
       funder: policy.smartAccount,
       checks,
@@ -109,6 +126,24 @@ export function assertCanSignVenueOrder(order: VenueOrderSigning, smartAccount: 
     `${order.venue} refuses orders signed by ${order.signer} with the ZeroDev smart account ${order.maker} as maker: ${why}.`,
     { hint: HYBRID_ORDER_ALTERNATIVES, info: { ...order, smartAccount } },
   );
+}
+
+const ROTATE = 'run `betmirror auth --smart-account --rotate` with the owner key to approve a new one';
+
+export function isoDate(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** "at most 2160 operations, one every 1 h (24 a day on average) from 2025-...Z; unused ones carry over" */
+export function describeRate(rate: RateLimit): string {
+  const perDay = rate.interval > 0 ? Math.round((86_400 / rate.interval) * 100) / 100 : Infinity;
+  return `at most ${rate.count} operations in all, one every ${duration(rate.interval)} (${perDay} a day on average) from ${isoDate(rate.startAt)}; unused ones carry over`;
+}
+
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 function list(addresses: readonly Address[]): string {

@@ -15,18 +15,30 @@
  * PolicyFailed, so no contract (a venue's exchange included) accepts a signature made by the session
  * key for the account. Its checkUserOpPolicy always passes, so UserOperations are unaffected.
  */
-import { CALL_POLICY_CONTRACT_V0_0_4, PolicyFlags, SIGNATURE_POLICY_CONTRACT, type Policy } from '@zerodev/permissions';
+import {
+  CALL_POLICY_CONTRACT_V0_0_4,
+  PolicyFlags,
+  RATE_LIMIT_POLICY_CONTRACT,
+  SIGNATURE_POLICY_CONTRACT,
+  TIMESTAMP_POLICY_CONTRACT,
+  type Policy,
+} from '@zerodev/permissions';
 import {
   CallPolicyVersion,
   ParamCondition,
   toCallPolicy,
+  toRateLimitPolicy,
   toSignatureCallerPolicy,
+  toTimestampPolicy,
   type CallPolicyParams,
+  type RateLimitPolicyParams,
   type SignatureCallerPolicyParams,
+  type TimestampPolicyParams,
 } from '@zerodev/permissions/policies';
-import { decodeAbiParameters, getAddress, isAddress, isAddressEqual, slice, zeroAddress, type Address, type Hex } from 'viem';
+import { decodeAbiParameters, getAddress, hexToNumber, isAddress, isAddressEqual, size, slice, zeroAddress, type Address, type Hex } from 'viem';
 import { BadInputError } from '../core/errors.js';
 import { APPROVE_SELECTOR, erc20TransferAbi, TRANSFER_SELECTOR } from './constants.js';
+import type { RateLimit, SessionLimits } from './limits.js';
 
 /** What a session key is allowed to do, read from (or about to be written into) an approval. */
 export interface SessionPolicy {
@@ -44,18 +56,28 @@ export interface SessionPolicy {
   callsRestricted: boolean;
   /** Calls the policy allows that are none of the above (empty for approvals made by this module). */
   otherCalls: Array<{ target: Address; selector: Hex }>;
+  /** TimestampPolicy: unix seconds the key is valid from / until (undefined: no timestamp policy). */
+  validAfter?: number;
+  validUntil?: number;
+  /** RateLimitPolicy, when present. */
+  rateLimit?: RateLimit;
 }
 
 export interface PolicyInput {
   collateral: Address;
   cashoutDestinations: readonly Address[];
   exchangeSpenders: readonly Address[];
+  /** Expiry and rate limit; without them the key is unlimited in time (approvals made before 0.2). */
+  limits?: SessionLimits;
 }
 
 export function buildSessionPolicies(input: PolicyInput): Policy[] {
   const collateral = checkedAddress(input.collateral, 'collateral token');
   const destinations = checkedList(input.cashoutDestinations, 'cashout destination');
   const spenders = checkedList(input.exchangeSpenders, 'exchange contract');
+  const limits = input.limits
+    ? [toTimestampPolicy({ validAfter: 0, validUntil: input.limits.validUntil }), toRateLimitPolicy({ ...input.limits.rateLimit })]
+    : [];
   return [
     toCallPolicy({
       policyVersion: CallPolicyVersion.V0_0_4,
@@ -75,6 +97,7 @@ export function buildSessionPolicies(input: PolicyInput): Policy[] {
       ],
     }),
     toSignatureCallerPolicy({ allowedCallers: [] }),
+    ...limits,
   ];
 }
 
@@ -127,6 +150,8 @@ function rebuildPolicy(params: { type?: string } | undefined): Policy {
   try {
     if (params?.type === 'call') return toCallPolicy(params as CallPolicyParams);
     if (params?.type === 'signature-caller') return toSignatureCallerPolicy(params as SignatureCallerPolicyParams);
+    if (params?.type === 'timestamp') return toTimestampPolicy(params as TimestampPolicyParams);
+    if (params?.type === 'rate-limit') return toRateLimitPolicy(params as RateLimitPolicyParams);
   } catch (cause) {
     throw new BadInputError(`the smart-account approval holds an unreadable ${params?.type} policy`, { cause, hint: AGAIN });
   }
@@ -168,6 +193,15 @@ export function readSessionPolicy(policies: readonly Policy[], smartAccount: Add
     } else if (isAddressEqual(module, SIGNATURE_POLICY_CONTRACT)) {
       const [callers] = decodeAbiParameters([{ type: 'address[]' }], data);
       policy.signaturesBlocked = callers.length === 0;
+    } else if (isAddressEqual(module, TIMESTAMP_POLICY_CONTRACT)) {
+      // Kernel intersects every policy's validity: the latest start and the earliest end win.
+      const [validAfter, validUntil] = decodeAbiParameters([{ type: 'uint48' }, { type: 'uint48' }], data);
+      policy.validAfter = Math.max(policy.validAfter ?? 0, validAfter);
+      if (validUntil !== 0) policy.validUntil = Math.min(policy.validUntil ?? validUntil, validUntil);
+    } else if (isAddressEqual(module, RATE_LIMIT_POLICY_CONTRACT)) {
+      if (size(data) !== 18 || policy.rateLimit) throw new BadInputError('the smart-account approval holds a rate limit this version cannot read', { hint: AGAIN });
+      const field = (index: number) => hexToNumber(slice(data, index * 6, index * 6 + 6));
+      policy.rateLimit = { interval: field(0), count: field(1), startAt: field(2) };
     } else {
       throw new BadInputError(`the smart-account approval installs a policy module this version does not know: ${module}`, { hint: AGAIN });
     }

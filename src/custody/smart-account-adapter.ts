@@ -24,11 +24,14 @@ export interface SmartAccountCustody {
   destinations: readonly Address[];
   token?: Address;
   fetch?: typeof fetch;
+  /** The command's clock (ms); expiry is checked against it. Default: the system clock. */
+  now?: () => number;
 }
 
 export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: SmartAccountCustody): IExchangeAdapter {
   const token = custody.token ?? PUSD;
-  const permissions = describeSessionPermissions(custody.approval);
+  const now = custody.now ?? Date.now;
+  const permissions = describeSessionPermissions(custody.approval, undefined, now());
   const smartAccountBalance = () =>
     fetchSmartAccountBalance({ approval: custody.approval, chainId: custody.chainId, rpcUrl: custody.rpcUrl, token, fetch: custody.fetch });
 
@@ -81,6 +84,7 @@ export function withSmartAccountCustody(adapter: IExchangeAdapter, custody: Smar
         amount,
         allowedDestinations: custody.destinations,
         chainId: custody.chainId,
+        nowMs: now(),
       };
       if (request.dryRun) {
         const plan = await planSmartAccountCashout(base);

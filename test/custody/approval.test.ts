@@ -21,6 +21,7 @@ import { PUSD_ADDRESS } from '../support/chain.js';
 import {
   CASHOUT_ADDRESS,
   editApproval,
+  LIMITS,
   OWNER_KEY,
   SECOND_CASHOUT_ADDRESS,
   startCustodyFixture,
@@ -69,6 +70,10 @@ describe('owner approval', () => {
       signaturesBlocked: true,
       callsRestricted: true,
       otherCalls: [],
+      // 90 days after 2030-03-17T17:46:40Z; one operation an hour from then, 24 x 90 in all
+      validAfter: 0,
+      validUntil: 1_907_776_000,
+      rateLimit: { interval: 3600, count: 2160, startAt: 1_900_000_000 },
     });
     expect(fx.approved.policy).toEqual(policy);
   });
@@ -184,7 +189,12 @@ describe("the local check recomputes the policy from what the owner signed", () 
     const sudo = await signerToEcdsaValidator(client, { signer: privateKeyToAccount(OWNER_KEY), entryPoint: ENTRY_POINT, kernelVersion: KERNEL_VERSION });
     const regular = await toPermissionValidator(client, {
       signer: await toECDSASigner({ signer: addressToEmptyAccount(fx.session.address) }),
-      policies: buildSessionPolicies({ collateral: PUSD_ADDRESS, cashoutDestinations: [CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS], exchangeSpenders: POLYMARKET_EXCHANGES }),
+      policies: buildSessionPolicies({
+        collateral: PUSD_ADDRESS,
+        cashoutDestinations: [CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS],
+        exchangeSpenders: POLYMARKET_EXCHANGES,
+        limits: LIMITS,
+      }),
       entryPoint: ENTRY_POINT,
       kernelVersion: KERNEL_VERSION,
     });

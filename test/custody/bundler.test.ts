@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashoutViaSmartAccount } from '../../src/custody/index.js';
 import { startBundlerStandIn, type BundlerStandIn, type RpcUserOperation } from '../../src/sandbox/bundler/index.js';
 import { DEV_KEYS, PUSD_ADDRESS } from '../support/chain.js';
-import { CASHOUT_ADDRESS, startCustodyFixture, type CustodyFixture } from './fixture.js';
+import { A_DAY_LATER_MS, CASHOUT_ADDRESS, startCustodyFixture, type CustodyFixture } from './fixture.js';
 
 const AMOUNT = 3_000_000n;
 const stranger = privateKeyToAccount(DEV_KEYS[3]!);
@@ -23,6 +23,7 @@ beforeAll(async () => {
   fx = await startCustodyFixture();
   bundler = await startBundlerStandIn({
     chainId: fx.chain.chainId,
+    now: () => A_DAY_LATER_MS,
     expect: {
       sender: fx.approved.smartAccountAddress,
       sessionSigner: fx.session.address,
@@ -40,6 +41,7 @@ beforeAll(async () => {
     rpcUrl: fx.chain.rpcUrl,
     bundlerUrl: bundler.url,
     receiptTimeoutMs: 0,
+    nowMs: A_DAY_LATER_MS,
   });
   accepted = bundler.accepted[0]!.rpcUserOperation;
   acceptedHash = bundler.accepted[0]!.hash;

@@ -1,4 +1,10 @@
-import { CALL_POLICY_CONTRACT_V0_0_4, ECDSA_SIGNER_CONTRACT, SIGNATURE_POLICY_CONTRACT } from '@zerodev/permissions';
+import {
+  CALL_POLICY_CONTRACT_V0_0_4,
+  ECDSA_SIGNER_CONTRACT,
+  RATE_LIMIT_POLICY_CONTRACT,
+  SIGNATURE_POLICY_CONTRACT,
+  TIMESTAMP_POLICY_CONTRACT,
+} from '@zerodev/permissions';
 import { createPublicClient, encodeAbiParameters, encodeFunctionData, http, type Address } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, BadInputError, ExchangeError, NetworkError } from '../../src/core/errors.js';
@@ -14,6 +20,7 @@ import { erc20TransferAbi } from '../../src/custody/constants.js';
 import { startBundlerStandIn, type BundlerStandIn, type BundlerStandInOptions } from '../../src/sandbox/bundler/index.js';
 import { PUSD_ADDRESS } from '../support/chain.js';
 import {
+  A_DAY_LATER_MS,
   CASHOUT_ADDRESS,
   countingFetch,
   editApproval,
@@ -40,6 +47,7 @@ afterAll(() => fx?.close());
 async function standIn(options: Partial<BundlerStandInOptions> = {}, to: Address = CASHOUT_ADDRESS) {
   bundler = await startBundlerStandIn({
     chainId: fx.chain.chainId,
+    now: () => A_DAY_LATER_MS,
     expect: {
       sender: fx.approved.smartAccountAddress,
       sessionSigner: fx.session.address,
@@ -62,6 +70,7 @@ function request(b: BundlerStandIn, overrides: Partial<SmartAccountCashoutReques
     rpcUrl: fx.chain.rpcUrl,
     bundlerUrl: b.url,
     pollingIntervalMs: 20,
+    nowMs: A_DAY_LATER_MS,
     ...overrides,
   };
 }
@@ -99,9 +108,18 @@ describe('cashout through a sponsored UserOperation (ZeroDev bundler + paymaster
     expect(sent!.enableSigner).toBe(fx.approved.ownerAddress);
     expect(d.enable!.signerModule).toBe(ECDSA_SIGNER_CONTRACT);
     expect(d.enable!.signerKey).toBe(fx.session.address);
-    // installed policies: the call policy, and the signature-caller policy with NO allowed caller
-    expect(d.enable!.policies.map((p) => p.address)).toEqual([CALL_POLICY_CONTRACT_V0_0_4, SIGNATURE_POLICY_CONTRACT]);
+    // installed policies: the call policy, the signature-caller policy with NO allowed caller, the
+    // expiry (valid until 2030-06-15T17:46:40Z) and the rate limit (one every 3600 s, 2160 in all,
+    // from 2030-03-17T17:46:40Z), all for every validation (flag 0x0000)
+    expect(d.enable!.policies.map((p) => [p.flag, p.address])).toEqual([
+      ['0x0000', CALL_POLICY_CONTRACT_V0_0_4],
+      ['0x0000', SIGNATURE_POLICY_CONTRACT],
+      ['0x0000', TIMESTAMP_POLICY_CONTRACT],
+      ['0x0000', RATE_LIMIT_POLICY_CONTRACT],
+    ]);
     expect(d.enable!.policies[1]!.data).toBe(encodeAbiParameters([{ type: 'address[]' }], [[]]));
+    expect(d.enable!.policies[2]!.data).toBe(encodeAbiParameters([{ type: 'uint48' }, { type: 'uint48' }], [0, 1_907_776_000]));
+    expect(d.enable!.policies[3]!.data).toBe('0x000000000e10' + '000000000870' + '0000713fb300');
     // counterfactual account: deployed by this first UserOperation
     expect(d.factory).toBeDefined();
     // sponsored: our paymaster's data, and the gas price ZeroDev quoted
@@ -176,6 +194,7 @@ describe('local refusals: nothing is sent', () => {
       destination: SECOND_CASHOUT_ADDRESS,
       amount: AMOUNT,
       chainId: fx.chain.chainId,
+      nowMs: A_DAY_LATER_MS,
     });
     expect(plan).toEqual({
       smartAccount: fx.approved.smartAccountAddress,

@@ -5,6 +5,7 @@ import type { Address, Hex } from 'viem';
 import { permissionIdOf } from '../../src/custody/kernel.js';
 import { parseApproval, readApproval } from '../../src/custody/policy.js';
 import { approveSessionKey, generateSessionKey, type SessionApproval, type SessionKey } from '../../src/custody/index.js';
+import { sessionLimits } from '../../src/custody/limits.js';
 import { DEV_KEYS, PUSD_ADDRESS, startAnvil, type LocalChain } from '../support/chain.js';
 import { installEntryPoint07 } from './entryPoint.js';
 
@@ -12,6 +13,14 @@ export const CASHOUT_ADDRESS: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc7
 export const SECOND_CASHOUT_ADDRESS: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
 export const STRANGER: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
 export const OWNER_KEY: Hex = DEV_KEYS[2]!;
+
+/** The owner approves at a fixed time (2030-03-17T17:46:40Z), so expiry and rate limit are exact values. */
+export const APPROVED_AT_MS = 1_900_000_000_000;
+export const APPROVED_AT = APPROVED_AT_MS / 1000;
+/** The defaults: 90 days, 24 operations a day (one an hour, 2160 in all). */
+export const LIMITS = sessionLimits({ expiryDays: 90, operationsPerDay: 24 }, APPROVED_AT_MS);
+/** A day after approval: 25 rate-limit slots are open. */
+export const A_DAY_LATER_MS = APPROVED_AT_MS + 86_400_000;
 
 export interface CustodyFixture {
   chain: LocalChain;
@@ -32,6 +41,7 @@ export async function startCustodyFixture(): Promise<CustodyFixture> {
       rpcUrl: chain.rpcUrl,
       collateral: PUSD_ADDRESS,
       cashoutDestinations: [CASHOUT_ADDRESS, SECOND_CASHOUT_ADDRESS],
+      limits: LIMITS,
     });
     return { chain, session, approved, close: () => chain.close() };
   } catch (error) {

@@ -25,6 +25,16 @@ describe('permissions report', () => {
       ['session-approvals', true],
       ['session-no-other-calls', true],
       ['session-no-eip1271', true],
+      ['session-expiry', true],
+      ['session-rate-limit', true],
+    ]);
+    expect(perms.report.checks.slice(4).map((c) => c.detail)).toEqual([
+      'expires 2030-06-15T17:46:40Z',
+      'at most 2160 operations in all, one every 1 h (24 a day on average) from 2030-03-17T17:46:40Z; unused ones carry over',
+    ]);
+    expect(perms.may.slice(2)).toEqual([
+      'act until 2030-06-15T17:46:40Z',
+      'send at most 2160 operations in all, one every 1 h (24 a day on average) from 2030-03-17T17:46:40Z; unused ones carry over',
     ]);
     expect(perms.may[0]).toContain(CASHOUT_ADDRESS);
     for (const exchange of POLYMARKET_EXCHANGES) expect(perms.may[1]).toContain(exchange);

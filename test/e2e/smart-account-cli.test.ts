@@ -1,9 +1,10 @@
 /**
  * Non-custodial custody through the CLI: `auth --smart-account` approves a generated session key with
  * the owner's key (used once), then `cashout` leaves the Kernel account as a sponsored UserOperation,
- * checked by the local bundler stand-in against a real anvil chain with EntryPoint v0.7.
+ * checked by the local bundler stand-in against a real anvil chain with EntryPoint v0.7. The command's
+ * clock and the stand-in's (the chain's time for the key's expiry and rate limit) are one virtual clock.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
@@ -14,6 +15,8 @@ import { DEV_KEYS, PUSD_ADDRESS, startAnvil, type LocalChain } from '../support/
 import { run, scriptedPrompter, tempConfigDir } from '../support/cli.js';
 import { installEntryPoint07 } from '../custody/entryPoint.js';
 import { widenApproval } from '../custody/fixture.js';
+import { decodeApprovalPolicy, isoDate } from '../../src/custody/index.js';
+import { systemClock, type Clock } from '../../src/core/runtime.js';
 import { startPolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 
 const OWNER_KEY = DEV_KEYS[2]!;
@@ -26,11 +29,15 @@ let bundler: BundlerStandIn;
 let registry: ExchangeRegistry;
 let configDir: string;
 let env: Record<string, string>;
+/** Virtual time (ms), started at the real time so that checks still on the system clock agree. */
+let now = Date.now();
+const clock: Clock = { ...systemClock, now: () => now };
+const AUTHORIZED_AT = () => Math.floor(now / 1000);
 
 beforeAll(async () => {
   [chain, registry] = await Promise.all([startAnvil(), defaultRegistry()]);
   await Promise.all([installEntryPoint07(chain), chain.installCollateral()]);
-  bundler = await startBundlerStandIn({ chainId: chain.chainId });
+  bundler = await startBundlerStandIn({ chainId: chain.chainId, now: () => now });
   configDir = tempConfigDir();
   env = { POLYGON_RPC_URL: chain.rpcUrl, BUNDLER_URL: bundler.url, BETMIRROR_PASSWORD: 'custody-password', POLYMARKET_PRIVATE_KEY: TRADER_KEY };
 });
@@ -40,21 +47,34 @@ afterAll(async () => {
 });
 
 describe('smart-account custody from the command line', () => {
-  let profile: { custody: { smartAccount: Address; sessionKeyAddress: Address; owner: Address } };
+  let profile: { custody: { smartAccount: Address; sessionKeyAddress: Address; owner: Address; approval: string } };
+
+  let approvedAt: number;
 
   it('auth --smart-account approves a new session key with the owner key typed once, and stores no owner key', async () => {
     const prompter = scriptedPrompter({ password: [OWNER_KEY] });
-    const result = await run(['auth', '--exchange', 'polymarket', '--smart-account', '--cashout-to', HOME, '--json'], { registry, configDir, env, prompter, tty: true });
+    approvedAt = AUTHORIZED_AT();
+    const argv = ['auth', '--exchange', 'polymarket', '--smart-account', '--cashout-to', HOME, '--session-expiry', '30', '--session-rate', '48', '--json'];
+    const result = await run(argv, { registry, configDir, env, prompter, tty: true, clock });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout);
     expect(view.owner).toBe(privateKeyToAccount(OWNER_KEY).address);
     expect(view.destinations).toEqual([HOME]);
     expect(view.mayNot.join(' ')).toMatch(/EIP-1271/);
+    // 30 days from the command's clock; 48 a day = one every 1800 s, 48 x 30 in all
+    expect(view.expiresAt).toBe(isoDate(approvedAt + 30 * 86_400));
+    expect(view.rateLimit).toEqual({ operationsPerDay: 48, intervalSeconds: 1800, count: 1440, from: isoDate(approvedAt) });
     const files = readFileSync(join(configDir, 'config.json'), 'utf8') + readFileSync(join(configDir, 'secrets', 'default.vault.json'), 'utf8');
     expect(files).not.toContain(OWNER_KEY.slice(2));
     profile = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')).profiles.default;
     expect(profile.custody.smartAccount).toBe(view.smartAccount);
+    // What the owner signed carries the same limits (read back from the approval in config.json)
+    expect(decodeApprovalPolicy(profile.custody.approval)).toMatchObject({
+      validAfter: 0,
+      validUntil: approvedAt + 30 * 86_400,
+      rateLimit: { interval: 1800, count: 1440, startAt: approvedAt },
+    });
   });
 
   it('cashout sends a sponsored UserOperation: the exact transfer, from the Kernel account, signed by the session key', async () => {
@@ -64,7 +84,7 @@ describe('smart-account custody from the command line', () => {
       owner: profile.custody.owner,
       transfer: { token: PUSD_ADDRESS, to: HOME, amount: 7_250_000n },
     });
-    const result = await run(['cashout', '--exchange', 'polymarket', '--amount', '7.25', '--to', HOME, '--yes', '--json'], { registry, configDir, env });
+    const result = await run(['cashout', '--exchange', 'polymarket', '--amount', '7.25', '--to', HOME, '--yes', '--json'], { registry, configDir, env, clock });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout);
@@ -74,6 +94,24 @@ describe('smart-account custody from the command line', () => {
     expect(bundler.accepted[0]!.decoded.paymaster).toBe(bundler.paymaster);
   });
 
+  it('the rate limit: a second cash-out before the next slot is refused by the chain, with the reason', async () => {
+    bundler.expect({
+      sender: profile.custody.smartAccount,
+      sessionSigner: profile.custody.sessionKeyAddress,
+      transfer: { token: PUSD_ADDRESS, to: HOME, amount: 1_000_000n },
+    });
+    now += 1_799_000;
+    const early = await run(['cashout', '--exchange', 'polymarket', '--amount', '1', '--to', HOME, '--yes', '--json'], { registry, configDir, env, clock });
+    const error = JSON.parse(early.stdout).error;
+    expect(early.code).toBe(1);
+    expect(error.message).toBe(
+      `the bundler refused the cash-out: AA22 expired or not due (RateLimitPolicy: next operation from ${approvedAt + 1800}, now ${approvedAt + 1799})`,
+    );
+    expect(error.hint).toBe("the session key's expiry or rate limit does not allow an operation now: wait for its next slot, or rotate the key");
+    expect(bundler.accepted).toHaveLength(1);
+    now += 1_000;
+  });
+
   it('cashout --all sweeps what the smart account holds on chain', async () => {
     await chain.mintCollateral(profile.custody.smartAccount, 3_000_000n);
     bundler.expect({
@@ -81,7 +119,7 @@ describe('smart-account custody from the command line', () => {
       sessionSigner: profile.custody.sessionKeyAddress,
       transfer: { token: PUSD_ADDRESS, to: HOME, amount: 3_000_000n },
     });
-    const result = await run(['cashout', '--exchange', 'polymarket', '--all', '--to', HOME, '--yes', '--json'], { registry, configDir, env });
+    const result = await run(['cashout', '--exchange', 'polymarket', '--all', '--to', HOME, '--yes', '--json'], { registry, configDir, env, clock });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ amount: 3, method: 'user-operation' });
@@ -145,6 +183,13 @@ describe('smart-account custody from the command line', () => {
     }
   });
 
+  it('auth --smart-account refuses to replace an existing setup silently: the old key would stay valid', async () => {
+    const result = await run(['auth', '--exchange', 'polymarket', '--smart-account', '--cashout-to', HOME], { registry, configDir, env: { ...env, BETMIRROR_OWNER_PRIVATE_KEY: OWNER_KEY } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`profile default already has a smart account (${profile.custody.smartAccount}, session key ${profile.custody.sessionKeyAddress})`);
+    expect(result.stderr).toContain('replace its session key with --rotate');
+  });
+
   it('auth --smart-account is refused for a venue whose funds are not on chain', async () => {
     const result = await run(['auth', '--exchange', 'kalshi', '--smart-account', '--cashout-to', HOME], { registry, configDir, env: { ...env, BETMIRROR_OWNER_PRIVATE_KEY: OWNER_KEY } });
     expect(result.code).toBe(3);
@@ -158,5 +203,62 @@ describe('smart-account custody from the command line', () => {
     expect(auth.code).toBe(4);
     expect(auth.stderr).toMatch(/deposit wallet|Safe/);
     expect(result.stdout + result.stderr + auth.stdout + auth.stderr).not.toContain(TRADER_KEY.slice(2));
+  });
+});
+
+describe('auth --smart-account refuses bad limits and a short password before anything is sent or saved', () => {
+  it('shows the default expiry and rate in --help', async () => {
+    const help = (await run(['auth', '--help'], { registry })).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--session-expiry <days> with --smart-account: days until the chain refuses the session key (default: "90")');
+    expect(help).toContain(
+      '--session-rate <per-day> with --smart-account: session-key operations a day, one every 24h/N (unused ones carry over, N x days in all) (default: "24")',
+    );
+  });
+
+  for (const [flags, message] of [
+    [['--session-expiry', '0'], '--session-expiry must be a whole number from 1 to 3650 (got 0)'],
+    [['--session-expiry', '1.5'], '--session-expiry must be a whole number from 1 to 3650 (got 1.5)'],
+    [['--session-expiry', '3651'], '--session-expiry must be a whole number from 1 to 3650 (got 3651)'],
+    [['--session-rate', '0'], '--session-rate must be a whole number from 1 to 1440 (got 0)'],
+    [['--session-rate', '1441'], '--session-rate must be a whole number from 1 to 1440 (got 1441)'],
+    [['--session-rate', '1e3'], '--session-rate must be a whole number from 1 to 1440 (got 1e3)'],
+  ] as const) {
+    it(`${flags.join(' ')}: exit 2, nothing sent, nothing written`, async () => {
+      const dir = tempConfigDir();
+      let requests = 0;
+      const counting: typeof fetch = (input, init) => (requests++, fetch(input, init));
+      const bundled = bundler.calls.length;
+      const result = await run(['auth', '--exchange', 'polymarket', '--smart-account', '--cashout-to', HOME, ...flags], {
+        registry,
+        configDir: dir,
+        env: { ...env, BETMIRROR_OWNER_PRIVATE_KEY: OWNER_KEY },
+        fetch: counting,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(requests).toBe(0);
+      expect(bundler.calls.length).toBe(bundled);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  }
+
+  it('a too-short password for a new store fails before the owner key is asked or the RPC is read', async () => {
+    const dir = tempConfigDir();
+    let requests = 0;
+    const counting: typeof fetch = (input, init) => (requests++, fetch(input, init));
+    const prompter = scriptedPrompter({ password: [] });
+    const result = await run(['auth', '--exchange', 'polymarket', '--smart-account', '--cashout-to', HOME], {
+      registry,
+      configDir: dir,
+      env: { ...env, BETMIRROR_PASSWORD: 'short' },
+      prompter,
+      tty: true,
+      fetch: counting,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the secret store password needs at least 8 characters (BETMIRROR_PASSWORD has 5): nothing was saved');
+    expect(prompter.asked).toEqual([]);
+    expect(requests).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { KernelV3_1AccountAbi, KernelV3FactoryAbi, KernelFactoryStakerAbi } from '@zerodev/sdk';
 import { KernelVersionToAddressesMap } from '@zerodev/sdk/constants';
+import { RATE_LIMIT_POLICY_CONTRACT, TIMESTAMP_POLICY_CONTRACT } from '@zerodev/permissions';
 import {
   concat,
   decodeAbiParameters,
@@ -49,6 +50,12 @@ export function parseUserOperation(raw: RpcUserOperation): UserOperation<'0.7'> 
 
 export type ValidationType = 'root' | 'validator' | 'permission';
 
+export interface Call {
+  target: Address;
+  value: bigint;
+  data: Hex;
+}
+
 export interface EnableData {
   hook: Address;
   validatorData: Hex;
@@ -70,7 +77,10 @@ export interface DecodedUserOperation {
   validationType: ValidationType;
   /** For a permission: its 4-byte id; for a validator: its address. */
   validationId: Hex;
-  call?: { target: Address; value: bigint; data: Hex };
+  /** Every call of Kernel's execute, in order (one for a single-call execute, several for a batch). */
+  calls: Call[];
+  /** The call of a single-call execute (undefined for a batch). */
+  call?: Call;
   transfer?: { token: Address; to: Address; amount: bigint };
   enable?: EnableData;
   /** The validator's part of the signature (for a permission: policy sigs, 0xff, the ECDSA signature). */
@@ -102,8 +112,9 @@ export function decodeKernelUserOperation(op: UserOperation<'0.7'>): DecodedUser
     factoryData: op.factoryData,
     paymaster: op.paymaster ? getAddress(op.paymaster) : undefined,
     paymasterData: op.paymasterData,
+    calls: decodeExecute(op.callData),
   };
-  decoded.call = decodeExecute(op.callData);
+  decoded.call = execMode(op.callData) === 'single' ? decoded.calls[0] : undefined;
   decoded.transfer = decoded.call && decodeTransfer(decoded.call);
   if (decoded.validatorMode === 'enable') {
     decoded.enable = decodeEnable(op.signature);
@@ -112,17 +123,57 @@ export function decodeKernelUserOperation(op: UserOperation<'0.7'>): DecodedUser
   return decoded;
 }
 
-/** Kernel v3 execute(bytes32 mode, bytes executionCalldata) with a single call. */
-function decodeExecute(callData: Hex): DecodedUserOperation['call'] {
+/** The call type byte of Kernel v3's execute(bytes32 mode, bytes executionCalldata) (ERC-7579). */
+function execMode(callData: Hex): 'single' | 'batch' {
   const { functionName, args } = decodeFunctionData({ abi: KernelV3_1AccountAbi, data: callData });
   if (functionName !== 'execute') throw new Error(`callData is ${functionName}, not execute`);
-  const [execMode, execution] = args as [Hex, Hex];
-  if (slice(execMode, 0, 1) !== '0x00') throw new Error(`execute mode ${execMode} is not a single call`);
-  return {
-    target: getAddress(slice(execution, 0, 20)),
-    value: hexToBigInt(slice(execution, 20, 52)),
-    data: size(execution) > 52 ? slice(execution, 52) : '0x',
-  };
+  const callType = slice((args as [Hex, Hex])[0], 0, 1);
+  if (callType === '0x00') return 'single';
+  if (callType === '0x01') return 'batch';
+  throw new Error(`execute mode ${(args as [Hex, Hex])[0]} is neither a single call nor a batch`);
+}
+
+/** Single call: target(20) | value(32) | data; batch: abi.encode((address,uint256,bytes)[]). */
+function decodeExecute(callData: Hex): Call[] {
+  const mode = execMode(callData);
+  const execution = (decodeFunctionData({ abi: KernelV3_1AccountAbi, data: callData }).args as [Hex, Hex])[1];
+  if (mode === 'single') {
+    return [
+      {
+        target: getAddress(slice(execution, 0, 20)),
+        value: hexToBigInt(slice(execution, 20, 52)),
+        data: size(execution) > 52 ? slice(execution, 52) : '0x',
+      },
+    ];
+  }
+  const [batch] = decodeAbiParameters([{ type: 'tuple[]', components: [{ type: 'address' }, { type: 'uint256' }, { type: 'bytes' }] }], execution);
+  return batch.map(([target, value, data]) => ({ target: getAddress(target), value, data }));
+}
+
+/** A call of the account to itself, decoded with Kernel's ABI (for the owner's management operations). */
+export function decodeSelfCall(data: Hex): { functionName: string; args: readonly unknown[] } {
+  const { functionName, args } = decodeFunctionData({ abi: KernelV3_1AccountAbi, data });
+  return { functionName, args: args ?? [] };
+}
+
+/** The expiry and rate limit a permission's policies impose (ZeroDev TimestampPolicy, RateLimitPolicy). */
+export interface PolicyLimits {
+  timestamp?: { validAfter: number; validUntil: number };
+  rateLimit?: { interval: number; count: number; startAt: number };
+}
+
+export function decodePolicyLimits(policies: EnableData['policies']): PolicyLimits {
+  const limits: PolicyLimits = {};
+  for (const policy of policies) {
+    if (policy.address === getAddress(TIMESTAMP_POLICY_CONTRACT)) {
+      const [validAfter, validUntil] = decodeAbiParameters([{ type: 'uint48' }, { type: 'uint48' }], policy.data);
+      limits.timestamp = { validAfter, validUntil };
+    } else if (policy.address === getAddress(RATE_LIMIT_POLICY_CONTRACT)) {
+      const field = (index: number) => Number(hexToBigInt(slice(policy.data, index * 6, index * 6 + 6)));
+      limits.rateLimit = { interval: field(0), count: field(1), startAt: field(2) };
+    }
+  }
+  return limits;
 }
 
 function decodeTransfer(call: NonNullable<DecodedUserOperation['call']>): DecodedUserOperation['transfer'] {
@@ -162,6 +213,24 @@ function decodeEnable(signature: Hex): EnableData {
 
 export function userOperationHash(op: UserOperation<'0.7'>, chainId: number, entryPoint: Address): Hex {
   return getUserOperationHash({ userOperation: op, entryPointAddress: entryPoint, entryPointVersion: '0.7', chainId });
+}
+
+/** The keys that could have signed the hash with a root ECDSA validator signature (EIP-191 form, or raw). */
+export async function recoverRootSigners(decoded: DecodedUserOperation, hash: Hex): Promise<{ eip191: Address; raw: Address }> {
+  const sig = decoded.userOpSignature;
+  if (size(sig) !== 65) throw new Error('root validator signature is not a 65-byte ECDSA signature');
+  return {
+    eip191: await recoverAddress({ hash: hashMessage({ raw: hash }), signature: sig }),
+    raw: await recoverAddress({ hash, signature: sig }),
+  };
+}
+
+/** The owner a Kernel v3.1 initCode roots the account in (the ECDSA validator's data). */
+export function initCodeOwner(factory: Address, factoryData: Hex): Address {
+  const createData = kernelCreateData(factory, factoryData).data;
+  const init = decodeFunctionData({ abi: KernelV3_1AccountAbi, data: createData });
+  if (init.functionName !== 'initialize') throw new Error(`the account is created with ${init.functionName}`);
+  return getAddress(slice(init.args[2] as Hex, 0, 20));
 }
 
 /**
@@ -212,24 +281,28 @@ export async function recoverEnableSigner(
   });
 }
 
-/** The address Kernel v3.1's factory would deploy for this initCode (what EntryPoint checks as AA14). */
-export function counterfactualKernelAddress(factory: Address, factoryData: Hex): Address {
+/** The Kernel factory's createAccount data and salt, behind the meta factory or not. */
+function kernelCreateData(factory: Address, factoryData: Hex): { data: Hex; salt: Hex } {
   const addresses = KernelVersionToAddressesMap['0.3.1'];
-  let data: Hex;
-  let salt: Hex;
   if (factory.toLowerCase() === addresses.metaFactoryAddress!.toLowerCase()) {
     const call = decodeFunctionData({ abi: KernelFactoryStakerAbi, data: factoryData });
     if (call.functionName !== 'deployWithFactory') throw new Error(`meta factory call is ${call.functionName}`);
     const [kernelFactory, createData, index] = call.args as [Address, Hex, Hex];
     if (getAddress(kernelFactory) !== getAddress(addresses.factoryAddress)) throw new Error('not Kernel v3.1 factory');
-    [data, salt] = [createData, pad(index, { size: 32 })];
-  } else if (factory.toLowerCase() === addresses.factoryAddress.toLowerCase()) {
+    return { data: createData, salt: pad(index, { size: 32 }) };
+  }
+  if (factory.toLowerCase() === addresses.factoryAddress.toLowerCase()) {
     const call = decodeFunctionData({ abi: KernelV3FactoryAbi, data: factoryData });
     if (call.functionName !== 'createAccount') throw new Error(`factory call is ${call.functionName}`);
-    [data, salt] = [call.args[0] as Hex, pad(call.args[1] as Hex, { size: 32 })];
-  } else {
-    throw new Error(`unknown factory ${factory}`);
+    return { data: call.args[0] as Hex, salt: pad(call.args[1] as Hex, { size: 32 }) };
   }
+  throw new Error(`unknown factory ${factory}`);
+}
+
+/** The address Kernel v3.1's factory would deploy for this initCode (what EntryPoint checks as AA14). */
+export function counterfactualKernelAddress(factory: Address, factoryData: Hex): Address {
+  const addresses = KernelVersionToAddressesMap['0.3.1'];
+  const { data, salt } = kernelCreateData(factory, factoryData);
   return getContractAddress({
     opcode: 'CREATE2',
     from: addresses.factoryAddress,
