@@ -5,7 +5,7 @@
  * wrong nonce would only be refused later, on chain.
  */
 import { KernelV3_1AccountAbi } from '@zerodev/sdk';
-import type { Address, PublicClient } from 'viem';
+import { zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { NetworkError } from '../core/errors.js';
 
 export interface KernelAccountState {
@@ -26,4 +26,14 @@ export async function readKernelAccountState(client: PublicClient, account: Addr
   if (!code || code === '0x') return { deployed: false, validatorNonce: 1 };
   const nonce = await read('the validator nonce', () => client.readContract({ address: account, abi: KernelV3_1AccountAbi, functionName: 'currentNonce' }));
   return { deployed: true, validatorNonce: Math.max(Number(nonce), 1) };
+}
+
+/** Whether Kernel has a permission installed under this id (its signer is set while installed). */
+export async function isPermissionInstalled(client: PublicClient, account: Address, permissionId: Hex): Promise<boolean> {
+  try {
+    const config = await client.readContract({ address: account, abi: KernelV3_1AccountAbi, functionName: 'permissionConfig', args: [permissionId] });
+    return config.signer !== zeroAddress;
+  } catch (cause) {
+    throw new NetworkError(`could not read permission ${permissionId} of the smart account ${account}`, { cause });
+  }
 }

@@ -14,3 +14,5 @@ export type { GasPriceSource, SponsorshipSource } from './gas.js';
 export { ENTRY_POINT_ADDRESS, KERNEL_VERSION, POLYMARKET_EXCHANGES, PUSD } from './constants.js';
 export { DEFAULT_SESSION_LIMITS, SESSION_LIMIT_BOUNDS, sessionLimits } from './limits.js';
 export type { RateLimit, SessionLimitChoice, SessionLimits } from './limits.js';
+export { revokeSessionKey, rotateSessionKey } from './lifecycle.js';
+export type { OwnerRequest, RotateRequest, SessionRevocation, SessionRotation } from './lifecycle.js';

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Address } from 'viem';
+import { concat, encodeFunctionData, pad, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { defaultRegistry, type ExchangeRegistry } from '../../src/exchanges/registry.js';
 import { startBundlerStandIn, type BundlerStandIn } from '../../src/sandbox/bundler/index.js';
@@ -15,7 +15,12 @@ import { DEV_KEYS, PUSD_ADDRESS, startAnvil, type LocalChain } from '../support/
 import { run, scriptedPrompter, tempConfigDir } from '../support/cli.js';
 import { installEntryPoint07 } from '../custody/entryPoint.js';
 import { widenApproval } from '../custody/fixture.js';
-import { decodeApprovalPolicy, isoDate } from '../../src/custody/index.js';
+import { decodeApprovalPolicy, isoDate, verifyApproval } from '../../src/custody/index.js';
+import { SecretVault } from '../../src/config/vault.js';
+import { decodeSelfCall } from '../../src/sandbox/bundler/decode.js';
+import { placeKernelState } from '../custody/kernel-state-stub.js';
+import { ECDSA_SIGNER_CONTRACT } from '@zerodev/permissions';
+import { KernelV3_1AccountAbi } from '@zerodev/sdk';
 import { systemClock, type Clock } from '../../src/core/runtime.js';
 import { startPolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 
@@ -60,11 +65,13 @@ describe('smart-account custody from the command line', () => {
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout);
     expect(view.owner).toBe(privateKeyToAccount(OWNER_KEY).address);
-    expect(view.destinations).toEqual([HOME]);
-    expect(view.mayNot.join(' ')).toMatch(/EIP-1271/);
+    expect(view.action).toBe('set-up');
+    expect(view.revoked).toBeUndefined();
+    expect(view.session.destinations).toEqual([HOME]);
+    expect(view.session.mayNot.join(' ')).toMatch(/EIP-1271/);
     // 30 days from the command's clock; 48 a day = one every 1800 s, 48 x 30 in all
-    expect(view.expiresAt).toBe(isoDate(approvedAt + 30 * 86_400));
-    expect(view.rateLimit).toEqual({ operationsPerDay: 48, intervalSeconds: 1800, count: 1440, from: isoDate(approvedAt) });
+    expect(view.session.expiresAt).toBe(isoDate(approvedAt + 30 * 86_400));
+    expect(view.session.rateLimit).toEqual({ operationsPerDay: 48, intervalSeconds: 1800, count: 1440, from: isoDate(approvedAt) });
     const files = readFileSync(join(configDir, 'config.json'), 'utf8') + readFileSync(join(configDir, 'secrets', 'default.vault.json'), 'utf8');
     expect(files).not.toContain(OWNER_KEY.slice(2));
     profile = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')).profiles.default;
@@ -204,6 +211,156 @@ describe('smart-account custody from the command line', () => {
     expect(auth.stderr).toMatch(/deposit wallet|Safe/);
     expect(result.stdout + result.stderr + auth.stdout + auth.stderr).not.toContain(TRADER_KEY.slice(2));
   });
+});
+
+describe('rotate and revoke from the command line (the owner signs; the stand-in checks what it receives)', () => {
+  const configPath = () => join(configDir, 'config.json');
+  const vaultPath = () => join(configDir, 'secrets', 'default.vault.json');
+  const custodyOf = () => JSON.parse(readFileSync(configPath(), 'utf8')).profiles.default.custody;
+  const stored = () => new SecretVault(vaultPath(), 10).read(env.BETMIRROR_PASSWORD!);
+  const withOwner = (key = OWNER_KEY) => ({ ...env, BETMIRROR_OWNER_PRIVATE_KEY: key });
+  const invalidate = (nonce: number) => encodeFunctionData({ abi: KernelV3_1AccountAbi, functionName: 'invalidateNonce', args: [nonce] });
+  let before: { config: string; secrets: Record<string, string> };
+  let rotated: { sessionKeyAddress: Address; approval: string; permissionId: Hex };
+
+  it('refuses, before anything is sent or written: a key that does not own the account, --revoke with --rotate, nothing to rotate', async () => {
+    before = { config: readFileSync(configPath(), 'utf8'), secrets: await stored() };
+    const vaultBytes = readFileSync(vaultPath(), 'utf8');
+    const calls = bundler.calls.length;
+    const stranger = privateKeyToAccount(DEV_KEYS[0]!).address;
+
+    const wrongOwner = await run(['auth', '--smart-account', '--rotate'], { registry, configDir, env: withOwner(DEV_KEYS[0]!), clock });
+    expect(wrongOwner.code).toBe(2);
+    expect(wrongOwner.stderr).toContain(`the owner key ${stranger} does not own the smart account ${custodyOf().smartAccount} (its owner is ${custodyOf().owner})`);
+    const both = await run(['auth', '--smart-account', '--rotate', '--revoke'], { registry, configDir, env: withOwner(), clock });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--revoke and --rotate cannot be combined: --rotate already revokes the old key');
+    const nothing = await run(['auth', '--exchange', 'polymarket', '--smart-account', '--revoke', '--profile', 'other'], { registry, configDir, env: withOwner(), clock });
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('profile other has no smart account for Polymarket to revoke');
+    const plain = await run(['auth', '--rotate'], { registry, configDir, env: withOwner(), clock });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('--rotate needs --smart-account');
+
+    expect(bundler.calls.length).toBe(calls);
+    expect(readFileSync(configPath(), 'utf8')).toBe(before.config);
+    expect(readFileSync(vaultPath(), 'utf8')).toBe(vaultBytes);
+  });
+
+  it('a revocation the bundler refuses writes nothing: the profile and the store keep the current key', async () => {
+    const vaultBytes = readFileSync(vaultPath(), 'utf8');
+    // The stand-in expects an operation from another account: it refuses this one
+    bundler.expect({ kind: 'owner', sender: STRANGER, owner: custodyOf().owner });
+    const result = await run(['auth', '--smart-account', '--rotate', '--json'], { registry, configDir, env: withOwner(), clock });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error.message).toBe(`the bundler refused the revocation: sender ${custodyOf().smartAccount} is not the expected Kernel account ${STRANGER}`);
+    expect(readFileSync(configPath(), 'utf8')).toBe(before.config);
+    expect(readFileSync(vaultPath(), 'utf8')).toBe(vaultBytes);
+  });
+
+  it('--rotate: a new key approved for nonce 2, the old one revoked by invalidateNonce(2); the store and profile hold only the new one', async () => {
+    const old = custodyOf();
+    bundler.expect({ kind: 'owner', sender: old.smartAccount, owner: old.owner });
+    const rotatedAt = AUTHORIZED_AT();
+    const result = await run(['auth', '--smart-account', '--rotate', '--session-expiry', '7', '--json'], { registry, configDir, env: withOwner(), clock });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const view = JSON.parse(result.stdout);
+    const sent = bundler.accepted.at(-1)!;
+    expect(view).toMatchObject({
+      action: 'rotated',
+      smartAccount: old.smartAccount,
+      owner: old.owner,
+      revoked: { sessionKeyAddress: old.sessionKeyAddress, uninstalled: false, validNonceFrom: 2, userOpHash: sent.hash, txHash: sent.transactionHash },
+      session: {
+        destinations: [HOME],
+        expiresAt: isoDate(rotatedAt + 7 * 86_400),
+        rateLimit: { operationsPerDay: 24, intervalSeconds: 3600, count: 168, from: isoDate(rotatedAt) },
+      },
+    });
+    // What the bundler received: the owner's root validator, the account calling invalidateNonce(2) on itself
+    expect(sent).toMatchObject({ kind: 'owner', sessionSigner: old.owner });
+    expect(sent.decoded.validationType).toBe('root');
+    expect(sent.decoded.calls).toEqual([{ target: old.smartAccount, value: 0n, data: invalidate(2) }]);
+
+    const custody = custodyOf();
+    expect(custody.sessionKeyAddress).toBe(view.session.sessionKeyAddress);
+    expect(custody.sessionKeyAddress).not.toBe(old.sessionKeyAddress);
+    const verified = await verifyApproval(custody.approval, { sessionKeyAddress: custody.sessionKeyAddress, chainId: chain.chainId });
+    expect(verified.validatorNonce).toBe(2);
+    const secrets = await stored();
+    expect(Object.keys(secrets).sort()).toEqual(Object.keys(before.secrets).sort());
+    expect(privateKeyToAccount(secrets['custody.sessionKey'] as Hex).address).toBe(custody.sessionKeyAddress);
+    for (const name of Object.keys(secrets).filter((n) => n !== 'custody.sessionKey')) expect(secrets[name]).toBe(before.secrets[name]);
+    rotated = { sessionKeyAddress: custody.sessionKeyAddress, approval: custody.approval, permissionId: verified.policy.permissionId };
+  });
+
+  it('the new key cashes out; a stale copy of the old setup (key and approval) is refused by the chain', async () => {
+    now += 3_600_000;
+    bundler.expect({ sender: custodyOf().smartAccount, sessionSigner: rotated.sessionKeyAddress, owner: custodyOf().owner, transfer: { token: PUSD_ADDRESS, to: HOME, amount: 2_000_000n } });
+    const fresh = await run(['cashout', '--amount', '2', '--to', HOME, '--yes', '--json'], { registry, configDir, env, clock });
+    expect(fresh.stderr).toBe('');
+    expect(fresh.code).toBe(0);
+    expect(bundler.accepted.at(-1)!.enableSigner).toBe(custodyOf().owner);
+
+    const current = readFileSync(configPath(), 'utf8');
+    try {
+      writeFileSync(configPath(), before.config);
+      bundler.expect({ sender: custodyOf().smartAccount, sessionSigner: profile0().sessionKeyAddress, owner: custodyOf().owner, transfer: { token: PUSD_ADDRESS, to: HOME, amount: 2_000_000n } });
+      const accepted = bundler.accepted.length;
+      const stale = await run(['cashout', '--amount', '2', '--to', HOME, '--yes', '--json'], { registry, configDir, env: { ...env, BETMIRROR_SESSION_KEY: before.secrets['custody.sessionKey']! }, clock });
+      expect(stale.code).toBe(1);
+      // That key was used (its permission installed at validator nonce 1): the revocation floor refuses it
+      expect(JSON.parse(stale.stdout).error.message).toBe(
+        'the bundler refused the cash-out: InvalidNonce(): the permission was enabled at validator nonce 1, revoked below 2',
+      );
+      expect(bundler.accepted.length).toBe(accepted);
+    } finally {
+      writeFileSync(configPath(), current);
+    }
+  });
+
+  it('--revoke: uninstallValidation of the installed permission and invalidateNonce(3); the setup leaves the profile and the store', async () => {
+    const custody = custodyOf();
+    // The chain as it is by now: deployed, validator nonce 2, the new permission installed
+    await placeKernelState(chain, custody.smartAccount, {
+      currentNonce: 2,
+      validNonceFrom: 2,
+      permissions: [{ id: rotated.permissionId, signer: ECDSA_SIGNER_CONTRACT, policies: [] }],
+    });
+    bundler.expect({ kind: 'owner', sender: custody.smartAccount, owner: custody.owner });
+    const result = await run(['auth', '--smart-account', '--revoke', '--json'], { registry, configDir, env: withOwner(), clock });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const sent = bundler.accepted.at(-1)!;
+    expect(JSON.parse(result.stdout)).toEqual({
+      action: 'revoked',
+      exchange: 'polymarket',
+      profile: 'default',
+      smartAccount: custody.smartAccount,
+      owner: custody.owner,
+      revoked: { sessionKeyAddress: rotated.sessionKeyAddress, uninstalled: true, validNonceFrom: 3, userOpHash: sent.hash, txHash: sent.transactionHash },
+    });
+    expect(sent.decoded.factory).toBeUndefined();
+    expect(sent.decoded.calls.map((call) => decodeSelfCall(call.data).functionName)).toEqual(['uninstallValidation', 'invalidateNonce']);
+    expect(sent.decoded.calls[1]!.data).toBe(invalidate(3));
+    expect((decodeSelfCall(sent.decoded.calls[0]!.data).args[0] as Hex).toLowerCase()).toBe(concat(['0x02', pad(rotated.permissionId, { size: 20, dir: 'right' })]).toLowerCase());
+    expect(bundler.account(custody.smartAccount)).toMatchObject({ currentNonce: 3, validNonceFrom: 3 });
+    expect(bundler.account(custody.smartAccount).installed(rotated.permissionId)).toBeUndefined();
+
+    const profileNow = JSON.parse(readFileSync(configPath(), 'utf8')).profiles.default;
+    expect(profileNow.custody).toBeUndefined();
+    expect(profileNow.exchange).toBe('polymarket');
+    const secrets = await stored();
+    expect(secrets['custody.sessionKey']).toBeUndefined();
+    expect(Object.keys(secrets).sort()).toEqual(Object.keys(before.secrets).filter((n) => n !== 'custody.sessionKey').sort());
+
+    const again = await run(['auth', '--smart-account', '--revoke'], { registry, configDir, env: withOwner(), clock });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('profile default has no smart account for Polymarket to revoke');
+  });
+
+  const profile0 = () => JSON.parse(before.config).profiles.default.custody as { sessionKeyAddress: Address };
 });
 
 describe('auth --smart-account refuses bad limits and a short password before anything is sent or saved', () => {

@@ -10,6 +10,7 @@ import {
   concat,
   decodeAbiParameters,
   decodeFunctionData,
+  getAbiItem,
   getAddress,
   getContractAddress,
   hashMessage,
@@ -20,6 +21,7 @@ import {
   recoverTypedDataAddress,
   size,
   slice,
+  toFunctionSelector,
   toHex,
   type Address,
   type Hex,
@@ -112,15 +114,24 @@ export function decodeKernelUserOperation(op: UserOperation<'0.7'>): DecodedUser
     factoryData: op.factoryData,
     paymaster: op.paymaster ? getAddress(op.paymaster) : undefined,
     paymasterData: op.paymasterData,
-    calls: decodeExecute(op.callData),
+    calls: isExecute(op.callData) ? decodeExecute(op.callData) : [{ target: op.sender, value: 0n, data: op.callData }],
   };
-  decoded.call = execMode(op.callData) === 'single' ? decoded.calls[0] : undefined;
+  decoded.call = !isExecute(op.callData) || execMode(op.callData) === 'single' ? decoded.calls[0] : undefined;
   decoded.transfer = decoded.call && decodeTransfer(decoded.call);
   if (decoded.validatorMode === 'enable') {
     decoded.enable = decodeEnable(op.signature);
     decoded.userOpSignature = decodeAbiParameters(ENABLE_PARAMS, slice(op.signature, 20))[4];
   }
   return decoded;
+}
+
+/**
+ * Whether callData goes through Kernel's execute. Otherwise it is a call of the account's own function
+ * by the EntryPoint: the SDK sends a single call to the account itself that way (Kernel allows it for
+ * the root validator; a permission is only enabled for execute).
+ */
+function isExecute(callData: Hex): boolean {
+  return size(callData) >= 4 && slice(callData, 0, 4) === toFunctionSelector(getAbiItem({ abi: KernelV3_1AccountAbi, name: 'execute' }));
 }
 
 /** The call type byte of Kernel v3's execute(bytes32 mode, bytes executionCalldata) (ERC-7579). */
