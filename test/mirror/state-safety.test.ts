@@ -47,6 +47,23 @@ describe('one mirror per profile', () => {
   });
 });
 
+/** No page left: the file may not grow, and every page it has is full (what a full disk does to SQLite). */
+function fillUp(db: Database.Database): void {
+  db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true })) + 2}`);
+  // Settled signals of other fills take the room left, in the signals table itself.
+  const put = db.prepare(
+    `INSERT INTO signals (key, wallet, token, side, size, price, fill_ts, source, seen_at, status, updated_at) VALUES (?, '0xother', 'T9', 'buy', '1', '1', 0, 'data-api', 0, 'skipped', 0)`,
+  );
+  for (let i = 0; i < 100_000; i++) {
+    try {
+      put.run(`filler-${i}-${'x'.repeat(200)}`);
+    } catch {
+      return;
+    }
+  }
+  throw new Error('the store never filled up');
+}
+
 describe('a failing state store never loses a fill silently', () => {
   it('a lock held briefly by another program is waited out: the fill is copied once', async () => {
     const stateDir = tempStateDir();
@@ -96,6 +113,26 @@ describe('a failing state store never loses a fill silently', () => {
     expect(again.engine.store.all()).toEqual([]);
     await again.stop();
   }, 20_000);
+
+  it.each([
+    // The store's own connection, made to fail the way a disk does: full (SQLITE_FULL) or read-only.
+    ['full', 'database or disk is full', (db: Database.Database) => fillUp(db)],
+    ['read-only', 'attempt to write a readonly database', (db: Database.Database) => db.pragma('query_only = ON')],
+  ] as const)('a %s disk stops the mirror with the file named; the fill is reported and nothing is sent', async (_name, reason, breakDisk) => {
+    const stateDir = tempStateDir();
+    const venue = new FakeVenue(M(200));
+    const h = await startHarness({ stateDir }, { venue });
+    const db = (h.engine.store as unknown as { db: Database.Database }).db;
+    breakDisk(db);
+    const f = fill({ timestamp: h.clock.now(), seenAt: h.clock.now(), size: M(100) });
+    h.sources[0]!.push(f);
+    await h.engine.executor.drain();
+    expect(venue.orders).toEqual([]);
+    expect(h.events.find((e) => e.type === 'decision')).toMatchObject({ status: 'skip', reason: 'state_store_failed', txHash: f.txHash });
+    const warning = h.events.find((e) => e.type === 'warning')!;
+    expect(warning.detail).toContain(`the mirror's state store ${join(stateDir, 'mirror.sqlite')} could not record the intent to order: ${reason}`);
+    await expect(h.stop()).rejects.toThrow(ConfigError);
+  });
 
   it('a damaged state file is refused at start with its path and what to do', async () => {
     const stateDir = tempStateDir();
