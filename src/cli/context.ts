@@ -50,6 +50,8 @@ export class CommandContext {
   readonly logger: Logger;
   private configStore?: ConfigStore;
   private password?: string;
+  /** The store's contents as unlockVault read them; readVault answers from here. */
+  private unlocked?: Secrets;
 
   constructor(
     deps: Deps,
@@ -90,6 +92,7 @@ export class CommandContext {
 
   /** Secrets of the profile's vault ({} when there is none yet). */
   async readVault(): Promise<Secrets> {
+    if (this.unlocked) return this.unlocked;
     const vault = this.vault();
     if (!vault.exists()) return {};
     const secrets = await vault.read(await this.vaultPassword(false));
@@ -103,6 +106,20 @@ export class CommandContext {
     const current = creating ? {} : await vault.read(await this.vaultPassword(false));
     this.redactor.addAll(updates);
     await vault.write(await this.vaultPassword(creating), { ...current, ...updates });
+    if (this.unlocked) this.unlocked = { ...current, ...updates };
+  }
+
+  /**
+   * Unlocks the profile's existing vault with a password the command obtained itself (auth asks with
+   * its own wording, and refuses where readVault would prompt). A wrong password fails here. Later
+   * reads answer from what was read now, so the store is decrypted (scrypt) and its password given once.
+   */
+  async unlockVault(password: string): Promise<Secrets> {
+    this.redactor.add(password);
+    const secrets = await this.vault().read(password);
+    Object.values(secrets).forEach((secret) => this.redactor.add(secret));
+    [this.password, this.unlocked] = [password, secrets];
+    return secrets;
   }
 
   /** Whether a password can be had without blocking (env or a terminal). */
