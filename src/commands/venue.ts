@@ -128,6 +128,7 @@ async function applyCustody(
     ...(env.PAYMASTER_URL ?? custody.paymasterUrl ? { paymasterUrl: env.PAYMASTER_URL ?? custody.paymasterUrl } : {}),
     destinations: custody.destinations as Address[],
     fetch: ctx.deps.fetch,
+    now: () => ctx.deps.clock.now(),
     loadSessionKey: async () => {
       const key = env.BETMIRROR_SESSION_KEY ?? (await ctx.readVault())[SESSION_KEY_SECRET];
       if (!key) {
