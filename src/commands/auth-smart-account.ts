@@ -5,14 +5,16 @@
  * and dropped; the approval (no secret) goes to the profile. `--rotate` approves a new key and revokes
  * the old one; `--revoke` revokes it and removes the setup from the profile; both are UserOperations
  * the owner signs. Same transaction rules as the venue-key flow (auth.ts): local refusals first, one
- * write at the end.
+ * write at the end, nothing at all while a mirror runs on the profile.
  */
 import type { Command } from 'commander';
 import type { Address, Hex } from 'viem';
 import type { CommandContext } from '../cli/context.js';
+import type { Profile, SmartAccountProfile } from '../config/config.js';
 import { BadInputError, NotSupportedError } from '../core/errors.js';
 import { DEFAULT_SESSION_LIMITS, parseLimit, sessionLimits, type SessionLimitChoice } from '../custody/limits.js';
-import { AuthSecretStore, commit } from './auth-store.js';
+import type { VenueDefinition } from '../exchanges/adapter.js';
+import { AuthSecretStore, commit, withProfileLock } from './auth-store.js';
 import { parseAddress } from './parse.js';
 import { resolveSettings, resolveVenue, SESSION_KEY_SECRET } from './venue.js';
 
@@ -120,6 +122,29 @@ export async function runSmartAccount(options: SmartAccountAuthOptions, ctx: Com
   const bundlerUrl = options.bundlerUrl ?? env.BUNDLER_URL ?? existing?.bundlerUrl;
   if (!bundlerUrl) throw new BadInputError('no bundler: pass --bundler-url (e.g. your ZeroDev project RPC) or set BUNDLER_URL');
   const paymasterUrl = options.paymasterUrl ?? env.PAYMASTER_URL ?? existing?.paymasterUrl;
+  const setup: SmartAccountSetup = { venue, action, choice, chainId, rpcUrl, profile, existing, given, bundlerUrl, paymasterUrl };
+  return withProfileLock(ctx, () => applySetup(ctx, setup));
+}
+
+/** What runSmartAccount settled locally, from the flags, the environment and the profile. */
+interface SmartAccountSetup {
+  venue: VenueDefinition;
+  action: SmartAccountAuthResult['action'];
+  /** The new key's expiry and rate (set-up, rotated). */
+  choice: SessionLimitChoice | undefined;
+  chainId: number;
+  rpcUrl: string;
+  profile: Profile;
+  /** The profile's current smart account for the venue (rotated, revoked). */
+  existing: SmartAccountProfile | undefined;
+  given: Address[];
+  bundlerUrl: string;
+  paymasterUrl: string | undefined;
+}
+
+/** With the profile locked: the secret store and the owner key, the UserOperation, then one write at the end. */
+async function applySetup(ctx: CommandContext, setup: SmartAccountSetup): Promise<SmartAccountAuthResult> {
+  const { venue, action, choice, chainId, rpcUrl, profile, existing, given, bundlerUrl, paymasterUrl } = setup;
   const store = await AuthSecretStore.open(ctx);
   if (action !== 'revoked') await store.prepare({ required: 'the session key' });
   const ownerKey = await ownerPrivateKey(ctx);

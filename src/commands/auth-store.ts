@@ -1,14 +1,35 @@
 /**
  * The profile's stores as `auth` writes them, shared by its venue-key flow (auth.ts) and its
- * smart-account flow (auth-smart-account.ts): the secret store, unlocked or given its new password
- * before any request, and the one write at the end (the store first, put back if the profile cannot
- * be written).
+ * smart-account flow (auth-smart-account.ts): the mirror's lock, held while auth runs; the secret
+ * store, unlocked or given its new password before any request; and the one write at the end (the
+ * store first, put back if the profile cannot be written).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import type { Profile } from '../config/config.js';
 import type { Secrets } from '../config/vault.js';
 import { BadInputError } from '../core/errors.js';
+
+/**
+ * One mirror per profile applies to auth: a running mirror holds the profile's lock, and `work` (from
+ * the first prompt to the last write) runs holding it too. So auth never changes the keys of a running
+ * mirror (it fails with the lock's ConfigError, naming the mirror's pid, having asked, sent and written
+ * nothing), and no mirror starts half-way through it. A profile no mirror has run on has no lock file
+ * (the mirror creates it): then there is none to take, and auth does not create the state directory.
+ */
+export async function withProfileLock<T>(ctx: CommandContext, work: () => Promise<T>): Promise<T> {
+  const stateDir = ctx.config.stateDir(ctx.profileName);
+  if (!existsSync(join(stateDir, 'mirror.lock'))) return work();
+  // Loaded only here: the lock module loads better-sqlite3, which `betmirror --help` should not pay for.
+  const { StateLock } = await import('../mirror/lock.js');
+  const lock = StateLock.acquire(stateDir, ctx.deps.clock.now());
+  try {
+    return await work();
+  } finally {
+    lock.release();
+  }
+}
 
 const PASSWORD_SOURCE = 'the BETMIRROR_PASSWORD environment variable';
 /** As CommandContext requires of a new store (src/cli/context.ts). */

@@ -7,7 +7,8 @@
  * before the first venue request, and nothing is written until every step succeeded. Then the secret
  * store and the profile are written together, the store first and put back if the profile cannot be
  * written. A re-run replaces what the previous run stored for the venue: a key replaced by another one
- * takes the credentials issued for it along.
+ * takes the credentials issued for it along. While a mirror runs on the profile, auth changes nothing
+ * (auth-store.ts: withProfileLock).
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
@@ -17,7 +18,7 @@ import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { PermissionReport } from '../core/types.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
 import { refuseWithoutSmartAccount, renderSmartAccount, runSmartAccount, smartAccountOptions, type SmartAccountAuthOptions } from './auth-smart-account.js';
-import { AuthSecretStore, commit } from './auth-store.js';
+import { AuthSecretStore, commit, withProfileLock } from './auth-store.js';
 import { openVenue, resolveSecrets, resolveVenue, vaultKey } from './venue.js';
 
 export interface AuthOptions extends SmartAccountAuthOptions {
@@ -78,6 +79,16 @@ export async function run(options: AuthOptions, ctx: CommandContext): Promise<Au
   const venue = await resolveVenue(ctx, options.exchange);
   const overrides = settingOverrides(venue, options);
   const fromFile = await secretFromFile(ctx, venue, options.privateKeyFile);
+  return withProfileLock(ctx, () => setUp(ctx, venue, overrides, fromFile));
+}
+
+/** With the profile locked: the secret store, the venue's checks, then one write at the end. */
+async function setUp(
+  ctx: CommandContext,
+  venue: VenueDefinition,
+  overrides: Record<string, string | undefined>,
+  fromFile: Record<string, string>,
+): Promise<AuthResultView> {
   const store = await AuthSecretStore.open(ctx);
   const typed = { ...fromFile, ...(await promptForMissing(ctx, venue, fromFile)) };
   Object.values(typed).forEach((secret) => ctx.redactor.add(secret));
