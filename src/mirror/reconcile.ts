@@ -32,6 +32,9 @@ export async function reconcileUnresolved(deps: ReconcileDeps, token?: string): 
   const { store, clock } = deps;
   const pending = store.unresolved().filter((r) => token === undefined || (r.token === token && r.status === 'unknown'));
   if (pending.length === 0) return 0;
+  // Orders the venue can name are booked first; what the venue's holdings say is attributed after, so
+  // a holding's change is never credited to one order when another order on the token made part of it.
+  const byHolding: Array<{ record: SignalRecord; order: SignedOrder }> = [];
   for (const record of pending) {
     if (record.status === 'seen' || !record.copySide || !record.copySize || !record.copyPrice) {
       store.recordSkip(record.key, 'interrupted', clock.now());
@@ -42,51 +45,54 @@ export async function reconcileUnresolved(deps: ReconcileDeps, token?: string): 
     // its fill again and it is decided afresh, as if the crash had come a moment earlier.
     if (token === undefined && record.status === 'intent' && (await neverSent(record, deps))) {
       store.forget(record.key);
-      deps.emit(
-        makeEvent('reconciled', clock.now(), {
-          wallet: record.wallet,
-          token: record.token,
-          market: record.market,
-          side: record.copySide,
-          whaleSize: usd(BigInt(record.size)),
-          whalePrice: usd(BigInt(record.price)),
-          copySize: usd(order.size),
-          copyPrice: usd(order.price),
-          orderId: record.orderId,
-          status: 'not_sent',
-          reason: 'the order never reached the venue: the fill is decided again when a source reports it',
-          filledSize: 0,
-          filledValue: 0,
-        }),
-      );
+      deps.emit(reconciledEvent(record, order, clock.now(), { status: 'not_sent', filledSize: 0n, filledValue: 0n, reason: 'the order never reached the venue: the fill is decided again when a source reports it' }));
       continue;
     }
-    const outcome = await settle(record, order, deps);
-    const market = record.market ?? record.token;
-    store.transaction(() => {
-      deps.portfolio.applyFill(record.clientId ?? undefined, { token: record.token, market, side: order.side, size: outcome.filledSize, value: outcome.filledValue, fee: outcome.fee, venue: record.venue ?? undefined });
-      store.recordOutcome(record.key, outcome, clock.now());
-      store.saveBook(deps.portfolio, [record.token]);
-    });
-    deps.emit(
-      makeEvent('reconciled', clock.now(), {
-        wallet: record.wallet,
-        token: record.token,
-        market: record.market,
-        side: record.copySide,
-        whaleSize: usd(BigInt(record.size)),
-        whalePrice: usd(BigInt(record.price)),
-        copySize: usd(order.size),
-        copyPrice: usd(order.price),
-        orderId: outcome.orderId ?? record.orderId,
-        status: outcome.status,
-        reason: outcome.reason,
-        filledSize: usd(outcome.filledSize),
-        filledValue: usd(outcome.filledValue),
-      }),
-    );
+    const known = await byOrder(record, order, deps);
+    if (known) book(record, order, known, deps);
+    else byHolding.push({ record, order });
+  }
+  for (const [i, { record, order }] of byHolding.entries()) {
+    const last = !byHolding.slice(i + 1).some((later) => later.record.token === record.token);
+    book(record, order, await fromHolding(record, order, last, deps), deps);
   }
   return pending.length;
+}
+
+function book(record: SignalRecord, order: SignedOrder, outcome: Settled, deps: ReconcileDeps): void {
+  const { store, clock } = deps;
+  store.transaction(() => {
+    deps.portfolio.applyFill(record.clientId ?? undefined, {
+      token: record.token,
+      market: record.market ?? record.token,
+      side: order.side,
+      size: outcome.filledSize,
+      value: outcome.filledValue,
+      fee: outcome.fee,
+      venue: record.venue ?? undefined,
+    });
+    store.recordOutcome(record.key, outcome, clock.now());
+    store.saveBook(deps.portfolio, [record.token]);
+  });
+  deps.emit(reconciledEvent(record, order, clock.now(), outcome));
+}
+
+function reconciledEvent(record: SignalRecord, order: SignedOrder, now: number, outcome: Omit<Settled, 'status'> & { status: string }): MirrorEvent {
+  return makeEvent('reconciled', now, {
+    wallet: record.wallet,
+    token: record.token,
+    market: record.market,
+    side: order.side,
+    whaleSize: usd(BigInt(record.size)),
+    whalePrice: usd(BigInt(record.price)),
+    copySize: usd(order.size),
+    copyPrice: usd(order.price),
+    orderId: outcome.orderId ?? record.orderId,
+    status: outcome.status,
+    reason: outcome.reason,
+    filledSize: usd(outcome.filledSize),
+    filledValue: usd(outcome.filledValue),
+  });
 }
 
 /**
@@ -114,19 +120,28 @@ interface Settled {
   reason: string;
 }
 
-async function settle(record: SignalRecord, order: SignedOrder, deps: ReconcileDeps): Promise<Settled> {
-  if (record.orderId && deps.adapter.has.fetchOrder && deps.adapter.fetchOrder) {
-    try {
-      const found = await deps.adapter.fetchOrder(record.orderId);
-      const outOfBounds = fillOutOfBounds(order, found);
-      if (!outOfBounds) {
-        return { status: found.status === 'open' || found.status === 'pending' ? found.status : statusOfFill(order, found.filledSize), orderId: found.orderId, filledSize: found.filledSize, filledValue: found.filledValue, fee: found.fee, reason: 'reconciled with the venue order' };
-      }
-      deps.logger.warn(`reconcile ${record.orderId}: ${outOfBounds}; judging by the venue's holding instead`);
-    } catch (error) {
-      deps.logger.warn(`reconcile ${record.orderId}: ${(error as Error).message}`);
+/** The venue's record of the order, when it has one that fits what was signed. */
+async function byOrder(record: SignalRecord, order: SignedOrder, deps: ReconcileDeps): Promise<Settled | undefined> {
+  if (!record.orderId || !deps.adapter.has.fetchOrder || !deps.adapter.fetchOrder) return undefined;
+  try {
+    const found = await deps.adapter.fetchOrder(record.orderId);
+    const outOfBounds = fillOutOfBounds(order, found);
+    if (!outOfBounds) {
+      const status = found.status === 'open' || found.status === 'pending' ? found.status : statusOfFill(order, found.filledSize);
+      return { status, orderId: found.orderId, filledSize: found.filledSize, filledValue: found.filledValue, fee: found.fee, reason: 'reconciled with the venue order' };
     }
+    deps.logger.warn(`reconcile ${record.orderId}: ${outOfBounds}; judging by the venue's holding instead`);
+  } catch (error) {
+    deps.logger.warn(`reconcile ${record.orderId}: ${(error as Error).message}`);
   }
+  return undefined;
+}
+
+/**
+ * What the venue's holding says moved, against our book. `last`: no other order on the token is left
+ * to settle, so the whole remaining change is this order's; otherwise it is bounded by its size.
+ */
+async function fromHolding(record: SignalRecord, order: SignedOrder, last: boolean, deps: ReconcileDeps): Promise<Settled> {
   // Judged where the copy was sent: the mapped market (Kalshi), else the Polymarket token.
   const venue = await venueHolding(deps.adapter, record.venue ?? { market: record.token }).catch((error: Error) => {
     deps.logger.warn(`reconcile holding of ${record.token}: ${error.message}`);
@@ -137,9 +152,11 @@ async function settle(record: SignalRecord, order: SignedOrder, deps: ReconcileD
   }
   const held = deps.portfolio.positionOf(record.token);
   const moved = order.side === 'buy' ? venue - held : held - venue;
-  // A marketable buy signs dollars and may receive more shares than its size at a better price: what
-  // arrived is what it bought. A sell never parts with more than it signed.
-  const filled = moved <= 0n ? 0n : order.side === 'sell' && moved > order.size ? order.size : moved;
+  // A marketable buy signs dollars and may receive more shares than its size at a better price: when
+  // it is the last order to settle on the token, what arrived is what it bought. A sell never parts
+  // with more than it signed.
+  const bound = order.side === 'buy' && last ? moved : order.size;
+  const filled = moved <= 0n ? 0n : moved > bound ? bound : moved;
   // The exact fill price is not known here; the order's cap bounds it (and a buy never spends more
   // than it signed), so book at that bound. The cash side is then settled by the venue's balance at
   // the next sync (a 'book' event shows any gap).

@@ -150,6 +150,41 @@ describe('the venue is the source of truth', () => {
     expect(venue.orders).toHaveLength(1);
   });
 
+  it('two unknown outcomes on one token: the order the venue can name is booked first, the holding explains the rest', async () => {
+    const venue = new FakeVenue(M(200));
+    const risk = (await import('./support/engine-harness.js')).baseOptions().risk;
+    const fixed = { ...risk, sizing: { ...risk.sizing, mode: 'fixed' as const, fixedUsd: M(10) } }; // 20 shares at 0.50
+    const h = await startHarness({ reconcileDelayMs: 1_000, risk: fixed }, { venue, whalePositions: new Map([['T1', M(100)]]) });
+    h.sources[0]!.push(buy(h)); // 20 shares held
+    await h.engine.executor.drain();
+    // A buy whose answer is lost and whose record cannot be trusted (more dollars than signed): only the
+    // venue's holding can settle it. It comes first, so a one-pass settlement would credit it with the
+    // sale below as well.
+    venue.loseAnswer = true;
+    venue.misreport = (result) => ({ ...result, filledValue: result.filledValue + M(1) });
+    h.clock.advance(1);
+    h.sources[0]!.push(buy(h));
+    await h.engine.executor.drain();
+    venue.misreport = undefined;
+    h.clock.advance(1);
+    h.sources[0]!.push(buy(h, { side: 'sell', size: M(150) })); // the whale (300) halves: we sell 10 of our 20, answer lost too
+    await h.engine.executor.drain();
+    venue.loseAnswer = false;
+    expect(venue.orders.map((o) => [o.side, o.size])).toEqual([['buy', M(20)], ['buy', M(20)], ['sell', M(10)]]);
+    expect(venue.positions.get('T1')).toBe(M(30));
+    await h.clock.run(1_000);
+    await h.engine.executor.drain();
+    await settle();
+    const reconciled = h.events.filter((e) => e.type === 'reconciled').map((e) => [e.side, e.status, e.filledSize, e.reason]);
+    expect(reconciled).toEqual([
+      ['sell', 'filled', 10, 'reconciled with the venue order'],
+      ['buy', 'filled', 20, 'reconciled from the venue holding'],
+    ]);
+    expect(h.engine.portfolio.positionOf('T1')).toBe(M(30));
+    expectBooksEqualVenue(h);
+    await h.stop();
+  });
+
   it('books fees where the venue reports them: shares withheld on a buy, dollars on a sell', async () => {
     const venue = new FakeVenue(M(200));
     venue.fee = (side, size) => (side === 'buy' ? { usd: 0n, shares: size / 50n } : { usd: M(0.05), shares: 0n });

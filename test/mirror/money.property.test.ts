@@ -213,6 +213,7 @@ describe('money truth under random sequences (real engine, real adapter, local P
           // Shares never appear at the venue without an order of ours (a second, unrecorded execution).
           for (const m of incarnations) {
             const grown = m.events.filter((e) => e.type === 'book' && e.token !== null && (e.venueAmount ?? 0) > (e.bookAmount ?? 0));
+            if (grown.length && process.env.PROPERTY_DEBUG) console.log(JSON.stringify(m.events.filter((e) => ['order', 'reconciled', 'book', 'decision'].includes(e.type)).map((e) => [e.type, e.token?.slice(0, 6), e.side, e.status, e.reason, e.copySize, e.filledSize, e.filledValue, e.bookAmount, e.venueAmount]), null, 0));
             expect(grown, `${label}: the venue holds shares the books never ordered`).toEqual([]);
           }
           // An unknown outcome not settled yet is the one window where the books cannot know.

@@ -5,7 +5,7 @@
  */
 import { getContractConfig, type BalanceAllowanceResponse, type OpenOrder as ClobOpenOrder, type OrderBookSummary } from '@polymarket/clob-client-v2';
 import { ExchangeError, OutcomeUnknownError } from '../../core/errors.js';
-import { formatMicros, MICRO, mulMicros } from '../../core/money.js';
+import { formatMicros, MICRO, minMicros, mulMicros } from '../../core/money.js';
 import type { OpenOrder, OrderBook, OrderResult, OrderType, PermissionCheck, Position, Side } from '../../core/types.js';
 import { venueError } from './errors.js';
 import { venueMicros } from './orders.js';
@@ -66,9 +66,16 @@ export function orderResultOf(order: ClobOpenOrder): OrderResult {
     filledSize,
     // The CLOB's order record carries no executed value: size_matched x limit price is a bound (at most
     // what a BUY paid, at least what a SELL received); the trades in associate_trades have the exact one.
-    filledValue: mulMicros(filledSize, price),
+    // A marketable BUY spends at most the dollars it signed (original size x limit price), even when a
+    // better price brought it more shares than its size.
+    filledValue: marketableBuy(order) ? minMicros(mulMicros(filledSize, price), mulMicros(size, price)) : mulMicros(filledSize, price),
     info: order,
   };
+}
+
+function marketableBuy(order: ClobOpenOrder): boolean {
+  const type = typeOf(order.order_type);
+  return sideOf(order.side) === 'buy' && (type === 'FOK' || type === 'FAK');
 }
 
 /**
