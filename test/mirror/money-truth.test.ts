@@ -3,6 +3,8 @@
  * that book cash and holdings equal the venue's to the micro-dollar (and that cash never went negative).
  * Real engine, real SQLite store, the FakeVenue (which keeps real balances), virtual time.
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MirrorEvent } from '../../src/mirror/events.js';
 import { FakeVenue, fill, M, ManualClock, settle } from './support/fakes.js';
@@ -336,6 +338,28 @@ describe('restarts resume where the last run stopped', () => {
     await second.engine.executor.drain();
     expect(venue.orders).toEqual([expect.objectContaining({ side: 'buy', size: M(20), price: M(0.51) })]);
     expectBooksEqualVenue(second);
+    await second.stop();
+  });
+
+  it('an intent with no recorded id, on a venue that names orders before sending, never left: forgotten', async () => {
+    const stateDir = tempStateDir();
+    const venue = new FakeVenue(M(200));
+    venue.gate = new Promise(() => undefined);
+    const killed = new ManualClock();
+    const first = await startHarness({ stateDir }, { venue, clock: killed });
+    first.sources[0]!.push(fill({ timestamp: killed.now(), seenAt: killed.now() }));
+    await settle();
+    first.kill();
+    // The kill came between recording the intent and signing: no order id was written.
+    const db = new Database(join(stateDir, 'mirror.sqlite'));
+    db.prepare('UPDATE signals SET order_id = NULL').run();
+    db.close();
+    venue.gate = undefined;
+    venue.orders = [];
+    const second = await startHarness({ stateDir }, { venue, clock: new ManualClock(killed.now() + 1_000) });
+    expect(second.events.find((e) => e.type === 'reconciled')).toMatchObject({ status: 'not_sent', orderId: null });
+    expect(second.engine.store.all()).toEqual([]);
+    expect(venue.orders).toEqual([]);
     await second.stop();
   });
 
