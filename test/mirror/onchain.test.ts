@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWalletClient, encodeAbiParameters, encodeEventTopics, http, keccak256, parseAbi, toHex, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, encodeAbiParameters, encodeEventTopics, http, keccak256, parseAbi, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { silentLogger, systemClock } from '../../src/core/runtime.js';
 import { decodeOrderFilled, ORDER_FILLED_ABI, ORDER_FILLED_TOPIC, OnchainSource, V2_EXCHANGES } from '../../src/mirror/sources/onchain.js';
@@ -81,7 +81,10 @@ describe('on-chain source on anvil', () => {
     });
     const emit = (maker: Address, side: number, m: bigint, t: bigint) =>
       wallet.writeContract({ address: V2_EXCHANGES[0]!, abi: emitterAbi, functionName: 'fill', args: [`0x${'01'.repeat(32)}`, maker, OTHER, side, TOKEN, m, t] });
-    await emit(WHALE, 0, 1_000_000n, 2_000_000n); // history: before the source starts
+    // History: mined before the source starts (anvil mines in the background: wait for the receipt,
+    // or a loaded machine starts the source on the block before it).
+    const history = await emit(WHALE, 0, 1_000_000n, 2_000_000n);
+    await createPublicClient({ transport: http(chain.rpcUrl) }).waitForTransactionReceipt({ hash: history, pollingInterval: 20 });
 
     const fills: WhaleFill[] = [];
     const source = new OnchainSource({ rpcUrl: chain.rpcUrl, wallets: [WHALE], intervalMs: 50 }, systemClock, silentLogger);
