@@ -93,4 +93,63 @@ describe('reconcileUnresolved', () => {
     expect(store.get('k1')).toMatchObject({ status: 'skipped', reason: 'interrupted' });
     expect(events).toEqual([]);
   });
+
+  it('from the holding: a buy that received more shares than its size keeps them (it signed dollars), at most the signed dollars', async () => {
+    const { venue, clock, store, portfolio, events, deps } = setup();
+    venue.silentIds = true;
+    venue.positions.set('T1', M(21));
+    intent(store, clock, 'k1');
+    await reconcileUnresolved(deps);
+    expect(portfolio.positionOf('T1')).toBe(M(21));
+    expect(events.map((e) => [e.status, e.filledSize, e.filledValue])).toEqual([['filled', 21, 10.2]]); // 21 x 0.51 = 10.71 > 10.20 signed
+  });
+
+  it('from the holding: two buys on one token, the first bounded by its size, the last taking the rest', async () => {
+    const { venue, clock, store, portfolio, events, deps } = setup();
+    venue.silentIds = true;
+    venue.positions.set('T1', M(45));
+    intent(store, clock, 'k1');
+    clock.advance(1);
+    intent(store, clock, 'k2');
+    await reconcileUnresolved(deps);
+    expect(events.map((e) => [e.status, e.filledSize])).toEqual([['filled', 20], ['filled', 25]]);
+    expect(portfolio.positionOf('T1')).toBe(M(45));
+  });
+
+  it('from the holding: a sell is what left the holding, never more than it signed', async () => {
+    const { venue, clock, store, portfolio, events, deps } = setup();
+    venue.silentIds = true;
+    portfolio.applyFill(undefined, { token: 'T1', market: 'C1', side: 'buy', size: M(30), value: M(15) });
+    venue.positions.set('T1', M(5)); // 25 left: 20 by our sell, 5 by hand
+    const f = fill({ side: 'sell', timestamp: clock.now(), seenAt: clock.now() });
+    store.recordDecision('s1', f, { clientId: 'c-s1', side: 'sell', size: M(20), price: M(0.49) }, clock.now());
+    await reconcileUnresolved(deps);
+    expect(events.map((e) => [e.side, e.status, e.filledSize, e.filledValue])).toEqual([['sell', 'filled', 20, 9.8]]);
+    expect(portfolio.positionOf('T1')).toBe(M(10));
+  });
+
+  it('while running, only unknown outcomes of that token are settled', async () => {
+    const { venue, clock, store, deps } = setup();
+    venue.silentIds = true;
+    intent(store, clock, 'k1'); // intent (in flight): not this pass's business
+    const other = fill({ token: 'T2', timestamp: clock.now(), seenAt: clock.now() });
+    store.recordDecision('k2', other, { clientId: 'c-k2', side: 'buy', size: M(20), price: M(0.51) }, clock.now());
+    store.recordOutcome('k2', { status: 'unknown' }, clock.now());
+    expect(await reconcileUnresolved(deps, 'T1')).toBe(0);
+    expect(await reconcileUnresolved(deps, 'T2')).toBe(1);
+    expect(store.get('k1')).toMatchObject({ status: 'intent' });
+    expect(store.get('k2')).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('an order the venue still holds open is recorded open, with what filled so far', async () => {
+    const { venue, clock, store, events, deps } = setup();
+    await venue.createOrder({ market: 'T1', side: 'buy', size: M(20), price: M(0.51), type: 'FAK' });
+    venue.misreport = undefined;
+    const open = await venue.fetchOrder('order-1');
+    venue.fetchOrder = async () => ({ ...open, status: 'open', filledSize: 0n, filledValue: 0n });
+    intent(store, clock, 'k1', { orderId: 'order-1' });
+    await reconcileUnresolved(deps);
+    expect(events.map((e) => [e.status, e.filledSize])).toEqual([['open', 0]]);
+    expect(store.get('k1')).toMatchObject({ status: 'open' });
+  });
 });
