@@ -118,8 +118,10 @@ function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale
 
 /**
  * The venue's minimums. Our copies are marketable (FAK/FOK); where the venue bounds those by value
- * (Polymarket: $1, `minNotional`) rather than by the resting-order minimum size, an exit (`marketable`)
- * needs only the value, so a leftover under 5 shares can still be sold.
+ * (Polymarket: $1, `minNotional`; VENUES.md 1.4 "limit orders usually need >= 5 shares; market orders
+ * >= $1", and the CLOB's "invalid amount for a marketable SELL order ($x), min size: $1") rather than
+ * by the resting-order minimum size, an exit (`marketable`) needs only the value, so a leftover under
+ * 5 shares can still be sold.
  */
 function belowMinimum(size: Micros, price: Micros, rules: MarketRules, marketable = false): string | undefined {
   const sizeRuleApplies = !(marketable && rules.minNotional > 0n);

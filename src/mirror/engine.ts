@@ -59,7 +59,8 @@ export interface MirrorOptions {
 export const DEFAULT_BOOK_SYNC_INTERVAL_MS = 60_000;
 /**
  * A restart re-reads this far before the previous run's last sign of life: the Data API shows a fill
- * seconds after it happened, so a fill from just before a crash may not have been visible to it yet.
+ * seconds after it happened (VENUES.md 1.5: "The Data API lags the chain by seconds"), so a fill from
+ * just before a crash may not have been visible to it yet.
  */
 const RESUME_LAG_MS = 60_000;
 /** How often a running mirror records that it is alive (the restart's resume point). */
