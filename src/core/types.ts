@@ -133,6 +133,32 @@ export interface MarketPrice {
   info?: unknown;
 }
 
+/**
+ * What a venue requires of an order on one instrument, read from the venue itself (never assumed):
+ * the mirror sizes, rounds and caps every copy with it. Adapters that trade instruments the mirror
+ * can copy onto implement IExchangeAdapter.fetchInstrumentRules.
+ */
+export interface InstrumentRules {
+  /** Groups instruments into one market (Polymarket condition id, Kalshi ticker): per-market caps use it. */
+  market: string;
+  /** Human name when the venue's trading endpoint carries it (never required to trade). */
+  title?: string;
+  active: boolean;
+  closed: boolean;
+  tickSize: Micros;
+  /** Minimum order size in shares (limit orders). */
+  minSize: Micros;
+  /** Minimum order value in USD (marketable orders). */
+  minNotional: Micros;
+  /** Share sizes are multiples of this (Polymarket 0.01, Kalshi whole contracts). */
+  sizeStep: Micros;
+  /**
+   * The most the venue can charge a taker for `shares` at `price` (USD micro-units, rounded against
+   * us): part of the worst-case cost of an order in caps and reserved cash. 0n when the market is free.
+   */
+  takerFee(shares: Micros, price: Micros): Micros;
+}
+
 export interface BookLevel {
   price: Micros;
   size: Micros;

@@ -12,6 +12,7 @@ import type {
   CancelResult,
   CashoutRequest,
   CashoutResult,
+  InstrumentRules,
   MarketPrice,
   OpenOrder,
   OrderBook,
@@ -65,6 +66,8 @@ export interface IExchangeAdapter {
    * an index that lags. The mirror sizes and bounds every sell by it and reconciles its books to it.
    */
   fetchHolding?(market: string, outcome?: Outcome): Promise<Micros>;
+  /** Trading rules of one instrument (tick, minimums, open/closed, taker fee), from the venue's trading endpoints. */
+  fetchInstrumentRules?(market: string, outcome?: Outcome): Promise<InstrumentRules>;
   fetchOpenOrders?(market?: string): Promise<OpenOrder[]>;
   /** One order's current state by id; OrderNotFoundError if the venue never saw it. */
   fetchOrder?(orderId: string): Promise<OrderResult>;
