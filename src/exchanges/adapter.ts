@@ -121,5 +121,12 @@ export interface VenueDefinition {
   title: string;
   settings: readonly SettingSpec[];
   secrets: readonly SecretSpec[];
+  /** What the venue can do, known without credentials (ccxt's `has`); the adapter's `has` is the same. */
+  has?: Readonly<Capabilities>;
+  /**
+   * How `--market <id> --outcome <value>` name one instrument on this venue, for venues whose outcomes are
+   * not yes/no (PredictBase: an option index or title). Absent: `--outcome` must be yes or no.
+   */
+  instrumentOf?(market: string, outcome: string): string;
   create(context: AdapterContext): IExchangeAdapter;
 }

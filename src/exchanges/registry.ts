@@ -36,5 +36,6 @@ export function defaultRegistry(): ExchangeRegistry {
   return new ExchangeRegistry([
     { id: 'polymarket', load: async () => (await import('./polymarket/index.js')).polymarketVenue },
     { id: 'kalshi', load: async () => (await import('./kalshi/index.js')).kalshiVenue },
+    { id: 'predictbase', load: async () => (await import('./predictbase/index.js')).predictbaseVenue },
   ]);
 }
