@@ -4,8 +4,9 @@ import type { CommandContext } from '../cli/context.js';
 import { BadInputError, NotSupportedError } from '../core/errors.js';
 import { formatMicros, microsToNumber, mulMicros } from '../core/money.js';
 import type { OrderParams, OrderResult } from '../core/types.js';
+import type { VenueDefinition } from '../exchanges/adapter.js';
 import { parseAmount, parseExpiry, parseOrderType, parseOutcome, parsePrice, parseSide } from './parse.js';
-import { withVenue } from './venue.js';
+import { resolveVenue, withVenue } from './venue.js';
 
 export interface OrderOptions {
   exchange?: string;
@@ -46,8 +47,8 @@ export function register(program: Command, context: (command: Command) => Comman
     .description('Place one order: limit (gtc, gtd) or marketable with a worst-price cap (fok, fak)')
     .option('-e, --exchange <id>', "venue (default: the profile's exchange)")
     .option('--token <tokenId>', 'Polymarket outcome token id')
-    .option('--market <id>', 'market: a Kalshi ticker (or a Polymarket token id)')
-    .option('--outcome <yes|no>', 'outcome, for venues whose markets carry both (Kalshi)')
+    .option('--market <id>', 'market: a Kalshi ticker, a PredictBase market id (or a Polymarket token id)')
+    .option('--outcome <outcome>', 'yes or no for venues whose markets carry both (Kalshi); PredictBase: the option title or index')
     .requiredOption('--side <buy|sell>', 'buy or sell')
     .requiredOption('--size <shares>', 'number of shares / contracts')
     .requiredOption('--price <0..1>', 'limit price per share in USD; for fok/fak the worst price accepted')
@@ -57,7 +58,7 @@ export function register(program: Command, context: (command: Command) => Comman
     .option('--dry-run', 'build and sign the order, print it, send nothing')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ betmirror order --exchange polymarket --token 7132...9041 --side buy --size 10 --price 0.56 --yes --json\n  $ betmirror order --exchange kalshi --market KXBTCD-25DEC31-T100000 --outcome yes --side buy --size 5 --price 0.40 --type fak --yes\n`,
+      `\nExamples:\n  $ betmirror order --exchange polymarket --token 7132...9041 --side buy --size 10 --price 0.56 --yes --json\n  $ betmirror order --exchange kalshi --market KXBTCD-25DEC31-T100000 --outcome yes --side buy --size 5 --price 0.40 --type fak --yes\n  $ betmirror order --exchange predictbase --market 10744 --outcome Yes --side buy --size 10 --price 0.42 --yes\n`,
     )
     .action(async (options: OrderOptions, command: Command) => {
       const ctx = context(command);
@@ -65,8 +66,8 @@ export function register(program: Command, context: (command: Command) => Comman
     });
 }
 
-export function toOrderParams(options: OrderOptions, nowMs: number): OrderParams {
-  const market = options.token ?? options.market;
+export function toOrderParams(options: OrderOptions, nowMs: number, venue?: Pick<VenueDefinition, 'instrumentOf'>): OrderParams {
+  let market = options.token ?? options.market;
   if (!market) throw new BadInputError('say what to trade: --token <tokenId> (Polymarket) or --market <ticker> (Kalshi)');
   if (options.token && options.market && options.token !== options.market) {
     throw new BadInputError('give either --token or --market, not both');
@@ -74,9 +75,12 @@ export function toOrderParams(options: OrderOptions, nowMs: number): OrderParams
   const type = parseOrderType(options.type);
   if (type === 'GTD' && !options.expires) throw new BadInputError('--type gtd needs --expires');
   if (type !== 'GTD' && options.expires) throw new BadInputError('--expires only applies to --type gtd');
+  // A venue whose outcomes are not yes/no (PredictBase options) folds --outcome into its instrument id.
+  const folded = Boolean(options.outcome && venue?.instrumentOf);
+  if (folded) market = venue!.instrumentOf!(market, options.outcome!);
   return {
     market,
-    ...(options.outcome ? { outcome: parseOutcome(options.outcome) } : {}),
+    ...(options.outcome && !folded ? { outcome: parseOutcome(options.outcome) } : {}),
     side: parseSide(options.side),
     size: parseAmount('--size', options.size),
     price: parsePrice('--price', options.price),
@@ -88,8 +92,9 @@ export function toOrderParams(options: OrderOptions, nowMs: number): OrderParams
 }
 
 export async function run(options: OrderOptions, ctx: CommandContext): Promise<OrderCommandResult> {
-  const params = toOrderParams(options, ctx.deps.clock.now());
-  return withVenue(ctx, options.exchange, async ({ adapter }) => {
+  const venue = await resolveVenue(ctx, options.exchange);
+  const params = toOrderParams(options, ctx.deps.clock.now(), venue);
+  return withVenue(ctx, venue.id, async ({ adapter }) => {
     if ((params.type === 'FOK' || params.type === 'FAK') && !adapter.has.marketableOrders) {
       throw new NotSupportedError(`${adapter.exchangeName} does not offer ${params.type} orders`);
     }

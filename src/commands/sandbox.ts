@@ -1,6 +1,6 @@
 /**
- * `betmirror sandbox`: runs the local Polymarket (CLOB, Data API, Gamma, RTDS, scripted whales) as a
- * foreground process, so every other command can be tried against it without an account or network.
+ * `betmirror sandbox`: runs the local Polymarket (CLOB, Data API, Gamma, RTDS, scripted whales) and a local
+ * PredictBase as a foreground process, so every other command can be tried without an account or network.
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
@@ -21,6 +21,8 @@ export interface SandboxInfo {
   chainId: number;
   whales: string[];
   markets: Array<{ slug: string; question: string; tokens: Array<{ tokenId: string; outcome: string }>; tickSize: string; minOrderSize: number }>;
+  /** The local PredictBase: its markets and, per --fund wallet, the API key bound to it. */
+  predictbase: { url: string; keys: Record<string, string>; markets: Array<{ id: string; question: string; optionTitles: string[] }> };
   /** Environment that points the other commands at this sandbox. */
   env: Record<string, string>;
 }
@@ -28,7 +30,7 @@ export interface SandboxInfo {
 export function register(program: Command, context: (command: Command) => CommandContext): void {
   program
     .command('sandbox')
-    .description('Run a local Polymarket (CLOB, Data API, RTDS, scripted whales) for trying betmirror offline')
+    .description('Run a local Polymarket (CLOB, Data API, RTDS, scripted whales) and a local PredictBase for trying betmirror offline')
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', '0')
     .option('--fund <address=usd...>', 'credit collateral to an address, e.g. --fund 0xf39F...2266=1000')
     .option('--whale-interval <ms>', 'how often each scripted whale trades', '3000')
@@ -47,13 +49,17 @@ export async function run(options: SandboxOptions, ctx: CommandContext): Promise
     return { address: parseAddress('--fund', address), usd: parseAmount('--fund amount', usd) };
   });
   const { startPolymarketSandbox } = await import('../sandbox/polymarket/index.js');
-  const sandbox = await startPolymarketSandbox({
-    port,
-    clock: ctx.deps.clock,
-    whales: { autoStart: true, intervalMs: parsePositiveInt('--whale-interval', options.whaleInterval) },
+  const { startPredictBaseSandbox } = await import('../sandbox/predictbase/index.js');
+  const { seedDemo } = await import('../sandbox/predictbase/demo.js');
+  const whaleIntervalMs = parsePositiveInt('--whale-interval', options.whaleInterval);
+  const sandbox = await startPolymarketSandbox({ port, clock: ctx.deps.clock, whales: { autoStart: true, intervalMs: whaleIntervalMs } });
+  const predictbase = await startPredictBaseSandbox({ clock: ctx.deps.clock }).catch(async (error: unknown) => {
+    await sandbox.close();
+    throw error;
   });
   try {
     for (const { address, usd } of funds) sandbox.fund(address, usd);
+    const demo = seedDemo(predictbase, funds);
     const info: SandboxInfo = {
       clobUrl: sandbox.clobUrl,
       dataApiUrl: sandbox.dataApiUrl,
@@ -62,7 +68,10 @@ export async function run(options: SandboxOptions, ctx: CommandContext): Promise
       chainId: sandbox.chainId,
       whales: sandbox.whales,
       markets: sandbox.markets.map((m) => ({ slug: m.slug, question: m.question, tokens: m.tokens, tickSize: m.tickSize, minOrderSize: m.minOrderSize })),
+      predictbase: { url: predictbase.url, ...demo },
       env: {
+        PREDICTBASE_API_URL: predictbase.url,
+        BASE_RPC_URL: predictbase.rpcUrl,
         POLYMARKET_CLOB_URL: sandbox.clobUrl,
         POLYMARKET_DATA_API_URL: sandbox.dataApiUrl,
         POLYMARKET_GAMMA_URL: sandbox.gammaUrl,
@@ -78,7 +87,7 @@ export async function run(options: SandboxOptions, ctx: CommandContext): Promise
     });
     return info;
   } finally {
-    await sandbox.close();
+    await Promise.all([sandbox.close(), predictbase.close()]);
   }
 }
 
@@ -92,6 +101,10 @@ function render(info: SandboxInfo): string {
     '',
     'Markets:',
     ...info.markets.map((m) => `  ${m.slug}: ${m.tokens.map((t) => `${t.outcome} ${t.tokenId}`).join(' | ')}`),
+    '',
+    'PredictBase markets (--exchange predictbase --market <id> --outcome <option>):',
+    ...info.predictbase.markets.map((m) => `  ${m.id}: ${m.question} [${m.optionTitles.join(' | ')}]`),
+    ...Object.entries(info.predictbase.keys).map(([address, key]) => `  PREDICTBASE_ADDRESS=${address} PREDICTBASE_API_KEY=${key}`),
   ];
   return lines.join('\n');
 }

@@ -20,7 +20,7 @@ export const predictbaseVenue: VenueDefinition = {
     },
     { key: 'rpcUrl', env: 'BASE_RPC_URL', description: "Base RPC URL, to read the wallet's USDC balance", default: BASE_RPC_URL },
   ],
-  secrets: [{ key: 'apiKey', env: 'PREDICTBASE_API_KEY', description: 'PredictBase API key (sent as x-api-key)', required: true }],
+  secrets: [{ key: 'apiKey', env: 'PREDICTBASE_API_KEY', description: 'API key (x-api-key, bound to your PredictBase user)', required: true }],
   has: PREDICTBASE_CAPABILITIES,
   instrumentOf,
   create: (context) => new PredictBaseAdapter(context),
