@@ -11,7 +11,7 @@ import type { MirrorOptions, MirrorSummary } from '../mirror/engine.js';
 import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
 import type { MarketMapper } from '../mirror/types.js';
-import { mapSignal, parseMarketMap } from '../exchanges/kalshi/market-map.js';
+import { mapFill, parseMarketMap } from '../mirror/market-map.js';
 import { cashoutLists, parseDestination, refuseNeverDestination, refuseOutsideAllowList } from './destination.js';
 import { openVenue, resolveSettings } from './venue.js';
 
@@ -57,7 +57,7 @@ export function register(program: Command, context: (command: Command) => Comman
     .option('-e, --exchange <id>', 'venue to trade on (default: the profile\'s exchange)')
     .option('-f, --follow <wallet...>', 'Polymarket wallet(s) to follow')
     .option('--dry-run', 'decide and sign everything, send nothing')
-    .option('--market-map <file>', 'Kalshi: JSON map from Polymarket outcomes to Kalshi markets (see README)')
+    .option('--market-map <file>', 'Kalshi, PredictBase: JSON map from Polymarket outcomes to their markets (see README)')
     .option('--sandbox', 'run against a local Polymarket with scripted whales (no account, no network)')
     .option('--whale-interval <ms>', 'with --sandbox: how often the scripted whales trade (default 2000)');
   for (const [flags, description] of FLAGS) command.addOption(new Option(flags, description));
@@ -140,9 +140,9 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
     refuseOutsideAllowList('--cashout-to', destination, cashoutLists(ctx.profile.venues?.[setup.exchange] ?? {}, where), where);
     settings.cashout.destination = destination;
   }
-  const mapMarket = options.marketMap ? await readMarketMap(ctx, options.marketMap) : undefined;
+  const mapMarket = options.marketMap ? await readMarketMap(ctx, options.marketMap, setup.exchange) : undefined;
   if (setup.exchange !== 'polymarket' && !mapMarket) {
-    throw new BadInputError(`mirroring onto ${setup.exchange} needs --market-map <file>`, { hint: 'see "Mirroring onto Kalshi" in the README for the map format' });
+    throw new BadInputError(`mirroring onto ${setup.exchange} needs --market-map <file>`, { hint: 'see "Mirroring onto Kalshi" (or PredictBase) in the README for the map format' });
   }
   const { runMirror } = await import('../mirror/engine.js'); // heavy (SQLite, chain clients): loaded only to mirror
   const spinner = ctx.output.spinner('starting the mirror');
@@ -175,14 +175,12 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
   }
 }
 
-/** The Kalshi market map (format documented in src/exchanges/kalshi/market-map.ts and the README). */
-async function readMarketMap(ctx: CommandContext, file: string): Promise<MarketMapper> {
+/** The market map (format documented in src/mirror/market-map.ts and the README), read for the venue traded on. */
+async function readMarketMap(ctx: CommandContext, file: string, exchange: string): Promise<MarketMapper> {
   const text = await ctx.deps.readTextFile(file).catch((error: Error) => {
     throw new BadInputError(`--market-map: cannot read ${file}: ${error.message}`);
   });
   const map = parseMarketMap(text);
-  return (fill) => {
-    const mapped = mapSignal(map, { tokenId: fill.token, conditionId: fill.market, outcome: fill.outcome, side: fill.side });
-    return 'skip' in mapped ? mapped : { market: mapped.ticker, outcome: mapped.outcome };
-  };
+  const venue = exchange === 'predictbase' ? 'predictbase' : 'kalshi';
+  return (fill) => mapFill(map, { tokenId: fill.token, conditionId: fill.market, outcome: fill.outcome, side: fill.side }, venue);
 }
