@@ -1,0 +1,136 @@
+/**
+ * Mirroring a Polymarket wallet onto PredictBase, end to end: a scripted whale trades on the local
+ * Polymarket, `betmirror mirror --exchange predictbase --market-map` sees it over the Data API and places
+ * the mapped order on the local PredictBase; a trade in an unmapped market is skipped with its reason.
+ * Exact amounts: shares, dollars, the wallet's USDC after, and the books agreeing with the venue.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTextFile } from '../../src/cli/context.js';
+import { runCli } from '../../src/cli/program.js';
+import { nonInteractivePrompter } from '../../src/cli/prompter.js';
+import { systemClock } from '../../src/core/runtime.js';
+import { defaultRegistry } from '../../src/exchanges/registry.js';
+import { startPolymarketSandbox, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
+import { startPredictBaseSandbox, type PredictBaseSandbox } from '../../src/sandbox/predictbase/index.js';
+import { memoryStream, tempConfigDir } from '../support/cli.js';
+import { assertValidEvent } from '../mirror/support/event-schema.js';
+
+const MARKET = '20001';
+const WALLET = '0x5555555555555555555555555555555555555555';
+const KEY = 'pb-mirror-key';
+let polymarket: PolymarketSandbox;
+let predictbase: PredictBaseSandbox;
+
+beforeAll(async () => {
+  [polymarket, predictbase] = await Promise.all([startPolymarketSandbox(), startPredictBaseSandbox()]);
+  predictbase.registerKey(KEY, WALLET);
+  predictbase.fund(WALLET, 500_000_000n);
+  predictbase.addMarket({
+    id: MARKET,
+    optionTitles: ['Yes', 'No'],
+    book: [
+      { side: 'SELL', optionIndex: 0, price: '0.52', qty: '500' },
+      { side: 'BUY', optionIndex: 0, price: '0.40', qty: '500' },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([polymarket?.close(), predictbase?.close()]);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('mirror onto PredictBase', () => {
+  it('copies a mapped whale trade as the mapped PredictBase order and skips an unmapped one', async () => {
+    const [mapped, unmapped] = polymarket.markets.filter((m) => m.active && !m.closed);
+    const whale = polymarket.whales[0]!;
+    const dir = tempConfigDir();
+    const mapFile = join(dir, 'map.json');
+    writeFileSync(
+      mapFile,
+      JSON.stringify({
+        version: 1,
+        entries: [
+          { tokenId: mapped!.tokens[0].tokenId, predictbase: MARKET, option: 'Yes' },
+          // A Kalshi entry for the other market: not this venue's, so that trade is unmapped here.
+          { tokenId: unmapped!.tokens[0].tokenId, kalshi: 'KXOTHER-1', outcome: 'yes' },
+        ],
+      }),
+    );
+
+    const controller = new AbortController();
+    const stdout = memoryStream(false);
+    const stderr = memoryStream(false);
+    const running = runCli(
+      ['mirror', '--exchange', 'predictbase', '--follow', whale, '--market-map', mapFile, '--source', 'data-api', '--poll-interval', '100',
+        '--sizing', 'fixed', '--fixed-usd', '5', '--max-slippage', '10', '--yes', '--json'],
+      {
+        io: { stdout, stderr, stdin: { isTTY: false } },
+        env: {
+          PREDICTBASE_API_URL: predictbase.url,
+          PREDICTBASE_API_KEY: KEY,
+          PREDICTBASE_ADDRESS: WALLET,
+          BASE_RPC_URL: predictbase.rpcUrl,
+          POLYMARKET_DATA_API_URL: polymarket.dataApiUrl,
+          POLYMARKET_GAMMA_URL: polymarket.gammaUrl,
+          POLYMARKET_RTDS_URL: polymarket.rtdsUrl,
+        },
+        clock: systemClock,
+        fetch: globalThis.fetch,
+        prompter: nonInteractivePrompter(),
+        exchanges: defaultRegistry(),
+        signal: controller.signal,
+        configDir: dir,
+        version: 'test',
+        readTextFile,
+      },
+    );
+    const until = (ms: number, done: () => boolean) => (async () => {
+      const end = Date.now() + ms;
+      while (Date.now() < end && !done()) await sleep(50);
+    })();
+    await until(10_000, () => stdout.text().includes('"type":"started"'));
+    expect(stdout.text()).toContain('"type":"started"');
+
+    expect(await polymarket.whaleTrade({ wallet: whale, tokenId: mapped!.tokens[0].tokenId, side: 'BUY', size: 20, price: 0.6 })).not.toHaveLength(0);
+    expect(await polymarket.whaleTrade({ wallet: whale, tokenId: unmapped!.tokens[0].tokenId, side: 'BUY', size: 20, price: 0.99 })).not.toHaveLength(0);
+    await until(10_000, () => (stdout.text().match(/"type":"decision"/g) ?? []).length >= 2 && stdout.text().includes('"type":"order"'));
+    controller.abort();
+    const code = await running;
+    expect(stderr.text()).not.toMatch(/error:/);
+    expect(code).toBe(0);
+
+    const events = stdout.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    events.forEach(assertValidEvent);
+    const skip = events.find((e) => e.type === 'decision' && e.status === 'skip');
+    expect(skip).toMatchObject({
+      token: unmapped!.tokens[0].tokenId,
+      reason: 'unmapped_market',
+      detail: `no PredictBase market mapped for Polymarket token ${unmapped!.tokens[0].tokenId} (market ${String(skip!.market)})`,
+    });
+    const order = events.find((e) => e.type === 'order');
+    expect(order).toMatchObject({ token: mapped!.tokens[0].tokenId, side: 'buy', status: 'filled' });
+
+    // $5 at the whale's price in whole shares, capped 10% above it: one LIMIT order on option 0 of the mapped market.
+    const whalePrice = order!.whalePrice as number;
+    const shares = Math.floor(5 / whalePrice);
+    const posts = predictbase.requests.filter((r) => r.method === 'POST' && r.path === '/create-order');
+    expect(posts).toHaveLength(1);
+    const body = posts[0]!.body as { order: Record<string, unknown> };
+    expect(body.order).toMatchObject({ type: 'LIMIT', side: 'BUY', marketId: MARKET, optionIndex: 0, qty: shares, userId: WALLET, timeInForce: 'GTC' });
+    // The cap: 10% above the whale's price, down to the cent.
+    expect(body.order.price).toBe(Math.floor(whalePrice * 1.1 * 100 + 1e-9) / 100);
+    expect(body.order.price).toBe(order!.copyPrice);
+    // Filled at the house ask; the buyer pays no fee (the seller does), so the wallet moved by exactly shares x 0.52.
+    const cost = Number((shares * 0.52).toFixed(2));
+    expect(order).toMatchObject({ copySize: shares, filledSize: shares, filledValue: cost });
+    expect(predictbase.shares(WALLET, MARKET, 0)).toBe(BigInt(shares) * 1_000_000n);
+    expect(predictbase.cash(WALLET)).toBe(500_000_000n - BigInt(shares) * 520_000n);
+    const cash = Number((500 - cost).toFixed(2));
+    const summary = events.at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', cash, fees: 0, venue: { cash, differences: [] } });
+  });
+});
