@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import {
   AuthenticationError,
   ConfigError,
-  ExchangeError,
   ExchangeUnavailableError,
   NetworkError,
   NotSupportedError,
@@ -319,6 +318,5 @@ function outcomeUnknown(error: unknown): boolean {
   if (error instanceof RateLimitedError) return false;
   if (error instanceof ExchangeUnavailableError) return (error.info as { status?: number } | undefined)?.status !== 503;
   if (error instanceof NetworkError) return (error.info as TransportFailure | undefined)?.sent !== false;
-  if (error instanceof ExchangeError) return false;
   return false;
 }

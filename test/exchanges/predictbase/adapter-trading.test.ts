@@ -115,6 +115,14 @@ describe('PredictBase adapter: orders', () => {
     expect(venue.shares(USER, MARKET, 0)).toBe(15_000_000n);
   });
 
+  it('a FAK that crosses nothing is cancelled whole: nothing filled, nothing left resting', async () => {
+    const adapter = makeAdapter(venue);
+    const result = await adapter.createOrder({ market: `${MARKET}:0`, side: 'buy', size: 4_000_000n, price: 410_000n, type: 'FAK' });
+    expect(result).toMatchObject({ status: 'cancelled', filledSize: 0n, filledValue: 0n });
+    expect(await adapter.fetchOpenOrders!()).toEqual([]);
+    expect(venue.cash(USER)).toBe(100_000_000n);
+  });
+
   it('a sell pays the 2% fee out of its proceeds, reported as the order fee', async () => {
     const adapter = makeAdapter(venue);
     await adapter.createOrder({ market: `${MARKET}:0`, side: 'buy', size: 5_000_000n, price: 420_000n, type: 'FAK' });
