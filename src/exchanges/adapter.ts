@@ -115,6 +115,16 @@ export interface SecretSpec {
   required: boolean;
 }
 
+/** Venue-wide trading rules, known without credentials (InstrumentRules' static part). */
+export interface VenueRules {
+  tickSize: Micros;
+  minSize: Micros;
+  minNotional: Micros;
+  sizeStep: Micros;
+  /** The most a taker pays, in basis points of the order's value (rounded up to the micro-dollar). */
+  takerFeeBps: bigint;
+}
+
 /** One entry of the adapter registry. */
 export interface VenueDefinition {
   id: string;
@@ -123,6 +133,8 @@ export interface VenueDefinition {
   secrets: readonly SecretSpec[];
   /** What the venue can do, known without credentials (ccxt's `has`); the adapter's `has` is the same. */
   has?: Readonly<Capabilities>;
+  /** Trading rules that hold on every market of the venue, where the venue has such (its fetchInstrumentRules agrees). */
+  rules?: Readonly<VenueRules>;
   /**
    * How `--market <id> --outcome <value>` name one instrument on this venue, for venues whose outcomes are
    * not yes/no (PredictBase: an option index or title). Absent: `--outcome` must be yes or no.

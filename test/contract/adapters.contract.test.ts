@@ -168,8 +168,15 @@ describe.each(Object.keys(VENUES))('%s', (name) => {
     expect(venue.requests()).toBe(before);
   });
 
-  it('publishes the same capabilities on its venue definition as on the adapter, where declared', async () => {
+  it('publishes the same capabilities and rules on its venue definition as its adapter reports, where declared', async () => {
     const definition = await defaultRegistry().get(name);
     if (definition.has) expect(definition.has).toEqual(venue.adapter.has);
+    if (definition.rules && venue.adapter.fetchInstrumentRules) {
+      const rules = await venue.adapter.fetchInstrumentRules(venue.market, venue.outcome);
+      const { takerFeeBps, ...fixed } = definition.rules;
+      expect(rules).toMatchObject(fixed);
+      // The fee bound: takerFeeBps of the value, rounded up (10 shares at 0.33 = $3.30).
+      expect(rules.takerFee(10_000_000n, 330_000n)).toBe((3_300_000n * takerFeeBps + 9_999n) / 10_000n);
+    }
   });
 });

@@ -33,13 +33,14 @@ import type {
   PermissionCheck,
   PermissionReport,
 } from '../../core/types.js';
-import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
+import type { AdapterContext, Capabilities, IExchangeAdapter, VenueRules } from '../adapter.js';
 import { PredictBaseClient, usdcBalance, type TransportFailure } from './client.js';
 import { assertAddress, assertOrderId } from './ids.js';
 import { checkMarketOpen, dryRunResult, instrumentFor, openOrderFrom, optionIndexOf, resultFrom, validateOrder } from './orders.js';
 import {
   BASE_RPC_URL,
   BASE_USDC,
+  FEE_RATE_BPS,
   MIN_NOTIONAL,
   PATHS,
   PREDICTBASE_API_URL,
@@ -70,6 +71,9 @@ export const PREDICTBASE_CAPABILITIES: Readonly<Capabilities> = {
   marketableOrders: true,
   expiringOrders: false,
 };
+
+/** The same on every PredictBase market (wire.ts: TICK, SHARE, MIN_NOTIONAL, FEE_RATE_BPS and their sources). */
+export const PREDICTBASE_RULES: Readonly<VenueRules> = { tickSize: TICK, minSize: SHARE, minNotional: MIN_NOTIONAL, sizeStep: SHARE, takerFeeBps: FEE_RATE_BPS };
 
 export class PredictBaseAdapter implements IExchangeAdapter {
   readonly exchangeName = 'predictbase';
@@ -173,10 +177,10 @@ export class PredictBaseAdapter implements IExchangeAdapter {
       ...(wire.question ? { title: wire.question } : {}),
       active: wire.status === 0,
       closed: wire.status !== 0,
-      tickSize: TICK,
-      minSize: SHARE,
-      minNotional: MIN_NOTIONAL,
-      sizeStep: SHARE,
+      tickSize: PREDICTBASE_RULES.tickSize,
+      minSize: PREDICTBASE_RULES.minSize,
+      minNotional: PREDICTBASE_RULES.minNotional,
+      sizeStep: PREDICTBASE_RULES.sizeStep,
       takerFee: (shares, price) => tradeFee(mulMicros(shares, price)),
     };
   }

@@ -1,10 +1,10 @@
-/** PredictBase's registry entry: settings, secret, static capabilities and the adapter factory. */
+/** PredictBase's registry entry: settings, secret, static capabilities and market rules, and the adapter factory. */
 import type { VenueDefinition } from '../adapter.js';
-import { PREDICTBASE_CAPABILITIES, PredictBaseAdapter } from './adapter.js';
+import { PREDICTBASE_CAPABILITIES, PREDICTBASE_RULES, PredictBaseAdapter } from './adapter.js';
 import { instrumentOf } from './ids.js';
 import { BASE_RPC_URL, PREDICTBASE_API_URL } from './wire.js';
 
-export { PredictBaseAdapter, PREDICTBASE_CAPABILITIES } from './adapter.js';
+export { PredictBaseAdapter, PREDICTBASE_CAPABILITIES, PREDICTBASE_RULES } from './adapter.js';
 export { EXCEPTIONS } from './errors.js';
 
 export const predictbaseVenue: VenueDefinition = {
@@ -22,6 +22,7 @@ export const predictbaseVenue: VenueDefinition = {
   ],
   secrets: [{ key: 'apiKey', env: 'PREDICTBASE_API_KEY', description: 'API key (x-api-key, bound to your PredictBase user)', required: true }],
   has: PREDICTBASE_CAPABILITIES,
+  rules: PREDICTBASE_RULES,
   instrumentOf,
   create: (context) => new PredictBaseAdapter(context),
 };
