@@ -68,7 +68,7 @@ export function register(program: Command, context: (command: Command) => Comman
 
 export function toOrderParams(options: OrderOptions, nowMs: number, venue?: Pick<VenueDefinition, 'instrumentOf'>): OrderParams {
   let market = options.token ?? options.market;
-  if (!market) throw new BadInputError('say what to trade: --token <tokenId> (Polymarket) or --market <ticker> (Kalshi)');
+  if (!market) throw new BadInputError('say what to trade: --token <tokenId> (Polymarket), --market <ticker> (Kalshi) or --market <id> --outcome <option> (PredictBase)');
   if (options.token && options.market && options.token !== options.market) {
     throw new BadInputError('give either --token or --market, not both');
   }
