@@ -6,6 +6,7 @@ import { BadInputError } from '../../core/errors.js';
 import { systemClock } from '../../core/runtime.js';
 import { registerClobRoutes } from './clob.js';
 import { registerDataRoutes, registerGammaRoutes } from './data.js';
+import { registerHistoryRoutes } from './history.js';
 import { Router, fail, flatHeaders, readBody, send } from './http.js';
 import { MARKET_MAKER, MarketMaker, internalAddress } from './liquidity.js';
 import { VALID_TICK_SIZES, defaultMarkets } from './markets.js';
@@ -31,6 +32,8 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   const whales = new Whales(venue, maker, options.whales?.count ?? 2, options.whales?.intervalMs ?? 3000, seed);
 
   const router = new Router();
+  // Past, resolved histories of scripted wallets (discover / vet / backtest); other requests fall through.
+  registerHistoryRoutes(router, venue, clock);
   registerClobRoutes(router, venue);
   registerDataRoutes(router, venue, '/data-api');
   registerGammaRoutes(router, venue, '/gamma');

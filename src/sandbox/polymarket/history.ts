@@ -1,0 +1,438 @@
+/**
+ * Long, resolved trading histories for choosing whom to follow (`discover`, `vet`, `backtest`): four
+ * scripted wallets of known character on markets that opened and resolved in the past, served on the
+ * same routes as production (Data API leaderboard / activity / trades / positions / closed-positions /
+ * value, CLOB /prices-history, Gamma /markets). Deterministic: everything is a function of the anchor,
+ * the start of the UTC day the sandbox started on, so a test with a fixed clock can assert exact figures.
+ *
+ * Requests about other wallets and tokens fall through to the live sandbox routes (data.ts).
+ */
+import { MICRO, microsToNumber, mulMicros, toMicros, type Micros } from '../../core/money.js';
+import type { Clock } from '../../core/runtime.js';
+import { registerDataRoutes, registerGammaRoutes } from './data.js';
+import { ok, Router, type Reply, type Request } from './http.js';
+import type { ActivityItem } from './types.js';
+import type { Venue } from './venue.js';
+
+const DAY = 86_400;
+const HOUR = 3_600;
+
+function address(prefix: string, n: number): string {
+  return `0x${prefix.padEnd(39, '0')}${n}`;
+}
+
+/** The scripted wallets; addresses are fixed, their histories move with the anchor. */
+export const HISTORY_WALLETS = {
+  /** Wins 9 of 12 resolved markets bought around 0.39; the price drifts slowly after its trades. */
+  steady: address('57ead1e', 1),
+  /** Loses 5 small bets and wins one 2,000-share long shot: all its profit is one market. */
+  lucky: address('1dc4', 2),
+  /** Buys favourites at 0.70 and wins 4 of 10: loses money. */
+  loser: address('105e', 3),
+  /** Wins 7 of 10 bought at 0.50, but each price jumps to 0.70 five seconds after its trade. */
+  fast: address('fa57', 4),
+} as const;
+
+const NAMES: Record<string, string> = {
+  [HISTORY_WALLETS.steady]: 'SteadyWinner',
+  [HISTORY_WALLETS.lucky]: 'OneLuckyShot',
+  [HISTORY_WALLETS.loser]: 'FavouriteBuyer',
+  [HISTORY_WALLETS.fast]: 'FastMover',
+};
+
+/** Taker fee schedule of every history market (VENUES 1.5b: fee = C x rate x p x (1-p)). */
+export const HISTORY_FEE_RATE = 0.02;
+
+export interface HistoryMarket {
+  conditionId: string;
+  question: string;
+  slug: string;
+  /** [YES, NO] token ids. */
+  tokens: [string, string];
+  openedAt: number;
+  /** Seconds; undefined while open. */
+  resolvedAt?: number;
+  /** Index of the winning outcome. */
+  winner?: 0 | 1;
+  /** YES price changes (seconds, price); NO is 1 - YES. */
+  path: Array<[number, Micros]>;
+}
+
+export interface HistoryTrade {
+  wallet: string;
+  market: HistoryMarket;
+  outcomeIndex: 0 | 1;
+  side: 'BUY' | 'SELL';
+  size: Micros;
+  price: Micros;
+  timestamp: number;
+  maker: boolean;
+  txHash: string;
+}
+
+export interface History {
+  markets: HistoryMarket[];
+  trades: HistoryTrade[];
+}
+
+const p = (text: string) => toMicros(text);
+
+/** The scripted history for an anchor (seconds, start of a UTC day). */
+export function scriptedHistory(anchor: number): History {
+  const markets: HistoryMarket[] = [];
+  const trades: HistoryTrade[] = [];
+  const market = (label: string, openedAt: number, path: Array<[number, Micros]>, resolvedAt?: number, winner?: 0 | 1): HistoryMarket => {
+    const n = markets.length + 1;
+    const m: HistoryMarket = {
+      conditionId: `0x${'b1'.padEnd(62, '0')}${n.toString(16).padStart(2, '0')}`,
+      question: `History market ${label}?`,
+      slug: `history-${label.toLowerCase()}`,
+      tokens: [`77${String(2 * n).padStart(4, '0')}`, `77${String(2 * n + 1).padStart(4, '0')}`],
+      openedAt,
+      resolvedAt,
+      winner,
+      path,
+    };
+    markets.push(m);
+    return m;
+  };
+  const trade = (wallet: string, m: HistoryMarket, side: 'BUY' | 'SELL', size: string, price: Micros, timestamp: number, maker = false) => {
+    const txHash = `0x${(trades.length + 1).toString(16).padStart(64, 'e')}`;
+    trades.push({ wallet, market: m, outcomeIndex: 0, side, size: p(size), price, timestamp, maker, txHash });
+  };
+  const settle = (win: boolean) => (win ? MICRO : 0n);
+
+  // Steady winner: 12 resolved markets every 4 days from day -60, 200 YES each; loses k = 2, 6, 9.
+  const steadyPrices = ['0.35', '0.40', '0.42', '0.38', '0.33', '0.45', '0.40', '0.36', '0.44', '0.39', '0.37', '0.41'];
+  steadyPrices.forEach((text, k) => {
+    const at = anchor - (60 - 4 * k) * DAY + 14 * HOUR;
+    const entry = p(text);
+    const win = ![2, 6, 9].includes(k);
+    const resolvedAt = at + 3 * DAY;
+    const m = market(`S${k + 1}`, at - DAY, [[at - HOUR, entry], [at + 600, entry + p('0.03')], [resolvedAt - 60, win ? p('0.97') : p('0.03')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
+    trade(HISTORY_WALLETS.steady, m, 'BUY', '200', entry, at, k % 3 === 1);
+    if (k === 0) trade(HISTORY_WALLETS.steady, m, 'SELL', '100', entry + p('0.03'), at + DAY, true);
+    if (k === 4) trade(HISTORY_WALLETS.steady, m, 'BUY', '100', entry + p('0.03'), at + HOUR);
+  });
+  const openAt = anchor - 2 * DAY + 10 * HOUR;
+  const open = market('S13', openAt - DAY, [[openAt - HOUR, p('0.60')], [openAt + 600, p('0.66')]]);
+  trade(HISTORY_WALLETS.steady, open, 'BUY', '150', p('0.60'), openAt);
+
+  // Lucky: five 60-share bets at 0.50 that lose, one 2,000-share bet at 0.05 that wins (L4).
+  for (let k = 0; k < 6; k++) {
+    const at = anchor - (40 - 5 * k) * DAY + 9 * HOUR;
+    const big = k === 3;
+    const entry = big ? p('0.05') : p('0.50');
+    const resolvedAt = at + 2 * DAY;
+    const m = market(`L${k + 1}`, at - DAY, [[at - HOUR, entry], [resolvedAt, settle(big)]], resolvedAt, big ? 0 : 1);
+    trade(HISTORY_WALLETS.lucky, m, 'BUY', big ? '2000' : '60', entry, at);
+  }
+
+  // Loser: 100 YES at 0.70 in 10 markets; wins k = 0, 3, 5, 8.
+  for (let k = 0; k < 10; k++) {
+    const at = anchor - (50 - 4 * k) * DAY + 16 * HOUR;
+    const win = [0, 3, 5, 8].includes(k);
+    const resolvedAt = at + 2 * DAY;
+    const m = market(`X${k + 1}`, at - DAY, [[at - HOUR, p('0.70')], [at + 300, p('0.68')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
+    trade(HISTORY_WALLETS.loser, m, 'BUY', '100', p('0.70'), at);
+  }
+
+  // Fast: 100 YES at 0.50, the price is 0.70 five seconds later; loses k = 1, 4, 7.
+  for (let k = 0; k < 10; k++) {
+    const at = anchor - (30 - 2 * k) * DAY + 11 * HOUR;
+    const win = ![1, 4, 7].includes(k);
+    const resolvedAt = at + DAY;
+    const m = market(`F${k + 1}`, at - DAY, [[at - HOUR, p('0.50')], [at + 5, p('0.70')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
+    trade(HISTORY_WALLETS.fast, m, 'BUY', '100', p('0.50'), at);
+  }
+  trades.sort((a, b) => a.timestamp - b.timestamp);
+  return { markets, trades };
+}
+
+/** The YES price at `t` (the last change at or before it); NO is 1 - YES. */
+export function priceAt(m: HistoryMarket, outcomeIndex: 0 | 1, t: number): Micros | undefined {
+  let yes: Micros | undefined;
+  for (const [at, price] of m.path) if (at <= t) yes = price;
+  if (yes === undefined) return undefined;
+  return outcomeIndex === 0 ? yes : MICRO - yes;
+}
+
+interface Book {
+  market: HistoryMarket;
+  outcomeIndex: 0 | 1;
+  size: Micros;
+  cost: Micros;
+  bought: Micros;
+  realized: Micros;
+  lastAt: number;
+}
+
+/** A wallet's positions from its trades (average cost); resolved ones are settled at 1 or 0. */
+function books(history: History, wallet: string): Book[] {
+  const byToken = new Map<string, Book>();
+  for (const t of history.trades.filter((x) => x.wallet === wallet)) {
+    const token = t.market.tokens[t.outcomeIndex];
+    const book = byToken.get(token) ?? { market: t.market, outcomeIndex: t.outcomeIndex, size: 0n, cost: 0n, bought: 0n, realized: 0n, lastAt: 0 };
+    if (t.side === 'BUY') {
+      book.size += t.size;
+      book.cost += mulMicros(t.size, t.price);
+      book.bought += t.size;
+    } else {
+      const costSold = (book.cost * t.size) / book.size;
+      book.realized += mulMicros(t.size, t.price) - costSold;
+      book.cost -= costSold;
+      book.size -= t.size;
+    }
+    book.lastAt = t.timestamp;
+    byToken.set(token, book);
+  }
+  return [...byToken.values()];
+}
+
+function marketFields(m: HistoryMarket, outcomeIndex: 0 | 1) {
+  return {
+    conditionId: m.conditionId,
+    asset: m.tokens[outcomeIndex],
+    title: m.question,
+    slug: m.slug,
+    icon: '',
+    eventSlug: m.slug,
+    outcome: outcomeIndex === 0 ? 'Yes' : 'No',
+    outcomeIndex,
+    oppositeOutcome: outcomeIndex === 0 ? 'No' : 'Yes',
+    oppositeAsset: m.tokens[1 - outcomeIndex],
+  };
+}
+
+function activityJson(t: HistoryTrade): ActivityItem {
+  const m = marketFields(t.market, t.outcomeIndex);
+  return {
+    proxyWallet: t.wallet,
+    timestamp: t.timestamp,
+    conditionId: m.conditionId,
+    type: 'TRADE',
+    size: microsToNumber(t.size),
+    usdcSize: microsToNumber(mulMicros(t.size, t.price)),
+    transactionHash: t.txHash,
+    price: microsToNumber(t.price),
+    asset: m.asset,
+    side: t.side,
+    outcomeIndex: t.outcomeIndex,
+    outcome: m.outcome,
+    title: m.title,
+    slug: m.slug,
+    icon: '',
+    eventSlug: m.eventSlug,
+    name: NAMES[t.wallet] ?? '',
+    pseudonym: NAMES[t.wallet] ?? '',
+    bio: '',
+    profileImage: '',
+    profileImageOptimized: '',
+  };
+}
+
+function limitOffset(req: Request, defaultLimit: number, maxLimit: number): [number, number] {
+  const limit = Math.min(Math.max(Number(req.query.get('limit') ?? defaultLimit) || defaultLimit, 1), maxLimit);
+  return [limit, Math.max(Number(req.query.get('offset') ?? 0) || 0, 0)];
+}
+
+/**
+ * Leaderboard windows. Assumption: the sandbox ranks a window by the PnL of markets resolved inside
+ * it (open positions marked now) and the USD traded inside it; production serves "MARKED equity
+ * change net of flows" for day/week/month and the realized lifetime ledger for all
+ * (docs.polymarket.com/api-reference/boards/get-the-trader-leaderboard).
+ */
+const WINDOWS: Record<string, number> = { DAY: DAY, WEEK: 7 * DAY, MONTH: 30 * DAY, ALL: Number.POSITIVE_INFINITY };
+
+export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock, history = scriptedHistory(Math.floor(clock.now() / 1000 / DAY) * DAY)): void {
+  const live = new Router();
+  registerDataRoutes(live, venue, '/data-api');
+  registerGammaRoutes(live, venue, '/gamma');
+  const wallets = new Set<string>(Object.values(HISTORY_WALLETS));
+  const tokens = new Map(history.markets.flatMap((m) => m.tokens.map((t, i) => [t, { market: m, outcomeIndex: i as 0 | 1 }] as const)));
+  const nowSec = () => Math.floor(clock.now() / 1000);
+  const ours = (req: Request) => wallets.has((req.query.get('user') ?? '').toLowerCase());
+  const or = (handler: (req: Request) => Reply) => (req: Request) => (ours(req) ? handler(req) : live.dispatch(req));
+  const userBooks = (req: Request) => books(history, (req.query.get('user') ?? '').toLowerCase());
+  const resolved = (b: Book) => b.market.resolvedAt !== undefined && b.market.resolvedAt <= nowSec();
+
+  router
+    // https://docs.polymarket.com/developers/misc-endpoints/data-api-activity (VENUES 1.5): newest first by default.
+    .on('GET', '/data-api/activity', or((req) => {
+      const user = req.query.get('user')!.toLowerCase();
+      const start = Number(req.query.get('start') ?? 0);
+      const end = Number(req.query.get('end') ?? Number.MAX_SAFE_INTEGER);
+      const types = (req.query.get('type') ?? '').toUpperCase();
+      const asc = (req.query.get('sortDirection') ?? 'DESC').toUpperCase() === 'ASC';
+      const rows = history.trades.filter((t) => t.wallet === user && t.timestamp >= start && t.timestamp <= end && t.timestamp <= nowSec());
+      if (types && !types.split(',').includes('TRADE')) return ok([]);
+      const [limit, offset] = limitOffset(req, 100, 500);
+      return ok((asc ? rows : [...rows].reverse()).slice(offset, offset + limit).map(activityJson));
+    }))
+    // /trades?takerOnly=true (the default) leaves out the fills where the wallet was the maker (VENUES 1.5).
+    .on('GET', '/data-api/trades', or((req) => {
+      const user = req.query.get('user')!.toLowerCase();
+      const takerOnly = (req.query.get('takerOnly') ?? 'true') !== 'false';
+      const rows = history.trades.filter((t) => t.wallet === user && (!takerOnly || !t.maker) && t.timestamp <= nowSec()).reverse();
+      const [limit, offset] = limitOffset(req, 100, 500);
+      return ok(rows.slice(offset, offset + limit).map(({ ...t }) => {
+        const { type: _type, usdcSize: _usdc, ...rest } = activityJson(t);
+        return rest;
+      }));
+    }))
+    .on('GET', '/data-api/positions', or((req) => {
+      const rows = userBooks(req)
+        .filter((b) => !resolved(b) && b.size > 0n)
+        .map((b) => {
+          const cur = priceAt(b.market, b.outcomeIndex, nowSec()) ?? 0n;
+          const current = mulMicros(b.size, cur);
+          const n = microsToNumber;
+          return {
+            proxyWallet: (req.query.get('user') ?? '').toLowerCase(),
+            ...marketFields(b.market, b.outcomeIndex),
+            size: n(b.size),
+            avgPrice: n((b.cost * MICRO) / b.size),
+            initialValue: n(b.cost),
+            currentValue: n(current),
+            cashPnl: n(current - b.cost),
+            percentPnl: Number(((current - b.cost) * 10_000n) / b.cost) / 100,
+            totalBought: n(b.bought),
+            realizedPnl: n(b.realized),
+            curPrice: n(cur),
+            redeemable: false,
+            endDate: new Date((b.market.openedAt + 30 * DAY) * 1000).toISOString().slice(0, 10),
+          };
+        });
+      const [limit, offset] = limitOffset(req, 100, 500);
+      return ok(rows.slice(offset, offset + limit));
+    }))
+    // Closed positions: https://docs.polymarket.com/api-reference/core/get-closed-positions-for-a-user
+    // (fields as in the public clients: avgPrice, totalBought (shares), realizedPnl, curPrice, timestamp).
+    // Assumption: a position counts as closed once its market resolved; realizedPnl includes the payout.
+    .on('GET', '/data-api/closed-positions', or((req) => {
+      const rows = userBooks(req)
+        .filter(resolved)
+        .map((b) => {
+          const payout = b.market.winner === b.outcomeIndex ? b.size : 0n;
+          const avg = (totalCost(history, b) * MICRO) / b.bought;
+          return {
+            proxyWallet: (req.query.get('user') ?? '').toLowerCase(),
+            ...marketFields(b.market, b.outcomeIndex),
+            avgPrice: microsToNumber(avg),
+            totalBought: microsToNumber(b.bought),
+            realizedPnl: microsToNumber(b.realized + payout - b.cost),
+            curPrice: b.market.winner === b.outcomeIndex ? 1 : 0,
+            timestamp: b.market.resolvedAt!,
+            endDate: new Date(b.market.resolvedAt! * 1000).toISOString(),
+          };
+        })
+        .sort((a, b) => b.timestamp - a.timestamp);
+      const [limit, offset] = limitOffset(req, 10, 50);
+      return ok(rows.slice(offset, offset + limit));
+    }))
+    .on('GET', '/data-api/value', or((req) => {
+      const value = userBooks(req)
+        .filter((b) => !resolved(b))
+        .reduce((sum, b) => sum + mulMicros(b.size, priceAt(b.market, b.outcomeIndex, nowSec()) ?? 0n), 0n);
+      return ok([{ user: (req.query.get('user') ?? '').toLowerCase(), value: microsToNumber(value) }]);
+    }))
+    // GET /v1/leaderboard?timePeriod=DAY|WEEK|MONTH|ALL&orderBy=PNL|VOL&limit(1-50, default 25)&offset
+    // -> [{rank, proxyWallet, userName, vol, pnl, profileImage, xUsername, verifiedBadge}] (rank a string).
+    // Source: the polyoxide-data client (docs.rs polyoxide-data src/api/leaderboard.rs, "limit 1-50,
+    // default 25"; "omitting timePeriod returns DAY", verified live 2026-07-25). Production also serves
+    // /v2/leaderboard (time_period, sort_by, cursor), which this stand-in does not.
+    .on('GET', '/data-api/v1/leaderboard', (req) => {
+      const period = (req.query.get('timePeriod') ?? 'DAY').toUpperCase();
+      const orderBy = (req.query.get('orderBy') ?? 'PNL').toUpperCase();
+      if (!(period in WINDOWS)) return { status: 400, body: { error: `invalid timePeriod ${period}` } };
+      if (orderBy !== 'PNL' && orderBy !== 'VOL') return { status: 400, body: { error: `invalid orderBy ${orderBy}` } };
+      const since = nowSec() - WINDOWS[period]!;
+      const rows = [...wallets]
+        .map((wallet) => {
+          let pnl = 0n;
+          for (const b of books(history, wallet)) {
+            const done = b.market.resolvedAt !== undefined && b.market.resolvedAt <= nowSec();
+            const at = done ? b.market.resolvedAt! : nowSec();
+            if (at < since) continue;
+            const value = done ? (b.market.winner === b.outcomeIndex ? b.size : 0n) : mulMicros(b.size, priceAt(b.market, b.outcomeIndex, nowSec()) ?? 0n);
+            pnl += b.realized + value - b.cost;
+          }
+          const vol = history.trades.filter((t) => t.wallet === wallet && t.timestamp >= since && t.timestamp <= nowSec()).reduce((s, t) => s + mulMicros(t.size, t.price), 0n);
+          return { wallet, pnl, vol };
+        })
+        .filter((r) => r.vol > 0n || r.pnl !== 0n)
+        .sort((a, b) => (orderBy === 'VOL' ? cmp(b.vol, a.vol) : cmp(b.pnl, a.pnl)) || a.wallet.localeCompare(b.wallet));
+      const [limit, offset] = limitOffset(req, 25, 50);
+      return ok(
+        rows.slice(offset, offset + limit).map((r, i) => ({
+          rank: String(offset + i + 1),
+          proxyWallet: r.wallet,
+          userName: NAMES[r.wallet] ?? '',
+          vol: microsToNumber(r.vol),
+          pnl: microsToNumber(r.pnl),
+          profileImage: '',
+          xUsername: '',
+          verifiedBadge: false,
+        })),
+      );
+    })
+    // VENUES 1.5b: GET /prices-history?market=<token>&startTs&endTs&fidelity -> {history:[{t,p}]}.
+    // The stand-in answers every price change in [startTs, endTs] (plus the price in force at startTs);
+    // production samples every `fidelity` minutes, so there a latency shorter than that is not resolved.
+    .on('GET', '/prices-history', (req) => {
+      const found = tokens.get(req.query.get('market') ?? '');
+      if (!found) return ok({ history: [] });
+      const start = Number(req.query.get('startTs') ?? 0);
+      const end = Math.min(Number(req.query.get('endTs') ?? Number.MAX_SAFE_INTEGER), nowSec());
+      const points: Array<{ t: number; p: number }> = [];
+      const before = priceAt(found.market, found.outcomeIndex, start);
+      if (before !== undefined && !found.market.path.some(([at]) => at === start)) points.push({ t: start, p: microsToNumber(before) });
+      for (const [at] of found.market.path) {
+        if (at >= start && at <= end) points.push({ t: at, p: microsToNumber(priceAt(found.market, found.outcomeIndex, at)!) });
+      }
+      return ok({ history: points });
+    })
+    .on('GET', '/gamma/markets', (req) => {
+      const asked = req.query.getAll('clob_token_ids').flatMap((v) => v.split(',')).map((s) => s.trim());
+      const conditions = req.query.getAll('condition_ids').flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase());
+      const hits = history.markets.filter((m) => m.tokens.some((t) => asked.includes(t)) || conditions.includes(m.conditionId));
+      if (hits.length === 0) return live.dispatch(req);
+      return ok(hits.map((m) => gammaJson(m, nowSec())));
+    });
+}
+
+function totalCost(history: History, b: Book): Micros {
+  const token = b.market.tokens[b.outcomeIndex];
+  return history.trades
+    .filter((t) => t.market === b.market && t.market.tokens[t.outcomeIndex] === token && t.side === 'BUY')
+    .reduce((sum, t) => sum + mulMicros(t.size, t.price), 0n);
+}
+
+const cmp = (a: bigint, b: bigint) => (a > b ? 1 : a < b ? -1 : 0);
+
+/**
+ * Gamma market of a history market. `closedTime` (when it resolved) and `outcomePrices` ["1","0"] of a
+ * resolved market are Gamma's fields (gamma-api /markets); fees as on the live sandbox (views.ts).
+ */
+function gammaJson(m: HistoryMarket, now: number): Record<string, unknown> {
+  const closed = m.resolvedAt !== undefined && m.resolvedAt <= now;
+  const yes = priceAt(m, 0, now) ?? 0n;
+  const prices = closed ? (m.winner === 0 ? ['1', '0'] : ['0', '1']) : [microsToNumber(yes), microsToNumber(MICRO - yes)].map(String);
+  return {
+    question: m.question,
+    conditionId: m.conditionId,
+    slug: m.slug,
+    outcomes: JSON.stringify(['Yes', 'No']),
+    outcomePrices: JSON.stringify(prices),
+    clobTokenIds: JSON.stringify(m.tokens),
+    active: true,
+    closed,
+    acceptingOrders: !closed,
+    ...(closed ? { closedTime: new Date(m.resolvedAt! * 1000).toISOString() } : {}),
+    startDate: new Date(m.openedAt * 1000).toISOString(),
+    orderPriceMinTickSize: 0.01,
+    orderMinSize: 5,
+    feesEnabled: true,
+    feeSchedule: { rate: HISTORY_FEE_RATE, exponent: 1, takerOnly: true },
+  };
+}
