@@ -23,7 +23,7 @@ function address(prefix: string, n: number): string {
 
 /** The scripted wallets; addresses are fixed, their histories move with the anchor. */
 export const HISTORY_WALLETS = {
-  /** Wins 9 of 12 resolved markets bought around 0.39; the price drifts slowly after its trades. */
+  /** Wins 9 of 12 resolved markets bought around 0.39; the price drifts up a tick at a time, minutes after its trades. */
   steady: address('57ead1e', 1),
   /** Loses 5 small bets and wins one 2,000-share long shot: all its profit is one market. */
   lucky: address('1dc4', 2),
@@ -76,6 +76,8 @@ export interface History {
 }
 
 const p = (text: string) => toMicros(text);
+/** Prices move on a 0.01 grid; a taker pays a tick above the last price (mid) it crossed. */
+const TICK = p('0.01');
 
 /** The scripted history for an anchor (seconds, start of a UTC day). */
 export function scriptedHistory(anchor: number): History {
@@ -109,13 +111,13 @@ export function scriptedHistory(anchor: number): History {
     const entry = p(text);
     const win = ![2, 6, 9].includes(k);
     const resolvedAt = at + 3 * DAY;
-    const m = market(`S${k + 1}`, at - DAY, [[at - HOUR, entry], [at + 600, entry + p('0.03')], [resolvedAt - 60, win ? p('0.97') : p('0.03')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
+    const m = market(`S${k + 1}`, at - DAY, [[at - HOUR, entry - TICK], [at + 600, entry + 2n * TICK], [resolvedAt - 60, win ? p('0.97') : p('0.03')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
     trade(HISTORY_WALLETS.steady, m, 'BUY', '200', entry, at, k % 3 === 1);
-    if (k === 0) trade(HISTORY_WALLETS.steady, m, 'SELL', '100', entry + p('0.03'), at + DAY, true);
-    if (k === 4) trade(HISTORY_WALLETS.steady, m, 'BUY', '100', entry + p('0.03'), at + HOUR);
+    if (k === 0) trade(HISTORY_WALLETS.steady, m, 'SELL', '100', entry + TICK, at + DAY, true);
+    if (k === 4) trade(HISTORY_WALLETS.steady, m, 'BUY', '100', entry + 3n * TICK, at + HOUR);
   });
   const openAt = anchor - 2 * DAY + 10 * HOUR;
-  const open = market('S13', openAt - DAY, [[openAt - HOUR, p('0.60')], [openAt + 600, p('0.66')]]);
+  const open = market('S13', openAt - DAY, [[openAt - HOUR, p('0.59')], [openAt + 600, p('0.66')]]);
   trade(HISTORY_WALLETS.steady, open, 'BUY', '150', p('0.60'), openAt);
 
   // Lucky: five 60-share bets at 0.50 that lose, one 2,000-share bet at 0.05 that wins (L4).
@@ -124,7 +126,7 @@ export function scriptedHistory(anchor: number): History {
     const big = k === 3;
     const entry = big ? p('0.05') : p('0.50');
     const resolvedAt = at + 2 * DAY;
-    const m = market(`L${k + 1}`, at - DAY, [[at - HOUR, entry], [resolvedAt, settle(big)]], resolvedAt, big ? 0 : 1);
+    const m = market(`L${k + 1}`, at - DAY, [[at - HOUR, entry - TICK], [resolvedAt, settle(big)]], resolvedAt, big ? 0 : 1);
     trade(HISTORY_WALLETS.lucky, m, 'BUY', big ? '2000' : '60', entry, at);
   }
 
@@ -133,7 +135,7 @@ export function scriptedHistory(anchor: number): History {
     const at = anchor - (50 - 4 * k) * DAY + 16 * HOUR;
     const win = [0, 3, 5, 8].includes(k);
     const resolvedAt = at + 2 * DAY;
-    const m = market(`X${k + 1}`, at - DAY, [[at - HOUR, p('0.70')], [at + 300, p('0.68')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
+    const m = market(`X${k + 1}`, at - DAY, [[at - HOUR, p('0.69')], [at + 300, p('0.68')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
     trade(HISTORY_WALLETS.loser, m, 'BUY', '100', p('0.70'), at);
   }
 
@@ -142,7 +144,7 @@ export function scriptedHistory(anchor: number): History {
     const at = anchor - (30 - 2 * k) * DAY + 11 * HOUR;
     const win = ![1, 4, 7].includes(k);
     const resolvedAt = at + DAY;
-    const m = market(`F${k + 1}`, at - DAY, [[at - HOUR, p('0.50')], [at + 5, p('0.70')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
+    const m = market(`F${k + 1}`, at - DAY, [[at - HOUR, p('0.49')], [at + 5, p('0.70')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
     trade(HISTORY_WALLETS.fast, m, 'BUY', '100', p('0.50'), at);
   }
   trades.sort((a, b) => a.timestamp - b.timestamp);
