@@ -6,7 +6,7 @@
  * cap like the live FAK/FOK order. Positions settle at resolution or are marked at the last price.
  * Pure: all data comes in, a result comes out.
  */
-import { MICRO, mulMicros, type Micros } from '../core/money.js';
+import { formatMicros, mulMicros, type Micros } from '../core/money.js';
 import { takerFee } from '../exchanges/polymarket/fees.js';
 import { decide, type WhaleView } from '../mirror/decide.js';
 import { POLYMARKET_MIN_NOTIONAL, POLYMARKET_SIZE_STEP } from '../mirror/market-rules.js';
@@ -163,9 +163,11 @@ export function replay(data: BacktestData, config: BacktestConfig): ReplayResult
 /**
  * The copy decision for one whale fill, exactly as the live TradeExecutor makes it: the same
  * `decide` over the same inputs (the market's rules as of the decision, our book's view, the whale's
- * position before the fill and its value).
+ * position before the fill and its value). Marks the token at the whale's price first, as live does.
  */
 export function decideCopy(fill: HistoryFill, info: MarketInfo, risk: RiskConfig, whale: WhaleView, book: Portfolio, at: number): Decision {
+  // As TradeExecutor.process: the whale's fill is the latest price of its token.
+  book.mark(fill.token, fill.price);
   const sized = fill.side === 'buy' && risk.sizing.mode === 'proportional' ? whale : { positionBefore: whale.positionBefore };
   return decide(toWhaleFill(fill, at), rulesOf(info), risk, sized, book.view(fill.token, info.market, at));
 }
@@ -210,7 +212,7 @@ function execute(book: Portfolio, view: PointInTime, info: MarketInfo, fill: His
   // The average price of a fill that sweeps levels is off the tick grid: slippage is not rounded.
   const price = order.side === 'buy' ? market + mulMicros(market, config.fillSlippage) : market - mulMicros(market, config.fillSlippage);
   if (order.side === 'buy' ? price > order.price : price < order.price) {
-    return `market ${fmtPrice(market)} (${fmtPrice(price)} with slippage) is past the ${fmtPrice(order.price)} price cap`;
+    return `market ${formatMicros(market)} (${formatMicros(price)} with slippage) is past the ${formatMicros(order.price)} price cap`;
   }
   const value = mulMicros(order.size, price);
   const fee = info.fee ? takerFee(order.side, [{ shares: order.size, price }], info.fee) : { usd: 0n, shares: 0n };
@@ -274,8 +276,4 @@ function insert(queue: Event[], from: number, event: Event): void {
   let i = from + 1;
   while (i < queue.length && byTime(queue[i]!, event) <= 0) i++;
   queue.splice(i, 0, event);
-}
-
-function fmtPrice(p: Micros): string {
-  return (Number(p) / Number(MICRO)).toFixed(2);
 }

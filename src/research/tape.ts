@@ -24,7 +24,8 @@ export interface PointInTime {
 }
 
 export class Tape {
-  constructor(private readonly data: MarketData) {}
+  /** The whole record; the replay schedules settlements from it, decisions only ever get `asOf`. */
+  constructor(readonly data: MarketData) {}
 
   asOf(at: number): PointInTime {
     const { markets, prices } = this.data;
