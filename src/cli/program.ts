@@ -4,12 +4,15 @@
  */
 import { Command, CommanderError } from 'commander';
 import * as auth from '../commands/auth.js';
+import * as backtest from '../commands/backtest.js';
 import * as balance from '../commands/balance.js';
 import * as cancel from '../commands/cancel.js';
 import * as cashout from '../commands/cashout.js';
+import * as discover from '../commands/discover.js';
 import * as mirror from '../commands/mirror.js';
 import * as order from '../commands/order.js';
 import * as sandbox from '../commands/sandbox.js';
+import * as vet from '../commands/vet.js';
 import { CommandContext, type Deps, type GlobalOptions } from './context.js';
 import { describeError, ExitCode } from './exit.js';
 import { Output } from './output.js';
@@ -19,7 +22,8 @@ export interface CommandModule {
   register(program: Command, context: (command: Command) => CommandContext): void;
 }
 
-export const COMMANDS: CommandModule[] = [auth, balance, mirror, order, cancel, cashout, sandbox];
+// backtest after mirror: it takes mirror's decision flags from mirror's own declarations.
+export const COMMANDS: CommandModule[] = [auth, balance, mirror, order, cancel, cashout, sandbox, discover, vet, backtest];
 
 export function createProgram(deps: Deps, context: (command: Command) => CommandContext, commands = COMMANDS): Command {
   const program = new Command('betmirror')
