@@ -240,8 +240,9 @@ function limitOffset(req: Request, defaultLimit: number, maxLimit: number): [num
 
 /**
  * Leaderboard windows. Assumption: the sandbox ranks a window by the PnL of markets resolved inside
- * it (open positions marked now) and the USD traded inside it; production serves "MARKED equity
- * change net of flows" for day/week/month and the realized lifetime ledger for all
+ * it plus the change of open positions' marked value inside it, and by the USD traded inside it;
+ * production serves "MARKED equity change net of flows" for day/week/month and the realized lifetime
+ * ledger for all (so there `all` leaves out open positions, which the sandbox counts)
  * (docs.polymarket.com/api-reference/boards/get-the-trader-leaderboard).
  */
 const WINDOWS: Record<string, number> = { DAY: DAY, WEEK: 7 * DAY, MONTH: 30 * DAY, ALL: Number.POSITIVE_INFINITY };
@@ -354,10 +355,14 @@ export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock
           let pnl = 0n;
           for (const b of books(history, wallet)) {
             const done = b.market.resolvedAt !== undefined && b.market.resolvedAt <= nowSec();
-            const at = done ? b.market.resolvedAt! : nowSec();
-            if (at < since) continue;
-            const value = done ? (b.market.winner === b.outcomeIndex ? b.size : 0n) : mulMicros(b.size, priceAt(b.market, b.outcomeIndex, nowSec()) ?? 0n);
-            pnl += b.realized + value - b.cost;
+            if (done) {
+              if (b.market.resolvedAt! >= since) pnl += b.realized + (b.market.winner === b.outcomeIndex ? b.size : 0n) - b.cost;
+              continue;
+            }
+            // Open: the change of its marked value inside the window.
+            const now = mulMicros(b.size, priceAt(b.market, b.outcomeIndex, nowSec()) ?? 0n);
+            const held = history.trades.every((t) => t.market !== b.market || t.timestamp < since);
+            pnl += held ? now - mulMicros(b.size, priceAt(b.market, b.outcomeIndex, since) ?? 0n) : b.realized + now - b.cost;
           }
           const vol = history.trades.filter((t) => t.wallet === wallet && t.timestamp >= since && t.timestamp <= nowSec()).reduce((s, t) => s + mulMicros(t.size, t.price), 0n);
           return { wallet, pnl, vol };
