@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigStore, DEFAULT_PROFILE } from '../../src/config/config.js';
 import { ExchangeRegistry } from '../../src/exchanges/registry.js';
 import { HISTORY_WALLETS } from '../../src/sandbox/polymarket/history.js';
-import { run } from '../support/cli.js';
+import { run, tempConfigDir } from '../support/cli.js';
 import { fixedClock, NOW } from './support.js';
 
 const cli = (argv: string[]) => run(argv, { registry: new ExchangeRegistry([]), clock: fixedClock() });
@@ -176,6 +177,16 @@ describe('backtest', () => {
   it('takes the mirror\'s flags: a $1 cap per trade leaves every copy below the venue minimum', async () => {
     const doc = JSON.parse((await cli(['backtest', '--sandbox', '--follow', steady, '--since', '90d', '--max-per-trade', '1', '--json'])).stdout);
     expect(doc.copy).toMatchObject({ pnl: 0, copied: 0, skipped: 15, skipReasons: { max_per_trade: 14, no_position: 1 } });
+  });
+
+  it('a profile\'s mirror settings apply, under the flags', async () => {
+    const configDir = tempConfigDir();
+    new ConfigStore(configDir).saveProfile(DEFAULT_PROFILE, { mirror: { 'max-per-trade': '1' } });
+    const argv = ['backtest', '--sandbox', '--follow', steady, '--since', '90d', '--json'];
+    const fromProfile = JSON.parse((await run(argv, { registry: new ExchangeRegistry([]), clock: fixedClock(), configDir })).stdout);
+    expect(fromProfile.copy).toMatchObject({ copied: 0, skipReasons: { max_per_trade: 14, no_position: 1 } });
+    const overridden = JSON.parse((await run([...argv, '--max-per-trade', '100'], { registry: new ExchangeRegistry([]), clock: fixedClock(), configDir })).stdout);
+    expect(overridden.copy).toMatchObject({ copied: 15, skipped: 0 });
   });
 
   it('human: summary, equity chart and the latency table; --report writes one self-contained HTML file', async () => {
