@@ -192,6 +192,7 @@ function toOpen(r: Record<string, unknown>): OpenPosition {
     initialValue: micros(r.initialValue),
     currentValue: micros(r.currentValue),
     realizedPnl: micros(r.realizedPnl),
+    redeemable: r.redeemable === true,
     ...(typeof r.title === 'string' ? { title: r.title } : {}),
   };
 }

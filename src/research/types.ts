@@ -31,6 +31,8 @@ export interface OpenPosition {
   initialValue: Micros;
   currentValue: Micros;
   realizedPnl: Micros;
+  /** The market resolved but the shares were never redeemed (a loser is never worth redeeming). */
+  redeemable: boolean;
   title?: string;
 }
 

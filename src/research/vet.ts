@@ -34,7 +34,7 @@ export interface VetReport {
   pnl: Micros;
   /** pnl / invested; undefined without buys. */
   roi?: number;
-  /** Positions closed (resolved or sold out) and how many of them made money. */
+  /** Positions settled (closed, or resolved and left unredeemed) and how many of them made money. */
   resolved: number;
   wins: number;
   winRate?: number;
@@ -65,16 +65,23 @@ export interface VetReport {
 const DAY = 86_400;
 
 export function vet(history: WalletHistory & { truncated?: boolean }, nowSec: number, thresholds: VetThresholds = DEFAULT_THRESHOLDS): VetReport {
-  const { fills, positions, closed } = history;
+  const { fills, positions } = history;
   const invested = sum(fills.filter((f) => f.side === 'buy').map((f) => f.usd));
-  const realizedPnl = sum(closed.map((c) => c.realizedPnl)) + sum(positions.map((p) => p.realizedPnl));
-  const unrealizedPnl = sum(positions.map((p) => p.currentValue - p.initialValue));
+  // A resolved position nobody redeemed stays in /positions at its payout and never reaches
+  // /closed-positions: worthless losers stay there for good. Counted as settled, or the win rate flatters.
+  const settled = [
+    ...history.closed.map((c) => ({ market: c.market, title: c.title, avgPrice: c.avgPrice, pnl: c.realizedPnl })),
+    ...positions.filter((p) => p.redeemable).map((p) => ({ market: p.market, title: p.title, avgPrice: p.avgPrice, pnl: p.realizedPnl + p.currentValue - p.initialValue })),
+  ];
+  const open = positions.filter((p) => !p.redeemable);
+  const unrealizedPnl = sum(open.map((p) => p.currentValue - p.initialValue));
+  const realizedPnl = sum(settled.map((c) => c.pnl)) + sum(open.map((p) => p.realizedPnl));
   const pnl = realizedPnl + unrealizedPnl;
 
-  const wins = closed.filter((c) => c.realizedPnl > 0n).length;
-  const interval = wilson(wins, closed.length);
-  const avgEntry = closed.length ? closed.reduce((s, c) => s + Number(c.avgPrice), 0) / closed.length / Number(MICRO) : undefined;
-  const winRate = closed.length ? wins / closed.length : undefined;
+  const wins = settled.filter((c) => c.pnl > 0n).length;
+  const interval = wilson(wins, settled.length);
+  const avgEntry = settled.length ? settled.reduce((s, c) => s + Number(c.avgPrice), 0) / settled.length / Number(MICRO) : undefined;
+  const winRate = settled.length ? wins / settled.length : undefined;
 
   const byMarket = new Map<string, { pnl: Micros; title?: string }>();
   const add = (market: string, amount: Micros, title?: string) => {
@@ -82,8 +89,8 @@ export function vet(history: WalletHistory & { truncated?: boolean }, nowSec: nu
     entry.pnl += amount;
     byMarket.set(market, entry);
   };
-  for (const c of closed) add(c.market, c.realizedPnl, c.title);
-  for (const p of positions) add(p.market, p.realizedPnl + p.currentValue - p.initialValue, p.title);
+  for (const c of settled) add(c.market, c.pnl, c.title);
+  for (const p of open) add(p.market, p.realizedPnl + p.currentValue - p.initialValue, p.title);
   let best: VetReport['bestMarket'];
   for (const [market, entry] of byMarket) if (!best || entry.pnl > best.pnl) best = { market, ...(entry.title ? { title: entry.title } : {}), pnl: entry.pnl };
 
@@ -105,7 +112,7 @@ export function vet(history: WalletHistory & { truncated?: boolean }, nowSec: nu
     unrealizedPnl,
     pnl,
     ...(invested > 0n ? { roi: ratio(Number(pnl) / Number(invested)) } : {}),
-    resolved: closed.length,
+    resolved: settled.length,
     wins,
     ...(winRate !== undefined ? { winRate: ratio(winRate), winRateLow: ratio(interval.low), winRateHigh: ratio(interval.high) } : {}),
     ...(avgEntry !== undefined && winRate !== undefined

@@ -51,6 +51,16 @@ describe('sandbox history routes', () => {
     expect((await get(`${sandbox.dataApiUrl}/value?user=${HISTORY_WALLETS.steady}`)).body).toEqual([{ user: HISTORY_WALLETS.steady, value: 99 }]);
   });
 
+  it('resolved losers nobody redeemed stay in /positions (redeemable, at 0) and never reach /closed-positions', async () => {
+    const closed = (await get(`${sandbox.dataApiUrl}/closed-positions?user=${HISTORY_WALLETS.loser}&limit=50`)).body as unknown[];
+    const open = (await get(`${sandbox.dataApiUrl}/positions?user=${HISTORY_WALLETS.loser}`)).body as Array<Record<string, unknown>>;
+    expect(closed.length).toBe(8);
+    expect(open.map((p) => [p.title, p.redeemable, p.curPrice, p.currentValue, p.cashPnl])).toEqual([
+      ['History market X2?', true, 0, 0, -70],
+      ['History market X3?', true, 0, 0, -70],
+    ]);
+  });
+
   it('GET /prices-history?market&startTs&endTs: {history:[{t,p}]}, the price in force at startTs first; NO is 1 - YES', async () => {
     const at = ANCHOR - 30 * DAY + 11 * 3600; // F1's trade
     const yes = await get(`${sandbox.clobUrl}/prices-history?market=770060&startTs=${at - 10}&endTs=${at + 10}&fidelity=1`);

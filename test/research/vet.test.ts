@@ -67,9 +67,9 @@ describe('vet on the scripted wallets', () => {
     expect(report.reason).toBe('profit is one market: $1900 in "History market L4?", -$150 without it');
   });
 
-  it('the loser: loses money', async () => {
+  it('the loser: loses money; its two unredeemed losers (still in /positions) count as resolved losses', async () => {
     const report = vet(await source.history(HISTORY_WALLETS.loser), nowSec);
-    expect(report).toMatchObject({ resolved: 10, wins: 4, winRate: 0.4, avgEntryPrice: 0.7, edge: -0.3, pnl: M('-300'), roi: -0.4286 });
+    expect(report).toMatchObject({ resolved: 10, wins: 4, realizedPnl: M('-300'), unrealizedPnl: 0n, winRate: 0.4, avgEntryPrice: 0.7, edge: -0.3, pnl: M('-300'), roi: -0.4286 });
     expect([report.verdict, report.reason]).toEqual(['avoid', 'loses money: PnL -$300 on $700 invested']);
   });
 

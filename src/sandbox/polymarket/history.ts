@@ -54,6 +54,11 @@ export interface HistoryMarket {
   resolvedAt?: number;
   /** Index of the winning outcome. */
   winner?: 0 | 1;
+  /**
+   * Resolved, but the holder never redeemed: the position stays in /positions (redeemable, priced at
+   * its payout) and never reaches /closed-positions, as worthless losers do on the venue.
+   */
+  unredeemed?: boolean;
   /** YES price changes (seconds, price); NO is 1 - YES. */
   path: Array<[number, Micros]>;
 }
@@ -83,7 +88,7 @@ const TICK = p('0.01');
 export function scriptedHistory(anchor: number): History {
   const markets: HistoryMarket[] = [];
   const trades: HistoryTrade[] = [];
-  const market = (label: string, openedAt: number, path: Array<[number, Micros]>, resolvedAt?: number, winner?: 0 | 1): HistoryMarket => {
+  const market = (label: string, openedAt: number, path: Array<[number, Micros]>, resolvedAt?: number, winner?: 0 | 1, unredeemed = false): HistoryMarket => {
     const n = markets.length + 1;
     const m: HistoryMarket = {
       conditionId: `0x${'b1'.padEnd(62, '0')}${n.toString(16).padStart(2, '0')}`,
@@ -93,6 +98,7 @@ export function scriptedHistory(anchor: number): History {
       openedAt,
       resolvedAt,
       winner,
+      ...(unredeemed ? { unredeemed } : {}),
       path,
     };
     markets.push(m);
@@ -130,12 +136,12 @@ export function scriptedHistory(anchor: number): History {
     trade(HISTORY_WALLETS.lucky, m, 'BUY', big ? '2000' : '60', entry, at);
   }
 
-  // Loser: 100 YES at 0.70 in 10 markets; wins k = 0, 3, 5, 8.
+  // Loser: 100 YES at 0.70 in 10 markets; wins k = 0, 3, 5, 8; never redeems the losers k = 1, 2.
   for (let k = 0; k < 10; k++) {
     const at = anchor - (50 - 4 * k) * DAY + 16 * HOUR;
     const win = [0, 3, 5, 8].includes(k);
     const resolvedAt = at + 2 * DAY;
-    const m = market(`X${k + 1}`, at - DAY, [[at - HOUR, p('0.69')], [at + 300, p('0.68')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1);
+    const m = market(`X${k + 1}`, at - DAY, [[at - HOUR, p('0.69')], [at + 300, p('0.68')], [resolvedAt, settle(win)]], resolvedAt, win ? 0 : 1, k === 1 || k === 2);
     trade(HISTORY_WALLETS.loser, m, 'BUY', '100', p('0.70'), at);
   }
 
@@ -166,7 +172,6 @@ interface Book {
   cost: Micros;
   bought: Micros;
   realized: Micros;
-  lastAt: number;
 }
 
 /** A wallet's positions from its trades (average cost); resolved ones are settled at 1 or 0. */
@@ -174,7 +179,7 @@ function books(history: History, wallet: string): Book[] {
   const byToken = new Map<string, Book>();
   for (const t of history.trades.filter((x) => x.wallet === wallet)) {
     const token = t.market.tokens[t.outcomeIndex];
-    const book = byToken.get(token) ?? { market: t.market, outcomeIndex: t.outcomeIndex, size: 0n, cost: 0n, bought: 0n, realized: 0n, lastAt: 0 };
+    const book = byToken.get(token) ?? { market: t.market, outcomeIndex: t.outcomeIndex, size: 0n, cost: 0n, bought: 0n, realized: 0n };
     if (t.side === 'BUY') {
       book.size += t.size;
       book.cost += mulMicros(t.size, t.price);
@@ -185,7 +190,6 @@ function books(history: History, wallet: string): Book[] {
       book.cost -= costSold;
       book.size -= t.size;
     }
-    book.lastAt = t.timestamp;
     byToken.set(token, book);
   }
   return [...byToken.values()];
@@ -258,6 +262,7 @@ export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock
   const or = (handler: (req: Request) => Reply) => (req: Request) => (ours(req) ? handler(req) : live.dispatch(req));
   const userBooks = (req: Request) => books(history, (req.query.get('user') ?? '').toLowerCase());
   const resolved = (b: Book) => b.market.resolvedAt !== undefined && b.market.resolvedAt <= nowSec();
+  const closed = (b: Book) => resolved(b) && !b.market.unredeemed;
 
   router
     // https://docs.polymarket.com/developers/misc-endpoints/data-api-activity (VENUES 1.5): newest first by default.
@@ -285,7 +290,7 @@ export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock
     }))
     .on('GET', '/data-api/positions', or((req) => {
       const rows = userBooks(req)
-        .filter((b) => !resolved(b) && b.size > 0n)
+        .filter((b) => !closed(b) && b.size > 0n)
         .map((b) => {
           const cur = priceAt(b.market, b.outcomeIndex, nowSec()) ?? 0n;
           const current = mulMicros(b.size, cur);
@@ -302,7 +307,7 @@ export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock
             totalBought: n(b.bought),
             realizedPnl: n(b.realized),
             curPrice: n(cur),
-            redeemable: false,
+            redeemable: resolved(b),
             endDate: new Date((b.market.openedAt + 30 * DAY) * 1000).toISOString().slice(0, 10),
           };
         });
@@ -314,7 +319,7 @@ export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock
     // Assumption: a position counts as closed once its market resolved; realizedPnl includes the payout.
     .on('GET', '/data-api/closed-positions', or((req) => {
       const rows = userBooks(req)
-        .filter(resolved)
+        .filter(closed)
         .map((b) => {
           const payout = b.market.winner === b.outcomeIndex ? b.size : 0n;
           const avg = (totalCost(history, b) * MICRO) / b.bought;
@@ -335,7 +340,7 @@ export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock
     }))
     .on('GET', '/data-api/value', or((req) => {
       const value = userBooks(req)
-        .filter((b) => !resolved(b))
+        .filter((b) => !closed(b))
         .reduce((sum, b) => sum + mulMicros(b.size, priceAt(b.market, b.outcomeIndex, nowSec()) ?? 0n), 0n);
       return ok([{ user: (req.query.get('user') ?? '').toLowerCase(), value: microsToNumber(value) }]);
     }))
