@@ -61,6 +61,14 @@ describe('backtest of the scripted wallets ($20 fixed copies, 0.5% fill slippage
     expect(loser.whale.pnl).toBe(M('-300'));
   });
 
+  it('proportional sizing sees the whale\'s positions as /value would have then, bounded by --max-copy-fraction', async () => {
+    const settings = parseMirrorSettings({});
+    const result = replay(await load(HISTORY_WALLETS.steady), { ...config(), risk: settings.risk });
+    // First fill: the whale's 200 shares at the 0.34 price of the moment = 68 USD of positions, and it bet
+    // 70: proportionally 1,029 USD of our 1,000, cut to 10% of equity = 100 USD at the 0.35 cap.
+    expect(result.trades[0]).toMatchObject({ side: 'buy', size: M('285.71'), price: M('0.3417'), value: M('97.627107'), limitedBy: 'max_copy_fraction' });
+  });
+
   it('skips what the live mirror skips: a sell with nothing held, signals older than --max-signal-age', async () => {
     const data = await load(HISTORY_WALLETS.steady);
     // With a $1 cap per trade no copy is big enough for the 5-share minimum, so the later sell has nothing to sell.

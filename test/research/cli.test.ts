@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigStore, DEFAULT_PROFILE } from '../../src/config/config.js';
 import { ExchangeRegistry } from '../../src/exchanges/registry.js';
+import { MIRROR_DECISION_FLAGS } from '../../src/commands/backtest.js';
 import { HISTORY_WALLETS } from '../../src/sandbox/polymarket/history.js';
 import { run, tempConfigDir } from '../support/cli.js';
 import { fixedClock, NOW } from './support.js';
@@ -172,6 +173,15 @@ describe('backtest', () => {
     });
     expect(doc.equity[0]).toEqual({ at: NOW - 90 * 86_400_000, equity: 1000 });
     expect(doc.equity.at(-1)).toEqual({ at: NOW, equity: 1080.17772 });
+  });
+
+  it('declares no flag of its own for sizing, caps or slippage: they are the mirror\'s declarations', async () => {
+    const { createProgram } = await import('../../src/cli/program.js');
+    const program = createProgram({ version: 'x', io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin: {} } } as never, () => undefined as never);
+    const options = (name: string) => program.commands.find((c) => c.name() === name)!.options.map((o) => [o.flags, o.description]);
+    const mirror = options('mirror').filter(([flags]) => MIRROR_DECISION_FLAGS.some((f) => flags!.startsWith(`--${f} `)));
+    expect(mirror.length).toBe(MIRROR_DECISION_FLAGS.length);
+    expect(options('backtest')).toEqual(expect.arrayContaining(mirror));
   });
 
   it('takes the mirror\'s flags: a $1 cap per trade leaves every copy below the venue minimum', async () => {
