@@ -72,7 +72,8 @@ function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale:
   const price = worstPrice('buy', fill.price, risk.maxSlippage, rules.tickSize);
   if (price === undefined) return skip('price_out_of_range', `no tradable price near ${fmt(fill.price)}`);
 
-  // The intended copy is sized at the whale's price; caps bound the worst case (size x cap price).
+  // The intended copy is sized at the whale's price; caps bound the worst case: size x cap price plus
+  // the most the venue can charge in taker fees at that price (worstCost).
   const wanted = floorTo(divMicros(usd, fill.price), rules.sizeStep);
   const minimum = belowMinimum(wanted, price, rules);
   if (minimum) return skip('below_minimum', minimum);
@@ -89,17 +90,38 @@ function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale:
   for (const [reason, room] of limits) {
     if (room !== undefined && (tightest === undefined || room < tightest[1])) tightest = [reason, room];
   }
-  if (tightest === undefined || notionalOf(wanted, price) <= tightest[1]) {
-    return { action: 'place', order: order('buy', wanted, price, risk) };
+  if (tightest === undefined || worstCost(wanted, price, rules) <= tightest[1]) {
+    return { action: 'place', order: order('buy', wanted, price, rules, risk) };
   }
   // Shrink to fit the tightest cap; never round back up past it, never inflate to the venue minimum.
   const [reason, room] = tightest;
-  const fitted = room <= 0n ? 0n : floorTo(divMicros(room, price), rules.sizeStep);
-  const fittedNotional = notionalOf(fitted, price);
-  const shrunk = fittedNotional > room ? fitted - rules.sizeStep : fitted;
-  const tooSmall = belowMinimum(shrunk, price, rules);
+  const fitted = largestWithin(room, price, rules);
+  const tooSmall = belowMinimum(fitted, price, rules);
   if (tooSmall) return skip(reason, `${reason} leaves room for ${fmt(room < 0n ? 0n : room)} USD: ${tooSmall}`);
-  return { action: 'place', order: order('buy', shrunk, price, risk), limitedBy: reason };
+  return { action: 'place', order: order('buy', fitted, price, rules, risk), limitedBy: reason };
+}
+
+/**
+ * What a buy of `size` at cap `price` can cost at most: size x price (rounded up) plus the venue's
+ * taker fee at the cap. The cap is the worst fill price for the total too: a fill at q <= price costs
+ * q + rate x (q(1-q))^e per share, which grows with q for every rate below 1 (its derivative is
+ * 1 + rate x e x (q(1-q))^(e-1) x (1 - 2q) > 0), so a cheaper fill nearer 0.50 pays a larger fee but less in all.
+ */
+export function worstCost(size: Micros, price: Micros, rules: MarketRules): Micros {
+  return notionalOf(size, price) + rules.takerFee(size, price);
+}
+
+/** The largest size on the venue's step whose worst cost fits in `room` (fees can round in steps, so searched). */
+function largestWithin(room: Micros, price: Micros, rules: MarketRules): Micros {
+  if (room <= 0n || rules.sizeStep <= 0n) return 0n;
+  let low = 0n; // steps that fit
+  let high = divMicros(room, price) / rules.sizeStep + 1n; // steps that do not (cost >= size x price > room)
+  while (high - low > 1n) {
+    const mid = (low + high) / 2n;
+    if (worstCost(mid * rules.sizeStep, price, rules) <= room) low = mid;
+    else high = mid;
+  }
+  return low * rules.sizeStep;
 }
 
 function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale: WhaleView, account: AccountView): Decision {
@@ -113,7 +135,7 @@ function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale
   if (minimum) return skip('below_minimum', minimum);
   // Exits are always FAK: sell what the book takes inside the cap (Kalshi accepts reduce-only orders
   // only as immediate-or-cancel: docs.kalshi.com create-order-v2).
-  return { action: 'place', order: order('sell', shares, price, { ...risk, orderType: 'FAK' }) };
+  return { action: 'place', order: order('sell', shares, price, rules, { ...risk, orderType: 'FAK' }) };
 }
 
 /**
@@ -136,8 +158,8 @@ export function notionalOf(size: Micros, price: Micros): Micros {
   return (size * price + MICRO - 1n) / MICRO;
 }
 
-function order(side: 'buy' | 'sell', size: Micros, price: Micros, risk: RiskConfig): PlannedOrder {
-  return { side, size, price, type: risk.orderType, notional: notionalOf(size, price) };
+function order(side: 'buy' | 'sell', size: Micros, price: Micros, rules: MarketRules, risk: RiskConfig): PlannedOrder {
+  return { side, size, price, type: risk.orderType, notional: notionalOf(size, price), maxFee: rules.takerFee(size, price) };
 }
 
 function skip(reason: SkipReason, detail: string): Decision {

@@ -131,7 +131,7 @@ export class TradeExecutor {
 
     let rules;
     try {
-      rules = await deps.markets.get(fill);
+      rules = await deps.markets.get(fill, venue);
     } catch (error) {
       return this.skipSignal(key, fill, 'market_unknown', `market lookup failed: ${(error as Error).message}`);
     }
@@ -153,8 +153,10 @@ export class TradeExecutor {
     if (decision.action === 'skip') return this.skipSignal(key, fill, decision.reason, decision.detail);
     const { order } = decision;
     const clientId = clientIdFor(key);
-    if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, order.notional)) {
-      return this.skipSignal(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
+    // A buy holds its worst case: what the shares cost at the cap plus the most the venue can charge.
+    const reserved = order.notional + order.maxFee;
+    if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, reserved)) {
+      return this.skipSignal(key, fill, 'insufficient_balance', `${formatMicros(reserved)} USD is not free`);
     }
     // The intent is durable BEFORE the order is sent, or the order is not sent.
     const intent = { clientId, side: order.side, size: order.size, price: order.price, venue };

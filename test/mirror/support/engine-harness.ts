@@ -62,7 +62,15 @@ export function tempStateDir(): string {
 
 export async function startHarness(
   options: Partial<MirrorOptions> = {},
-  setup: { venue?: FakeVenue; clock?: ManualClock; whaleValue?: bigint; whalePositions?: Map<string, bigint>; sources?: ManualSource[] } = {},
+  setup: {
+    venue?: FakeVenue;
+    clock?: ManualClock;
+    whaleValue?: bigint;
+    whalePositions?: Map<string, bigint>;
+    sources?: ManualSource[];
+    /** The engine's own rules lookup over the venue's fetchInstrumentRules, instead of fixed test rules. */
+    rulesFromVenue?: boolean;
+  } = {},
 ): Promise<Harness> {
   const venue = setup.venue ?? new FakeVenue(M(200));
   const clock = setup.clock ?? new ManualClock();
@@ -81,7 +89,7 @@ export async function startHarness(
       signal: controller.signal,
       onEvent: validated((event) => events.push(event)),
       sources,
-      markets: { get: async (f) => rules({ token: f.token, market: f.market ?? 'C1' }) },
+      markets: setup.rulesFromVenue ? undefined : { get: async (f) => rules({ token: f.token, market: f.market ?? 'C1' }) },
       whaleValue: async () => (valueCalls++, setup.whaleValue ?? M(1000)),
       whalePositions: async () => new Map(setup.whalePositions ?? []),
       onReady: (e) => {
