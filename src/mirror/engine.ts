@@ -10,6 +10,7 @@ import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { makeEvent, usd, type MirrorEvent, type MirrorStatus } from './events.js';
 import { FundManager, type FundManagerConfig } from './fund-manager.js';
 import { CachedMarketRules, venueMarketRules, type MarketRulesSource } from './market-rules.js';
+import { MarketTitles } from './market-titles.js';
 import { Portfolio } from './portfolio.js';
 import { reconcileUnresolved } from './reconcile.js';
 import { syncWithVenue, type SyncScope, type VenueView } from './books.js';
@@ -250,6 +251,7 @@ export class MirrorEngine {
       store: this.store,
       portfolio: this.portfolio,
       markets,
+      titles: new MarketTitles(options.endpoints.gammaUrl, this.deps.fetch, clock, logger),
       whaleValues: this.whaleValues,
       whalePositions,
       risk: options.risk,

@@ -16,6 +16,7 @@ import { fillOutOfBounds, statusOfFill } from './fill-bounds.js';
 import { makeEvent, usd, type MirrorEvent } from './events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MarketRulesSource } from './market-rules.js';
+import type { MarketTitles } from './market-titles.js';
 import type { Portfolio } from './portfolio.js';
 import type { MirrorStore, SignalStatus } from './store.js';
 import type { MarketMapper, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
@@ -27,6 +28,8 @@ export interface ExecutorDeps {
   store: MirrorStore;
   portfolio: Portfolio;
   markets: MarketRulesSource;
+  /** Market names for events, looked up in the background (Gamma): never awaited. */
+  titles?: MarketTitles;
   whaleValues: WhaleBalanceCache;
   whalePositions: WhalePositions;
   risk: RiskConfig;
@@ -117,6 +120,8 @@ export class TradeExecutor {
     const { deps } = this;
     // The whale's book must follow every fill, copied or not, so later sells see the right position.
     const whalePositionBefore = deps.whalePositions.apply(fill);
+    // Starts the name's lookup now, so the order's event can carry it; nothing below waits for it.
+    if (!fill.title) deps.titles?.titleOf(fill.token);
     deps.portfolio.mark(fill.token, fill.price);
     if (this.stopping) return this.skipSignal(key, fill, 'shutdown', 'the mirror is stopping');
 
@@ -135,6 +140,7 @@ export class TradeExecutor {
     } catch (error) {
       return this.skipSignal(key, fill, 'market_unknown', `market lookup failed: ${(error as Error).message}`);
     }
+    deps.titles?.remember(fill.token, rules.title);
     let whaleValue: Micros | undefined;
     if (fill.side === 'buy' && deps.risk.sizing.mode === 'proportional') {
       whaleValue = await deps.whaleValues.get(fill.wallet).catch((error: Error) => {
@@ -303,6 +309,7 @@ export class TradeExecutor {
       wallet: fill.wallet,
       token: fill.token,
       market: fill.market ?? null,
+      title: fill.title ?? this.deps.titles?.titleOf(fill.token) ?? null,
       side: fill.side,
       whaleSize: usd(fill.size),
       whalePrice: usd(fill.price),

@@ -5,7 +5,8 @@ import { getAddress } from 'viem';
 import { BadInputError } from '../../core/errors.js';
 import { systemClock } from '../../core/runtime.js';
 import { registerClobRoutes } from './clob.js';
-import { registerDataRoutes, registerGammaRoutes } from './data.js';
+import { registerDataRoutes } from './data.js';
+import { GammaControl, registerGammaRoutes } from './gamma.js';
 import { Router, fail, flatHeaders, readBody, send } from './http.js';
 import { MARKET_MAKER, MarketMaker, internalAddress } from './liquidity.js';
 import { VALID_TICK_SIZES, defaultMarkets } from './markets.js';
@@ -33,7 +34,9 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   const router = new Router();
   registerClobRoutes(router, venue);
   registerDataRoutes(router, venue, '/data-api');
-  registerGammaRoutes(router, venue, '/gamma');
+  const gamma = new GammaControl();
+  gamma.failure = options.gammaFailure;
+  registerGammaRoutes(router, venue, '/gamma', gamma);
   const rtds = new RtdsServer(venue);
   const requests: RecordedRequest[] = [];
 
@@ -102,6 +105,9 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     },
     setDataApiLagMs(ms) {
       venue.dataApiLagMs = ms;
+    },
+    setGammaFailure(failure) {
+      gamma.failure = failure;
     },
     setRtdsDuplicates(duplicates) {
       rtds.duplicates = duplicates;

@@ -70,6 +70,8 @@ export async function startHarness(
     sources?: ManualSource[];
     /** The engine's own rules lookup over the venue's fetchInstrumentRules, instead of fixed test rules. */
     rulesFromVenue?: boolean;
+    /** Default: a fetch that refuses every request (no network). */
+    fetch?: typeof fetch;
   } = {},
 ): Promise<Harness> {
   const venue = setup.venue ?? new FakeVenue(M(200));
@@ -84,7 +86,7 @@ export async function startHarness(
     const done = runMirror(baseOptions(options), {
       adapter: venue,
       clock,
-      fetch: (() => Promise.reject(new Error('no network in this test'))) as typeof fetch,
+      fetch: setup.fetch ?? ((() => Promise.reject(new Error('no network in this test'))) as typeof fetch),
       logger: silentLogger,
       signal: controller.signal,
       onEvent: validated((event) => events.push(event)),
