@@ -32,7 +32,8 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   const whales = new Whales(venue, maker, options.whales?.count ?? 2, options.whales?.intervalMs ?? 3000, seed);
 
   const router = new Router();
-  registerClobRoutes(router, venue);
+  const edge = { geoblocked: options.geoblocked ?? false };
+  registerClobRoutes(router, venue, edge);
   registerDataRoutes(router, venue, '/data-api');
   const gamma = new GammaControl();
   gamma.failure = options.gammaFailure;
@@ -105,6 +106,9 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     },
     setDataApiLagMs(ms) {
       venue.dataApiLagMs = ms;
+    },
+    setGeoblocked(geoblocked) {
+      edge.geoblocked = geoblocked;
     },
     setGammaFailure(failure) {
       gamma.failure = failure;

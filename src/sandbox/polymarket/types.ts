@@ -61,6 +61,11 @@ export interface SandboxOptions {
    * that only market names depend on Gamma. Default: Gamma answers.
    */
   gammaFailure?: 404 | 500 | 'hang';
+  /**
+   * Addition: answer the order endpoints (place, cancel) with HTTP 403 and Cloudflare's block page, as
+   * production does from restricted countries. Default false.
+   */
+  geoblocked?: boolean;
   /** Seed of the sandbox's deterministic randomness (API keys, whale choices). Default 1. Addition. */
   seed?: number;
 }
@@ -142,6 +147,8 @@ export interface PolymarketSandbox {
   setRtdsSilent(silent: boolean): void;
   /** Addition: change the Data API's indexing lag (ms) at runtime. */
   setDataApiLagMs(ms: number): void;
+  /** Addition: geoblock the order endpoints (403 + Cloudflare block page) from now on, or lift it. */
+  setGeoblocked(geoblocked: boolean): void;
   /** Addition: make Gamma fail (404, 500) or hang from now on; undefined: answer again. */
   setGammaFailure(failure: 404 | 500 | 'hang' | undefined): void;
   /** Addition: send every RTDS message twice (the live stream is observed to duplicate), for dedup tests. */
