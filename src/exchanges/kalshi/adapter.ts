@@ -51,6 +51,10 @@ import {
 import { submitOrder } from './submit.js';
 import { centsToMicros, FEE_EXACT_BELOW, outcomeBook, parseFixed, parseOrderbook } from './wire.js';
 
+/**
+ * Kalshi's current hosts (VENUES 3; docs.kalshi.com "API environments"): production is
+ * external-api.kalshi.com (api.elections.kalshi.com also answers), demo external-api.demo.kalshi.co.
+ */
 export const KALSHI_URLS = {
   prod: 'https://external-api.kalshi.com/trade-api/v2',
   demo: 'https://external-api.demo.kalshi.co/trade-api/v2',
