@@ -52,7 +52,7 @@ import { submitOrder } from './submit.js';
 import { centsToMicros, FEE_EXACT_BELOW, outcomeBook, parseFixed, parseOrderbook } from './wire.js';
 
 /**
- * Kalshi's current hosts (VENUES 3; docs.kalshi.com "API environments"): production is
+ * Kalshi's current hosts (VENUES 3): production is
  * external-api.kalshi.com (api.elections.kalshi.com also answers), demo external-api.demo.kalshi.co.
  */
 export const KALSHI_URLS = {
