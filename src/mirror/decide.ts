@@ -3,9 +3,9 @@
  * whale's book) to "place this order" or "skip, because". No I/O, no clock: the executor gathers the
  * inputs, this decides, and tests cover every branch.
  */
-import { divMicros, formatMicros as fmt, MICRO, mulMicros, type Micros } from '../core/money.js';
-import { floorTo, worstPrice } from './pricing.js';
-import { buyUsd, fillUsd, sellShares } from './sizing.js';
+import { divMicros, formatMicros as fmt, mulMicros, type Micros } from '../core/money.js';
+import { floorTo, notionalOf, worstCost, worstPrice } from './pricing.js';
+import { buyUsd, fillUsd, sellShares, sharesWithin } from './sizing.js';
 import type { Decision, MarketRules, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
 
 /** Our side of the books at decision time (reservations already subtracted / included). */
@@ -95,33 +95,10 @@ function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale:
   }
   // Shrink to fit the tightest cap; never round back up past it, never inflate to the venue minimum.
   const [reason, room] = tightest;
-  const fitted = largestWithin(room, price, rules);
+  const fitted = sharesWithin(room, price, rules);
   const tooSmall = belowMinimum(fitted, price, rules);
   if (tooSmall) return skip(reason, `${reason} leaves room for ${fmt(room < 0n ? 0n : room)} USD: ${tooSmall}`);
   return { action: 'place', order: order('buy', fitted, price, rules, risk), limitedBy: reason };
-}
-
-/**
- * What a buy of `size` at cap `price` can cost at most: size x price (rounded up) plus the venue's
- * taker fee at the cap. The cap is the worst fill price for the total too: a fill at q <= price costs
- * q + rate x (q(1-q))^e per share, which grows with q for every rate below 1 (its derivative is
- * 1 + rate x e x (q(1-q))^(e-1) x (1 - 2q) > 0), so a cheaper fill nearer 0.50 pays a larger fee but less in all.
- */
-export function worstCost(size: Micros, price: Micros, rules: MarketRules): Micros {
-  return notionalOf(size, price) + rules.takerFee(size, price);
-}
-
-/** The largest size on the venue's step whose worst cost fits in `room` (fees can round in steps, so searched). */
-function largestWithin(room: Micros, price: Micros, rules: MarketRules): Micros {
-  if (room <= 0n || rules.sizeStep <= 0n) return 0n;
-  let low = 0n; // steps that fit
-  let high = divMicros(room, price) / rules.sizeStep + 1n; // steps that do not (cost >= size x price > room)
-  while (high - low > 1n) {
-    const mid = (low + high) / 2n;
-    if (worstCost(mid * rules.sizeStep, price, rules) <= room) low = mid;
-    else high = mid;
-  }
-  return low * rules.sizeStep;
 }
 
 function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale: WhaleView, account: AccountView): Decision {
@@ -153,14 +130,12 @@ function belowMinimum(size: Micros, price: Micros, rules: MarketRules, marketabl
   return undefined;
 }
 
-/** size x price rounded UP: what we reserve must cover whatever the venue charges. */
-export function notionalOf(size: Micros, price: Micros): Micros {
-  return (size * price + MICRO - 1n) / MICRO;
-}
-
 function order(side: 'buy' | 'sell', size: Micros, price: Micros, rules: MarketRules, risk: RiskConfig): PlannedOrder {
   return { side, size, price, type: risk.orderType, notional: notionalOf(size, price), maxFee: rules.takerFee(size, price) };
 }
+
+/** Kept importable from here: fill-bounds and the tests size against the same rounding. */
+export { notionalOf, worstCost };
 
 function skip(reason: SkipReason, detail: string): Decision {
   return { action: 'skip', reason, detail };
