@@ -41,11 +41,14 @@ export function maxTakerFee(schedule: FeeSchedule, shares: Micros, price: Micros
   return (exact + scale - 1n) / scale;
 }
 
-/** Rules of a token that has a book (the market trades, or is paused when `acceptingOrders` is false). */
+/**
+ * Rules of a token, read afresh (markets pause and close; the caller caches with its own TTL): the new
+ * reading also replaces the one later orders on the token are built with.
+ */
 export async function instrumentRules(meta: MarketMetaCache, clob: ClobReads, tokenId: string): Promise<InstrumentRules> {
   let entry;
   try {
-    entry = await meta.get(tokenId);
+    entry = await meta.refresh(tokenId);
   } catch (error) {
     // No book: a closed market, or a token the venue does not know. Only the first is a market.
     if (error instanceof InvalidOrderError) return closedMarketRules(clob, tokenId, error);

@@ -74,6 +74,22 @@ describe('Polymarket fetchInstrumentRules', () => {
     expect(paths).toEqual(['/book', `/markets-by-token/${closed.tokens[0].tokenId}`, `/clob-markets/${closed.conditionId}`]);
   });
 
+  it('reads afresh: one adapter sees a market pause and then close', async () => {
+    const market = makeMarket({ slug: 'rules-lifecycle', eventSlug: 'rules', question: 'Lifecycle?', tickSize: '0.01' });
+    sandbox.markets.push(market);
+    const venue = adapter();
+    const token = market.tokens[0].tokenId;
+    const state = async () => {
+      const rules = await venue.fetchInstrumentRules(token);
+      return [rules.active, rules.closed];
+    };
+    expect(await state()).toEqual([true, false]);
+    market.active = false;
+    expect(await state()).toEqual([false, false]);
+    market.closed = true;
+    expect(await state()).toEqual([false, true]);
+  });
+
   it('an unknown token is an InvalidOrderError, not a closed market', async () => {
     const unknown = '12345678901234567890';
     await expect(adapter().fetchInstrumentRules(unknown)).rejects.toBeInstanceOf(InvalidOrderError);
