@@ -67,6 +67,7 @@ export async function instrumentRules(meta: MarketMetaCache, clob: ClobReads, to
   };
 }
 
+/** The fields read of GET /clob-markets/{condition} (clob-client-v2's MarketDetails: mts tick, mos minimum size, fd fees). */
 interface ClobMarketInfo {
   c?: string;
   mts?: number | string;
