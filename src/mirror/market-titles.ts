@@ -4,9 +4,10 @@
  * to an order, and a Gamma that fails (404, 500, a timeout, a malformed answer) leaves the name unknown
  * for a while, nothing more.
  *
- * Assumed request and answer (docs.polymarket.com, Gamma "List markets (keyset pagination)"; the
- * Polymarket/agents issue #227 reproducer reads `markets` and `next_cursor`; nautilus_trader's Gamma
- * client passes `clob_token_ids` to /markets/keyset and notes at most 100 per page):
+ * Assumed request and answer, not checked against a published reference page: VENUES 1.5b names
+ * /markets/keyset the documented listing; the Polymarket/agents issue #227 reproducer reads `markets`
+ * and `next_cursor` from it (and reports the cursor ignored, 2026-04: harmless for a one-token lookup);
+ * nautilus_trader's GetGammaMarketsParams for /markets/keyset carries `clob_token_ids`:
  *   GET {gamma}/markets/keyset?clob_token_ids=<token>&limit=1
  *   -> {"markets": [{"question": "...", "slug": "...", "conditionId": "0x...", ...}], "next_cursor"?: "..."}
  * The offset listing GET /markets answers with a sunset header and refuses deep offsets: not used.
