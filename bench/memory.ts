@@ -59,7 +59,7 @@ const done = runMirror(
     signal: controller.signal,
     sources: [source],
     markets: {
-      get: async (f) => ({ token: f.token, market: f.token, active: true, closed: false, tickSize: 10_000n, minSize: 5n * MICRO, minNotional: MICRO, sizeStep: 10_000n }),
+      get: async (f) => ({ token: f.token, market: f.token, active: true, closed: false, tickSize: 10_000n, minSize: 5n * MICRO, minNotional: MICRO, sizeStep: 10_000n, takerFee: () => 0n }),
     },
     whaleValue: async () => 1_000n * MICRO,
     whalePositions: async () => new Map(),

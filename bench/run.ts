@@ -122,7 +122,7 @@ async function throughput(count: number): Promise<void> {
   const key = generatePrivateKey();
   const adapter = adapterFor(sandbox, key);
   const token = sandbox.markets.find((m) => m.slug.includes('rain'))!.tokens[0].tokenId;
-  const rules = { token, market: 'C', active: true, closed: false, tickSize: 10_000n, minSize: 5n * MICRO, minNotional: MICRO, sizeStep: 10_000n };
+  const rules = { token, market: 'C', active: true, closed: false, tickSize: 10_000n, minSize: 5n * MICRO, minNotional: MICRO, sizeStep: 10_000n, takerFee: () => 0n };
   const account = { availableCash: 1_000n * MICRO, portfolioValue: 1_000n * MICRO, position: 0n, marketExposure: 0n, totalExposure: 0n, dailyVolume: 0n, dailyPnl: 0n };
   const seenSet = new SeenSet(30 * 60_000);
   const fill = (i: number): WhaleFill => ({ wallet: '0xw', token, side: 'buy', size: 10n * MICRO, price: 500_000n, timestamp: 0, txHash: `0x${i.toString(16)}`, source: 'data-api', seenAt: i });

@@ -6,6 +6,7 @@ import {
   BetmirrorError,
   CancelledError,
   ConfigError,
+  GeoblockedError,
   InsufficientFundsError,
   InvalidOrderError,
   NetworkError,
@@ -52,7 +53,7 @@ export function describeError(error: unknown): ErrorReport {
   if (error instanceof CancelledError) return report(ExitCode.INTERRUPTED);
   if (error instanceof AuthenticationError) return report(ExitCode.AUTH);
   if (error instanceof NotSupportedError) return report(ExitCode.NOT_SUPPORTED);
-  if (error instanceof InvalidOrderError || error instanceof InsufficientFundsError || error instanceof OrderNotFoundError) {
+  if (error instanceof InvalidOrderError || error instanceof InsufficientFundsError || error instanceof OrderNotFoundError || error instanceof GeoblockedError) {
     return report(ExitCode.REJECTED);
   }
   if (error instanceof RateLimitedError) {

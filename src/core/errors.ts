@@ -58,6 +58,12 @@ export class InsufficientFundsError extends ExchangeError {}
 /** Refused order: off-tick, undersized, price out of range, unknown market... */
 export class InvalidOrderError extends ExchangeError {}
 export class OrderNotFoundError extends ExchangeError {}
+/**
+ * The venue refuses orders from where this machine is (a geoblock, e.g. Polymarket's Cloudflare 403 on
+ * its order endpoints from restricted countries). Not a credentials problem: the same key works from an
+ * allowed location, and repeating from here fails the same way (exit 5, like a refused order).
+ */
+export class GeoblockedError extends ExchangeError {}
 /** The venue (or this adapter) does not offer the operation. */
 export class NotSupportedError extends ExchangeError {}
 

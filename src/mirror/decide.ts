@@ -3,9 +3,9 @@
  * whale's book) to "place this order" or "skip, because". No I/O, no clock: the executor gathers the
  * inputs, this decides, and tests cover every branch.
  */
-import { divMicros, formatMicros as fmt, MICRO, mulMicros, type Micros } from '../core/money.js';
-import { floorTo, worstPrice } from './pricing.js';
-import { buyUsd, fillUsd, sellShares } from './sizing.js';
+import { divMicros, formatMicros as fmt, mulMicros, type Micros } from '../core/money.js';
+import { floorTo, notionalOf, worstCost, worstPrice } from './pricing.js';
+import { buyUsd, fillUsd, sellShares, sharesWithin } from './sizing.js';
 import type { Decision, MarketRules, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
 
 /** Our side of the books at decision time (reservations already subtracted / included). */
@@ -72,7 +72,8 @@ function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale:
   const price = worstPrice('buy', fill.price, risk.maxSlippage, rules.tickSize);
   if (price === undefined) return skip('price_out_of_range', `no tradable price near ${fmt(fill.price)}`);
 
-  // The intended copy is sized at the whale's price; caps bound the worst case (size x cap price).
+  // The intended copy is sized at the whale's price; caps bound the worst case: size x cap price plus
+  // the most the venue can charge in taker fees at that price (worstCost).
   const wanted = floorTo(divMicros(usd, fill.price), rules.sizeStep);
   const minimum = belowMinimum(wanted, price, rules);
   if (minimum) return skip('below_minimum', minimum);
@@ -89,17 +90,15 @@ function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale:
   for (const [reason, room] of limits) {
     if (room !== undefined && (tightest === undefined || room < tightest[1])) tightest = [reason, room];
   }
-  if (tightest === undefined || notionalOf(wanted, price) <= tightest[1]) {
-    return { action: 'place', order: order('buy', wanted, price, risk) };
+  if (tightest === undefined || worstCost(wanted, price, rules) <= tightest[1]) {
+    return { action: 'place', order: order('buy', wanted, price, rules, risk) };
   }
   // Shrink to fit the tightest cap; never round back up past it, never inflate to the venue minimum.
   const [reason, room] = tightest;
-  const fitted = room <= 0n ? 0n : floorTo(divMicros(room, price), rules.sizeStep);
-  const fittedNotional = notionalOf(fitted, price);
-  const shrunk = fittedNotional > room ? fitted - rules.sizeStep : fitted;
-  const tooSmall = belowMinimum(shrunk, price, rules);
+  const fitted = sharesWithin(room, price, rules);
+  const tooSmall = belowMinimum(fitted, price, rules);
   if (tooSmall) return skip(reason, `${reason} leaves room for ${fmt(room < 0n ? 0n : room)} USD: ${tooSmall}`);
-  return { action: 'place', order: order('buy', shrunk, price, risk), limitedBy: reason };
+  return { action: 'place', order: order('buy', fitted, price, rules, risk), limitedBy: reason };
 }
 
 function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale: WhaleView, account: AccountView): Decision {
@@ -113,7 +112,7 @@ function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale
   if (minimum) return skip('below_minimum', minimum);
   // Exits are always FAK: sell what the book takes inside the cap (Kalshi accepts reduce-only orders
   // only as immediate-or-cancel: docs.kalshi.com create-order-v2).
-  return { action: 'place', order: order('sell', shares, price, { ...risk, orderType: 'FAK' }) };
+  return { action: 'place', order: order('sell', shares, price, rules, { ...risk, orderType: 'FAK' }) };
 }
 
 /**
@@ -131,14 +130,12 @@ function belowMinimum(size: Micros, price: Micros, rules: MarketRules, marketabl
   return undefined;
 }
 
-/** size x price rounded UP: what we reserve must cover whatever the venue charges. */
-export function notionalOf(size: Micros, price: Micros): Micros {
-  return (size * price + MICRO - 1n) / MICRO;
+function order(side: 'buy' | 'sell', size: Micros, price: Micros, rules: MarketRules, risk: RiskConfig): PlannedOrder {
+  return { side, size, price, type: risk.orderType, notional: notionalOf(size, price), maxFee: rules.takerFee(size, price) };
 }
 
-function order(side: 'buy' | 'sell', size: Micros, price: Micros, risk: RiskConfig): PlannedOrder {
-  return { side, size, price, type: risk.orderType, notional: notionalOf(size, price) };
-}
+/** Kept importable from here: fill-bounds and the tests size against the same rounding. */
+export { notionalOf, worstCost };
 
 function skip(reason: SkipReason, detail: string): Decision {
   return { action: 'skip', reason, detail };

@@ -9,7 +9,8 @@ import { BadInputError, ConfigError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import { makeEvent, usd, type MirrorEvent, type MirrorStatus } from './events.js';
 import { FundManager, type FundManagerConfig } from './fund-manager.js';
-import { CachedMarketRules, gammaMarketRules, type MarketRulesSource } from './market-rules.js';
+import { CachedMarketRules, venueMarketRules, type MarketRulesSource } from './market-rules.js';
+import { MarketTitles } from './market-titles.js';
 import { Portfolio } from './portfolio.js';
 import { reconcileUnresolved } from './reconcile.js';
 import { syncWithVenue, type SyncScope, type VenueView } from './books.js';
@@ -209,11 +210,8 @@ export class MirrorEngine {
       }),
     );
 
-    const markets =
-      this.deps.markets ??
-      (options.mapMarket
-        ? mappedRules()
-        : new CachedMarketRules(gammaMarketRules(options.endpoints.gammaUrl ?? options.endpoints.dataApiUrl, this.deps.fetch), clock));
+    // Rules come from the venue the copies are placed on (mapped or not); Gamma only names markets.
+    const markets = this.deps.markets ?? new CachedMarketRules(venueMarketRules(adapter), clock);
 
     if (options.cashout) {
       if (!adapter.has.cashout) logger.warn(`${adapter.exchangeName} cannot cash out: --cashout-to ignored`);
@@ -253,6 +251,7 @@ export class MirrorEngine {
       store: this.store,
       portfolio: this.portfolio,
       markets,
+      titles: new MarketTitles(options.endpoints.gammaUrl, this.deps.fetch, clock, logger),
       whaleValues: this.whaleValues,
       whalePositions,
       risk: options.risk,
@@ -481,22 +480,6 @@ export class MirrorEngine {
       cashedOut: usd(this.cashedOut)!,
     };
   }
-}
-
-/** Mapped venues (Kalshi) have no Gamma entry: whole contracts, cent ticks. */
-function mappedRules(): MarketRulesSource {
-  return {
-    get: async (fill) => ({
-      token: fill.token,
-      market: fill.market ?? fill.token,
-      active: true,
-      closed: false,
-      tickSize: 10_000n,
-      minSize: 1_000_000n,
-      minNotional: 0n,
-      sizeStep: 1_000_000n,
-    }),
-  };
 }
 
 /** Runs the mirror until `deps.signal` aborts; resolves with the summary. */

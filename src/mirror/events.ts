@@ -22,6 +22,8 @@ export interface MirrorEvent {
   wallet: string | null;
   token: string | null;
   market: string | null;
+  /** The market's name for people (the fill's, else the venue's, else Gamma's); null when none is known yet. */
+  title: string | null;
   side: Side | null;
   /** The whale's fill: shares and price. */
   whaleSize: number | null;
@@ -52,6 +54,7 @@ const EMPTY: Omit<MirrorEvent, 'type' | 'at'> = {
   wallet: null,
   token: null,
   market: null,
+  title: null,
   side: null,
   whaleSize: null,
   whalePrice: null,

@@ -1,6 +1,7 @@
 /** Price protection: the worst price a copy may trade at, on the venue's tick grid. */
 import { MICRO, type Micros } from '../core/money.js';
 import type { Side } from '../core/types.js';
+import type { MarketRules } from './types.js';
 
 /**
  * Worst acceptable price for copying a fill at `whalePrice`: whale x (1 + slippage) for a buy,
@@ -31,4 +32,19 @@ export function floorTo(value: Micros, step: Micros): Micros {
 export function ceilTo(value: Micros, step: Micros): Micros {
   const floored = floorTo(value, step);
   return floored === value ? value : floored + step;
+}
+
+/** size x price rounded UP: what we reserve must cover whatever the venue charges. */
+export function notionalOf(size: Micros, price: Micros): Micros {
+  return (size * price + MICRO - 1n) / MICRO;
+}
+
+/**
+ * What a buy of `size` at cap `price` can cost at most: size x price (rounded up) plus the venue's
+ * taker fee at the cap. The cap is the worst fill price for the total too: a fill at q <= price costs
+ * q + rate x (q(1-q))^e per share, which grows with q for every rate below 1 (its derivative is
+ * 1 + rate x e x (q(1-q))^(e-1) x (1 - 2q) > 0), so a cheaper fill nearer 0.50 pays a larger fee but less in all.
+ */
+export function worstCost(size: Micros, price: Micros, rules: MarketRules): Micros {
+  return notionalOf(size, price) + rules.takerFee(size, price);
 }

@@ -6,7 +6,7 @@ const short = (id: string | null) => (id && id.length > 14 ? `${id.slice(0, 6)}â
 const n = (v: number | null, digits = 2) => (v === null ? '?' : v.toFixed(digits));
 
 export function formatEvent(e: MirrorEvent): string {
-  const who = `${short(e.wallet)} ${e.side?.toUpperCase() ?? ''} ${n(e.whaleSize)} @ ${n(e.whalePrice, 3)} on ${short(e.token)}`;
+  const who = `${short(e.wallet)} ${e.side?.toUpperCase() ?? ''} ${n(e.whaleSize)} @ ${n(e.whalePrice, 3)} on ${short(e.token)}${e.title ? ` (${e.title})` : ''}`;
   switch (e.type) {
     case 'started':
       return `mirror ${e.status}: ${e.detail ?? ''}`;

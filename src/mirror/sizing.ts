@@ -1,6 +1,7 @@
 /** How big a copy is, before caps: pure arithmetic over micro-units. */
-import { MICRO, mulMicros, type Micros } from '../core/money.js';
-import type { SizingConfig } from './types.js';
+import { divMicros, MICRO, mulMicros, type Micros } from '../core/money.js';
+import { worstCost } from './pricing.js';
+import type { MarketRules, SizingConfig } from './types.js';
 
 export interface BuySizingInput {
   /** The whale's fill value in USD (size x price). */
@@ -47,4 +48,17 @@ export function sellShares(ownPosition: Micros, whaleSold: Micros, whalePosition
 /** Whale fill value: size x price, rounded down. */
 export function fillUsd(size: Micros, price: Micros): Micros {
   return mulMicros(size, price);
+}
+
+/** The largest size on the venue's step whose worst cost fits in `room` (fees can round in steps, so searched). */
+export function sharesWithin(room: Micros, price: Micros, rules: MarketRules): Micros {
+  if (room <= 0n || rules.sizeStep <= 0n) return 0n;
+  let low = 0n; // steps that fit
+  let high = divMicros(room, price) / rules.sizeStep + 1n; // steps that do not (cost >= size x price > room)
+  while (high - low > 1n) {
+    const mid = (low + high) / 2n;
+    if (worstCost(mid * rules.sizeStep, price, rules) <= room) low = mid;
+    else high = mid;
+  }
+  return low * rules.sizeStep;
 }

@@ -16,6 +16,7 @@ import { fillOutOfBounds, statusOfFill } from './fill-bounds.js';
 import { makeEvent, usd, type MirrorEvent } from './events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MarketRulesSource } from './market-rules.js';
+import type { MarketTitles } from './market-titles.js';
 import type { Portfolio } from './portfolio.js';
 import type { MirrorStore, SignalStatus } from './store.js';
 import type { MarketMapper, PlannedOrder, RiskConfig, SkipReason, WhaleFill } from './types.js';
@@ -27,6 +28,8 @@ export interface ExecutorDeps {
   store: MirrorStore;
   portfolio: Portfolio;
   markets: MarketRulesSource;
+  /** Market names for events, looked up in the background (Gamma): never awaited. */
+  titles?: MarketTitles;
   whaleValues: WhaleBalanceCache;
   whalePositions: WhalePositions;
   risk: RiskConfig;
@@ -117,6 +120,8 @@ export class TradeExecutor {
     const { deps } = this;
     // The whale's book must follow every fill, copied or not, so later sells see the right position.
     const whalePositionBefore = deps.whalePositions.apply(fill);
+    // Starts the name's lookup now, so the order's event can carry it; nothing below waits for it.
+    if (!fill.title) deps.titles?.titleOf(fill.token);
     deps.portfolio.mark(fill.token, fill.price);
     if (this.stopping) return this.skipSignal(key, fill, 'shutdown', 'the mirror is stopping');
 
@@ -131,10 +136,11 @@ export class TradeExecutor {
 
     let rules;
     try {
-      rules = await deps.markets.get(fill);
+      rules = await deps.markets.get(fill, venue);
     } catch (error) {
       return this.skipSignal(key, fill, 'market_unknown', `market lookup failed: ${(error as Error).message}`);
     }
+    deps.titles?.remember(fill.token, rules.title);
     let whaleValue: Micros | undefined;
     if (fill.side === 'buy' && deps.risk.sizing.mode === 'proportional') {
       whaleValue = await deps.whaleValues.get(fill.wallet).catch((error: Error) => {
@@ -153,8 +159,10 @@ export class TradeExecutor {
     if (decision.action === 'skip') return this.skipSignal(key, fill, decision.reason, decision.detail);
     const { order } = decision;
     const clientId = clientIdFor(key);
-    if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, order.notional)) {
-      return this.skipSignal(key, fill, 'insufficient_balance', `${formatMicros(order.notional)} USD is not free`);
+    // A buy holds its worst case: what the shares cost at the cap plus the most the venue can charge.
+    const reserved = order.notional + order.maxFee;
+    if (order.side === 'buy' && !deps.portfolio.reserve(clientId, rules.market, reserved)) {
+      return this.skipSignal(key, fill, 'insufficient_balance', `${formatMicros(reserved)} USD is not free`);
     }
     // The intent is durable BEFORE the order is sent, or the order is not sent.
     const intent = { clientId, side: order.side, size: order.size, price: order.price, venue };
@@ -301,6 +309,7 @@ export class TradeExecutor {
       wallet: fill.wallet,
       token: fill.token,
       market: fill.market ?? null,
+      title: fill.title ?? this.deps.titles?.titleOf(fill.token) ?? null,
       side: fill.side,
       whaleSize: usd(fill.size),
       whalePrice: usd(fill.price),

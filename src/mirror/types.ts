@@ -1,6 +1,6 @@
 /** Plain data shared by the mirror engine's parts. Amounts are micro-units (src/core/money.ts). */
 import type { Micros } from '../core/money.js';
-import type { OrderType, Outcome, Side } from '../core/types.js';
+import type { InstrumentRules, OrderType, Outcome, Side } from '../core/types.js';
 
 export type SourceName = 'data-api' | 'rtds' | 'onchain';
 export const SOURCE_NAMES: readonly SourceName[] = ['data-api', 'rtds', 'onchain'];
@@ -31,21 +31,14 @@ export interface WhaleFill {
   slug?: string;
 }
 
-/** What the executor needs to know about a market to size an order on it. */
-export interface MarketRules {
+/**
+ * What the executor needs to know about a market to size an order on it: the venue's own rules for the
+ * instrument the copy is placed on (IExchangeAdapter.fetchInstrumentRules), keyed by the whale's token.
+ */
+export interface MarketRules extends InstrumentRules {
+  /** The whale's outcome token the rules were looked up for. */
   token: string;
-  /** Condition id; per-market caps group tokens by it. */
-  market: string;
   slug?: string;
-  active: boolean;
-  closed: boolean;
-  tickSize: Micros;
-  /** Minimum order size in shares. */
-  minSize: Micros;
-  /** Minimum order value in USD (marketable orders). */
-  minNotional: Micros;
-  /** Share sizes are multiples of this (Polymarket: 0.01). */
-  sizeStep: Micros;
 }
 
 export type SizingMode = 'proportional' | 'fixed' | 'percent';
@@ -126,8 +119,10 @@ export interface PlannedOrder {
   /** Worst acceptable price (the FAK/FOK cap). */
   price: Micros;
   type: Extract<OrderType, 'FAK' | 'FOK'>;
-  /** Worst-case USD that changes hands: size x price. Reserved before placing a buy. */
+  /** Worst-case USD that changes hands: size x price. */
   notional: Micros;
+  /** The most the venue can charge as taker fee for it (rules.takerFee at the cap price). */
+  maxFee: Micros;
 }
 
 export type Decision =

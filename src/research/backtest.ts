@@ -8,8 +8,8 @@
  */
 import { formatMicros, mulMicros, type Micros } from '../core/money.js';
 import { takerFee } from '../exchanges/polymarket/fees.js';
+import { MIN_MARKETABLE_USD, SIZE_STEP, maxTakerFee } from '../exchanges/polymarket/rules.js';
 import { decide, type WhaleView } from '../mirror/decide.js';
-import { POLYMARKET_MIN_NOTIONAL, POLYMARKET_SIZE_STEP } from '../mirror/market-rules.js';
 import { Portfolio } from '../mirror/portfolio.js';
 import type { Decision, MarketRules, RiskConfig, WhaleFill } from '../mirror/types.js';
 import { Tape, type PointInTime } from './tape.js';
@@ -182,8 +182,10 @@ export function rulesOf(info: MarketInfo): MarketRules {
     closed: info.resolvedAt !== undefined,
     tickSize: info.tickSize,
     minSize: info.minSize,
-    minNotional: POLYMARKET_MIN_NOTIONAL,
-    sizeStep: POLYMARKET_SIZE_STEP,
+    minNotional: MIN_MARKETABLE_USD,
+    sizeStep: SIZE_STEP,
+    // As the live mirror: the worst-case fee counts in the caps (src/exchanges/polymarket/rules.ts).
+    takerFee: (shares, price) => (info.fee ? maxTakerFee(info.fee, shares, price) : 0n),
   };
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decide, notionalOf, type AccountView } from '../../src/mirror/decide.js';
+import { decide, notionalOf, worstCost, type AccountView } from '../../src/mirror/decide.js';
+import { kalshiTakerFee } from '../../src/exchanges/kalshi/rules.js';
+import { maxTakerFee } from '../../src/exchanges/polymarket/rules.js';
 import { worstPrice } from '../../src/mirror/pricing.js';
 import { buyUsd, sellShares } from '../../src/mirror/sizing.js';
 import type { RiskConfig } from '../../src/mirror/types.js';
@@ -41,7 +43,7 @@ describe('sizing', () => {
   });
   it('decide turns the USD into shares at the whale price and caps the price', () => {
     const d = decide(fill(), rules(), risk(), whale, account());
-    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(20), price: M(0.51), type: 'FAK', notional: M(10.2) } });
+    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(20), price: M(0.51), type: 'FAK', notional: M(10.2), maxFee: 0n } });
     const fixed = decide(fill(), rules(), risk({ sizing: { ...risk().sizing, mode: 'fixed', fixedUsd: M(25) } }), {}, account());
     expect(fixed.action === 'place' && fixed.order.size).toBe(M(50));
   });
@@ -140,7 +142,7 @@ describe('proportional sells', () => {
   it('sells the fraction the whale sold of its prior position', () => {
     expect(sellShares(M(40), M(50), M(200))).toBe(M(10));
     const d = decide(fill({ side: 'sell', size: M(50) }), rules(), risk(), { positionBefore: M(200) }, account({ position: M(40) }));
-    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(10), price: M(0.49), type: 'FAK', notional: M(4.9) } });
+    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(10), price: M(0.49), type: 'FAK', notional: M(4.9), maxFee: 0n } });
   });
   it('never sells more than held', () => {
     expect(sellShares(M(40), M(300), M(200))).toBe(M(40));
@@ -169,7 +171,7 @@ describe('exits below the limit-order minimum', () => {
   // Polymarket's rules: limit orders need 5 shares, marketable orders $1 (rules() defaults).
   it('a 3-share leftover is sold with a marketable FAK when it is worth at least $1', () => {
     const d = decide(fill({ side: 'sell', size: M(100), price: M(0.6) }), rules(), risk({ orderType: 'FOK' }), { positionBefore: M(100) }, account({ position: M(3) }));
-    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(3), price: M(0.59), type: 'FAK', notional: M(1.77) } });
+    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(3), price: M(0.59), type: 'FAK', notional: M(1.77), maxFee: 0n } });
   });
   it('a leftover worth under $1 cannot be sold and says why', () => {
     const d = decide(fill({ side: 'sell', size: M(100), price: M(0.2) }), rules(), risk(), { positionBefore: M(100) }, account({ position: M(3) }));
@@ -182,7 +184,7 @@ describe('exits below the limit-order minimum', () => {
   it('a partial sale that would leave an unsellable remainder sells everything', () => {
     // Half of 7 is 3.5; 3.5 x 0.20 (the floor: 0.196 on the tick grid) = $0.70 could never be sold alone: all 7 go ($1.40).
     const d = decide(fill({ side: 'sell', size: M(50), price: M(0.2) }), rules(), risk(), { positionBefore: M(100) }, account({ position: M(7) }));
-    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(7), price: M(0.2), type: 'FAK', notional: M(1.4) } });
+    expect(d).toEqual({ action: 'place', order: { side: 'sell', size: M(7), price: M(0.2), type: 'FAK', notional: M(1.4), maxFee: 0n } });
     // At 0.60 the 3.5 left is worth $2.065: a normal half sale.
     const normal = decide(fill({ side: 'sell', size: M(50), price: M(0.6) }), rules(), risk(), { positionBefore: M(100) }, account({ position: M(7) }));
     expect(normal).toMatchObject({ action: 'place', order: { size: M(3.5), price: M(0.59) } });
@@ -193,10 +195,56 @@ describe('max copy fraction', () => {
   it('binds a proportional copy to a fraction of our equity and names itself', () => {
     // The whale bets $200 of $1000: proportional = $40 of our $200; a 10% ceiling = $20 -> 39.21 shares at 0.51.
     const d = decide(fill({ size: M(400) }), rules(), risk({ maxCopyFraction: M(0.1) }), whale, account({ availableCash: M(200) }));
-    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(39.21), price: M(0.51), type: 'FAK', notional: M(19.9971) }, limitedBy: 'max_copy_fraction' });
+    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(39.21), price: M(0.51), type: 'FAK', notional: M(19.9971), maxFee: 0n }, limitedBy: 'max_copy_fraction' });
   });
   it('does not bind a copy inside it', () => {
     const d = decide(fill(), rules(), risk({ maxCopyFraction: M(0.1) }), whale, account());
-    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(20), price: M(0.51), type: 'FAK', notional: M(10.2) } });
+    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(20), price: M(0.51), type: 'FAK', notional: M(10.2), maxFee: 0n } });
+  });
+});
+
+describe('taker fees are part of the worst-case cost of a buy', () => {
+  // Polymarket schedule rate 0.07, exponent 1 (rules.ts maxTakerFee) and Kalshi's cent-rounded fee.
+  const polymarketFee = rules({ takerFee: (shares, price) => maxTakerFee({ rate: 0.07, exponent: 1 }, shares, price) });
+  const kalshi = rules({ tickSize: M(0.01), minSize: M(1), minNotional: 0n, sizeStep: M(1), takerFee: kalshiTakerFee });
+  const fixed50 = (caps: RiskConfig['caps'] = {}) => risk({ sizing: { ...risk().sizing, mode: 'fixed', fixedUsd: M(50) } }, caps);
+
+  it('a buy capped at $10 on a fee market sizes so that cost + max fee <= $10 (0.01 steps)', () => {
+    // Cap price 0.51: 18.95 x 0.51 = 9.6645 + 0.07 x 18.95 x 0.51 x 0.49 = 0.331493 (up) -> 9.995993.
+    // One step more: 18.96 -> 9.6696 + 0.331668 = 10.001268 > 10.
+    const d = decide(fill(), polymarketFee, fixed50({ maxPerTrade: M(10) }), {}, account());
+    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(18.95), price: M(0.51), type: 'FAK', notional: M(9.6645), maxFee: M(0.331493) }, limitedBy: 'max_per_trade' });
+  });
+
+  it('whole contracts with the fee rounded up to the cent (Kalshi)', () => {
+    // 19 contracts: 9.69 + 0.07 x 19 x 0.2499 = 0.332367 -> $0.34 = 10.03 > 10; 18: 9.18 + $0.32 = 9.50.
+    const d = decide(fill(), kalshi, fixed50({ maxPerTrade: M(10) }), {}, account());
+    expect(d).toEqual({ action: 'place', order: { side: 'buy', size: M(18), price: M(0.51), type: 'FAK', notional: M(9.18), maxFee: M(0.32) }, limitedBy: 'max_per_trade' });
+  });
+
+  it('per-market, exposure and daily volume room and free cash all bound cost + fee', () => {
+    const room = { availableCash: M(150), marketExposure: M(40), totalExposure: M(90), dailyVolume: M(190) };
+    for (const [caps, reason] of [
+      [{ maxPerMarket: M(50) }, 'max_per_market'],
+      [{ maxExposure: M(100) }, 'max_exposure'],
+      [{ maxDailyVolume: M(200) }, 'max_daily_volume'],
+    ] as const) {
+      const d = decide(fill(), polymarketFee, fixed50(caps), {}, account(room));
+      expect(d).toMatchObject({ action: 'place', order: { size: M(18.95), notional: M(9.6645), maxFee: M(0.331493) }, limitedBy: reason });
+    }
+    const cash = decide(fill(), polymarketFee, fixed50(), {}, account({ availableCash: M(10) }));
+    expect(cash).toMatchObject({ action: 'place', order: { size: M(18.95), maxFee: M(0.331493) }, limitedBy: 'insufficient_balance' });
+  });
+
+  it('a copy whose cost fits but whose fee does not is shrunk, not placed whole', () => {
+    // $9.69 of shares at 0.51 = 19 shares: 9.69 + 0.332367 > $9.75 free.
+    const d = decide(fill(), polymarketFee, risk({ sizing: { ...risk().sizing, mode: 'fixed', fixedUsd: M(9.5) } }), {}, account({ availableCash: M(9.75) }));
+    expect(d).toMatchObject({ action: 'place', order: { size: M(18.48) }, limitedBy: 'insufficient_balance' });
+    if (d.action === 'place') expect(d.order.notional + d.order.maxFee).toBeLessThanOrEqual(M(9.75));
+  });
+
+  it('worstCost is size x cap (up) plus the fee at the cap', () => {
+    expect(worstCost(M(10), M(0.5), polymarketFee)).toBe(M(5) + M(0.175));
+    expect(worstCost(M(10), M(0.5), rules())).toBe(M(5));
   });
 });

@@ -213,7 +213,7 @@ describe('decide: sizes at the boundaries of minimums and caps', () => {
     // $2.50 at the whale's 0.50 = 5 shares, the venue minimum; capped at 0.51 = $2.55.
     expect(decide(fill(), rules(), fixed(2.5), {}, account())).toEqual({
       action: 'place',
-      order: { side: 'buy', size: M(5), price: M(0.51), type: 'FAK', notional: M(2.55) },
+      order: { side: 'buy', size: M(5), price: M(0.51), type: 'FAK', notional: M(2.55), maxFee: 0n },
     });
   });
 
@@ -221,14 +221,14 @@ describe('decide: sizes at the boundaries of minimums and caps', () => {
     // No slippage: $1 at 0.50 = 2 shares, worth exactly the $1 minimum at the 0.50 cap.
     expect(decide(fill(), rules({ minSize: M(1) }), fixed(1, { maxSlippage: 0n }), {}, account())).toEqual({
       action: 'place',
-      order: { side: 'buy', size: M(2), price: M(0.5), type: 'FAK', notional: M(1) },
+      order: { side: 'buy', size: M(2), price: M(0.5), type: 'FAK', notional: M(1), maxFee: 0n },
     });
   });
 
   it('a copy that uses exactly all free cash is placed unreduced and not reported as limited', () => {
     expect(decide(fill(), rules(), fixed(10), {}, account({ availableCash: M(10.2) }))).toEqual({
       action: 'place',
-      order: { side: 'buy', size: M(20), price: M(0.51), type: 'FAK', notional: M(10.2) },
+      order: { side: 'buy', size: M(20), price: M(0.51), type: 'FAK', notional: M(10.2), maxFee: 0n },
     });
   });
 
@@ -236,7 +236,7 @@ describe('decide: sizes at the boundaries of minimums and caps', () => {
     // $5.10 of room at 0.51 = exactly 10 shares ($5.10).
     expect(decide(fill(), rules(), risk({}, { maxPerTrade: M(5.1) }), whale, account())).toEqual({
       action: 'place',
-      order: { side: 'buy', size: M(10), price: M(0.51), type: 'FAK', notional: M(5.1) },
+      order: { side: 'buy', size: M(10), price: M(0.51), type: 'FAK', notional: M(5.1), maxFee: 0n },
       limitedBy: 'max_per_trade',
     });
   });
@@ -245,7 +245,7 @@ describe('decide: sizes at the boundaries of minimums and caps', () => {
     // Per-trade $5 and total exposure $5 of room: 9.80 shares at 0.51 = $4.998.
     expect(decide(fill(), rules(), risk({}, { maxPerTrade: M(5), maxExposure: M(5) }), whale, account())).toEqual({
       action: 'place',
-      order: { side: 'buy', size: M(9.8), price: M(0.51), type: 'FAK', notional: M(4.998) },
+      order: { side: 'buy', size: M(9.8), price: M(0.51), type: 'FAK', notional: M(4.998), maxFee: 0n },
       limitedBy: 'max_per_trade',
     });
   });

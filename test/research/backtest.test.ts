@@ -65,8 +65,9 @@ describe('backtest of the scripted wallets ($20 fixed copies, 0.5% fill slippage
     const settings = parseMirrorSettings({});
     const result = replay(await load(HISTORY_WALLETS.steady), { ...config(), risk: settings.risk });
     // First fill: the whale's 200 shares at the 0.34 price of the moment = 68 USD of positions, and it bet
-    // 70: proportionally 1,029 USD of our 1,000, cut to 10% of equity = 100 USD at the 0.35 cap.
-    expect(result.trades[0]).toMatchObject({ side: 'buy', size: M('285.71'), price: M('0.3417'), value: M('97.627107'), limitedBy: 'max_copy_fraction' });
+    // 70: proportionally 1,029 USD of our 1,000, cut to 10% of equity = 100 USD at the 0.35 cap, taker fee
+    // included as live: 282.04 x 0.35 = 98.714 + 282.04 x 0.02 x 0.35 x 0.65 = 1.283282 -> 99.997282 <= 100.
+    expect(result.trades[0]).toMatchObject({ side: 'buy', size: M('282.04'), price: M('0.3417'), value: M('96.373068'), limitedBy: 'max_copy_fraction' });
   });
 
   it('skips what the live mirror skips: a sell with nothing held, signals older than --max-signal-age', async () => {

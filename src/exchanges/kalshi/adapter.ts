@@ -20,6 +20,7 @@ import type {
   CancelResult,
   CashoutRequest,
   CashoutResult,
+  InstrumentRules,
   MarketPrice,
   OpenOrder,
   OrderBook,
@@ -35,7 +36,8 @@ import { PRIVATE_KEY_SOURCES, loadPrivateKey } from './auth.js';
 import { KalshiClient, missingCredentials, type KalshiCredentials } from './client.js';
 import { readErrorBody } from './errors.js';
 import { assertOrderId, assertTicker } from './ids.js';
-import { MarketCache, checkOrderAgainstMarket } from './market.js';
+import { MarketCache, checkOrderAgainstMarket, foundMarket } from './market.js';
+import { kalshiRules } from './rules.js';
 import {
   FOK_KILLED_CODE,
   buildOrderBody,
@@ -49,6 +51,10 @@ import {
 import { submitOrder } from './submit.js';
 import { centsToMicros, FEE_EXACT_BELOW, outcomeBook, parseFixed, parseOrderbook } from './wire.js';
 
+/**
+ * Kalshi's current hosts (VENUES 3): production is
+ * external-api.kalshi.com (api.elections.kalshi.com also answers), demo external-api.demo.kalshi.co.
+ */
 export const KALSHI_URLS = {
   prod: 'https://external-api.kalshi.com/trade-api/v2',
   demo: 'https://external-api.demo.kalshi.co/trade-api/v2',
@@ -200,6 +206,15 @@ export class KalshiAdapter implements IExchangeAdapter {
     const ask = book.asks[0]?.price;
     const mid = bid !== undefined && ask !== undefined ? (bid + ask) / 2n : undefined;
     return { market, outcome, bid, ask, mid, info: book.info };
+  }
+
+  /**
+   * Status, price grid, contract step and taker fee of a market (rules.ts), read afresh: the answer
+   * also replaces the one later orders are checked against. https://docs.kalshi.com/api-reference/market/get-market
+   */
+  async fetchInstrumentRules(market: string): Promise<InstrumentRules> {
+    assertTicker(market);
+    return kalshiRules(foundMarket(await this.markets.refresh(market)));
   }
 
   /**

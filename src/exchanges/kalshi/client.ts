@@ -12,7 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import { AuthenticationError, NetworkError, RequestTimeoutError } from '../../core/errors.js';
 import type { Clock } from '../../core/runtime.js';
 import { PRIVATE_KEY_SOURCES, signRequest } from './auth.js';
-import { mapKalshiError, type CallKind } from './errors.js';
+import { errorInAnswer, mapKalshiError, type CallKind } from './errors.js';
 
 export interface KalshiCredentials {
   keyId: string;
@@ -92,7 +92,8 @@ export class KalshiClient {
         data = text;
       }
     }
-    if (!response.ok) {
+    // A 2xx carrying an error object is a failure like any other (errors.ts errorInAnswer).
+    if (!response.ok || errorInAnswer(data)) {
       throw mapKalshiError({
         status: response.status,
         method,

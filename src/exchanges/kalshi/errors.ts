@@ -10,6 +10,7 @@ import {
   ExchangeUnavailableError,
   InsufficientFundsError,
   InvalidOrderError,
+  NotSupportedError,
   OrderNotFoundError,
   RateLimitedError,
   type BetmirrorError,
@@ -52,6 +53,17 @@ export interface FailedCall {
   kind: CallKind;
 }
 
+/**
+ * The error object of an answer, 2xx included: Kalshi answers some failures with a success status, e.g.
+ * the legacy create-order endpoint answers 2xx with `{"error":{"code":"deprecated_v1_order_endpoint"}}`
+ * and places nothing (VENUES 3). A payload whose `error` is an object or a non-empty string is one.
+ */
+export function errorInAnswer(payload: unknown): boolean {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return false;
+  const inner = (payload as { error?: unknown }).error;
+  return (typeof inner === 'object' && inner !== null) || (typeof inner === 'string' && inner !== '');
+}
+
 export function mapKalshiError(call: FailedCall): BetmirrorError {
   const body = readErrorBody(call.payload);
   const code = body.code ?? '';
@@ -59,7 +71,14 @@ export function mapKalshiError(call: FailedCall): BetmirrorError {
   const where = `${call.method} ${call.path}`;
   const info = { status: call.status, method: call.method, path: call.path, body: call.payload };
   const text = `${code} ${reason}`.toLowerCase();
+  const success = call.status >= 200 && call.status < 300;
 
+  if (code === 'deprecated_v1_order_endpoint') {
+    return new NotSupportedError(`Kalshi no longer serves ${where} (${reason}); nothing was placed`, {
+      info,
+      hint: 'orders go to POST /portfolio/events/orders since May 2026: upgrade betmirror if this persists',
+    });
+  }
   if (call.status === 401 || call.status === 403) {
     return new AuthenticationError(`Kalshi refused the credentials (${reason}) on ${where}`, {
       info,
@@ -86,8 +105,8 @@ export function mapKalshiError(call: FailedCall): BetmirrorError {
   if (call.status === 404 && call.kind === 'order-lookup') {
     return new OrderNotFoundError(`Kalshi has no such order (${reason})`, { info });
   }
-  if (call.kind === 'order' && (call.status === 400 || call.status === 404 || call.status === 409 || call.status === 422)) {
-    return new InvalidOrderError(`Kalshi refused the order: ${reason}`, { info });
+  if (call.kind === 'order' && (success || call.status === 400 || call.status === 404 || call.status === 409 || call.status === 422)) {
+    return new InvalidOrderError(`Kalshi refused the order: ${reason}${success ? ` (HTTP ${call.status} carrying an error)` : ''}`, { info });
   }
   if (call.status === 404 && call.kind === 'market') {
     return new InvalidOrderError(`Kalshi has no market at ${where} (${reason})`, { info, hint: 'check the market ticker' });

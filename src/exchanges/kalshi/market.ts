@@ -17,10 +17,13 @@ import { describeGrid, onGrid, parsePriceRanges, type PriceRange } from './wire.
  * orders; `initialized` has not opened yet, `inactive` is paused, and closed, determined, disputed, amended
  * and finalized markets are past trading. `open` is the status filter's name for it in GET /markets.
  */
-const TRADING = new Set(['active', 'open']);
+export const TRADING = new Set(['active', 'open']);
+/** Past trading for good (same lifecycle page; `settled` is the older name of `finalized`). */
+export const PAST_TRADING = new Set(['closed', 'determined', 'disputed', 'amended', 'finalized', 'settled']);
 
 export interface KalshiMarket {
   ticker: string;
+  title?: string;
   /** Absent only from payloads that predate the field; then Kalshi decides. */
   status?: string;
   /** The market's price grid; undefined when the payload carries none (then whole cents only). */
@@ -37,6 +40,7 @@ export function parseMarket(ticker: string, payload: unknown): KalshiMarket {
   const market = ((payload as { market?: unknown } | undefined)?.market ?? {}) as Record<string, unknown>;
   return {
     ticker,
+    title: typeof market.title === 'string' ? market.title : undefined,
     status: typeof market.status === 'string' ? market.status : undefined,
     priceRanges: parsePriceRanges(market),
     fractional: market.fractional_trading_enabled === true,
@@ -64,6 +68,12 @@ export class MarketCache {
     return pending;
   }
 
+  /** Asks again (a market's status changes: it closes), and keeps the answer for later orders. */
+  refresh(ticker: string): Promise<MarketLookup> {
+    this.lookups.delete(ticker);
+    return this.get(ticker);
+  }
+
   private async fetch(ticker: string): Promise<MarketLookup> {
     try {
       const { data } = await this.client.call('GET', `/markets/${encodeURIComponent(ticker)}`, { auth: false, kind: 'market' });
@@ -76,15 +86,18 @@ export class MarketCache {
   }
 }
 
+/** The market, or InvalidOrderError when Kalshi has none with this ticker. */
+export function foundMarket(lookup: MarketLookup): KalshiMarket {
+  if (lookup.found) return lookup.market;
+  throw new InvalidOrderError(`Kalshi has no market "${lookup.ticker}" (GET /markets/${lookup.ticker} answered 404); nothing was sent`, {
+    info: lookup.info,
+    hint: 'check --market: a market ticker such as KXHIGHNY-24JAN01-T60 (not its event or series ticker), as in the market map or the market page on kalshi.com',
+  });
+}
+
 /** The market's own rules for this order; throws InvalidOrderError naming the rule and the fix. */
 export function checkOrderAgainstMarket(params: OrderParams, lookup: MarketLookup): void {
-  if (!lookup.found) {
-    throw new InvalidOrderError(`Kalshi has no market "${lookup.ticker}" (GET /markets/${lookup.ticker} answered 404); nothing was sent`, {
-      info: lookup.info,
-      hint: 'check --market: a market ticker such as KXHIGHNY-24JAN01-T60 (not its event or series ticker), as in the market map or the market page on kalshi.com',
-    });
-  }
-  const { market } = lookup;
+  const market = foundMarket(lookup);
   if (market.status !== undefined && !TRADING.has(market.status)) {
     throw new InvalidOrderError(`Kalshi market ${market.ticker} is ${market.status}, not open for trading; nothing was sent`, {
       info: { status: market.status },

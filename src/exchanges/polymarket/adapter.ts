@@ -16,6 +16,7 @@ import type {
   CancelResult,
   CashoutRequest,
   CashoutResult,
+  InstrumentRules,
   MarketPrice,
   OpenOrder,
   OrderBook,
@@ -30,7 +31,7 @@ import { cashout } from './cashout.js';
 import { PolygonRpc } from './chain.js';
 import { createClobClient, createSigner, type ClobWiring } from './clob.js';
 import { resolveConfig, type PolymarketConfig } from './config.js';
-import { redactError, toBetmirrorError } from './errors.js';
+import { redactError, toBetmirrorError, venueError } from './errors.js';
 import { resolveFunding } from './funding.js';
 import { MarketMetaCache } from './market-meta.js';
 import { bookOf, fetchPositions, openOrderOf, permissionChecksOf, reservedByBuys } from './mapping.js';
@@ -38,6 +39,7 @@ import { assertOrderId, checkOrderShape, clobOrderType, type OrderVersion } from
 import { placeOrder, type PlacementDeps } from './place.js';
 import { postSignedOrder } from './post.js';
 import { assertTokenId, readHolding, readOrder } from './reads.js';
+import { instrumentRules } from './rules.js';
 import { RelayerHttp } from './relayer.js';
 
 interface Identity {
@@ -225,6 +227,14 @@ export class PolymarketAdapter implements IExchangeAdapter {
     });
   }
 
+  /** Tick, minimums, open/closed and the taker fee of a token, from the CLOB (rules.ts). https://docs.polymarket.com/developers/CLOB/prices-books/get-book */
+  fetchInstrumentRules(market: string): Promise<InstrumentRules> {
+    return this.guard(`reading the market rules of ${market}`, async () => {
+      assertTokenId(market);
+      return instrumentRules(this.meta(), { client: () => this.publicClient(), conditionOf: (token) => this.conditionOf(token) }, market);
+    });
+  }
+
   /** https://docs.polymarket.com/developers/CLOB/orders/get-active-order */
   fetchOpenOrders(market?: string): Promise<OpenOrder[]> {
     return this.guard('reading open Polymarket orders', async () => {
@@ -329,8 +339,13 @@ export class PolymarketAdapter implements IExchangeAdapter {
     return this.clientInstance;
   }
 
+  /** Public data: a signer/funder pair that cannot trade must not block reading prices and market rules. */
+  private publicClient(): ClobClient {
+    return this.canSign() ? this.client() : (this.keylessClient ??= createClobClient({ host: this.config.clobUrl, chainId: this.config.chainId, signatureType: 0 }));
+  }
+
   private meta(): MarketMetaCache {
-    this.metaCache ??= new MarketMetaCache(() => this.client(), this.ctx.logger);
+    this.metaCache ??= new MarketMetaCache(() => this.publicClient(), this.ctx.logger);
     return this.metaCache;
   }
 
@@ -389,11 +404,18 @@ export class PolymarketAdapter implements IExchangeAdapter {
     return this.version;
   }
 
+  /** GET /markets-by-token/{token}: the market a token without a book belongs to (the official client keeps this call private). */
+  private async conditionOf(tokenId: string): Promise<string | undefined> {
+    const response = await this.ctx.fetch(`${this.config.clobUrl.replace(/\/$/, '')}/markets-by-token/${tokenId}`);
+    if (response.status === 404) return undefined;
+    const body = (await response.json().catch(() => undefined)) as { condition_id?: string; error?: string } | undefined;
+    if (!response.ok) throw venueError(`looking up the market of token ${tokenId}`, { reason: body?.error ?? `HTTP ${response.status}`, status: response.status, payload: body });
+    return body?.condition_id || undefined;
+  }
+
   private async fetchBook(market: string): Promise<OrderBook> {
     assertTokenId(market);
-    // Public data: a signer/funder pair that cannot trade must not block reading prices.
-    const client = this.canSign() ? this.client() : (this.keylessClient ??= createClobClient({ host: this.config.clobUrl, chainId: this.config.chainId, signatureType: 0 }));
-    const summary = await client.getOrderBook(market);
+    const summary = await this.publicClient().getOrderBook(market);
     this.meta().remember(summary);
     return bookOf(market, summary);
   }

@@ -8,6 +8,7 @@ import {
   BetmirrorError,
   ExchangeError,
   ExchangeUnavailableError,
+  GeoblockedError,
   InsufficientFundsError,
   InvalidOrderError,
   NetworkError,
@@ -35,9 +36,29 @@ const INVALID_ORDER_CODES = [
   'INVALID_ORDER_ERROR',
 ];
 
+/**
+ * A geoblock: Polymarket refuses order placement from restricted countries
+ * (https://docs.polymarket.com/api-reference/geoblock: "Orders submitted from blocked regions will be
+ * rejected"), answering the order endpoints with HTTP 403 and Cloudflare's block page ("Sorry, you have
+ * been blocked", "Attention Required! | Cloudflare": py-clob-client issues #101, #143, #152;
+ * clob-client issue #231). A 403 that is JSON about the key stays an authentication failure.
+ */
+function geoblocked(status: number | undefined, reason: string): boolean {
+  const text = reason.toLowerCase();
+  if (text.includes('geoblock') || /restricted in your (region|country|location)/.test(text)) return true;
+  return status === 403 && /cloudflare|cf-error|you have been blocked|attention required|<html|<!doctype/.test(text);
+}
+
 /** Maps one venue failure to the error class a caller can act on. */
 export function venueError(context: string, failure: VenueFailure): BetmirrorError {
   const { reason, status } = failure;
+  if (geoblocked(status, reason)) {
+    // The block page itself is kept in `info`, not in the message: it is a page of HTML.
+    return new GeoblockedError(`${context}: Polymarket refuses orders from this location (geoblock: HTTP ${status ?? '403'} from its edge)`, {
+      info: { reason: reason.slice(0, 300), status, payload: failure.payload },
+      hint: 'Polymarket blocks order placement from restricted countries (https://docs.polymarket.com/api-reference/geoblock); GET https://polymarket.com/api/geoblock tells what it sees for this IP. Trade from an allowed location: retrying from here or running `betmirror auth` again will not help',
+    });
+  }
   const message = `${context}: ${reason}${status ? ` (HTTP ${status})` : ''}`;
   const options = { info: { reason, status, payload: failure.payload } };
   const text = reason.toLowerCase();

@@ -205,6 +205,11 @@ export async function startKalshiSandbox(options: KalshiSandboxOptions = {}): Pr
       exchange.market(order.ticker);
       return [200, { order: orderView(order) }];
     }
+    // The legacy create-order endpoint (deprecated from May 2026): production answers it with a 2xx that
+    // carries an error object and places nothing (VENUES 3).
+    if (method === 'POST' && parts.length === 2 && at(1) === 'orders') {
+      return [200, { error: { code: 'deprecated_v1_order_endpoint', message: 'this endpoint is deprecated: use POST /portfolio/events/orders', service: 'exchange' } }];
+    }
     if (at(1) === 'events' && at(2) === 'orders') {
       if (method === 'POST' && parts.length === 3) {
         if (!body || typeof body !== 'object') throw new KalshiHttpError(400, 'invalid_parameters', 'body must be a JSON object');

@@ -16,9 +16,36 @@ const MAX_UINT256 = (2n ** 256n - 1n).toString();
 const INVALID_TOKEN = 'Invalid token id';
 const NO_BOOK = 'No orderbook exists for the requested token id';
 
-export function registerClobRoutes(router: Router, venue: Venue): void {
+/** Who may reach the order endpoints: a geoblocked caller is stopped at the edge (see geoblockPage). */
+export interface EdgeAccess {
+  geoblocked: boolean;
+}
+
+/** Placing and cancelling: the endpoints production geoblocks. */
+const ORDER_ENDPOINTS = new Set(['POST /order', 'POST /orders', 'DELETE /order', 'DELETE /orders', 'DELETE /cancel-all', 'DELETE /cancel-market-orders']);
+
+/**
+ * What a restricted country gets from the order endpoints: HTTP 403 and Cloudflare's HTML block page,
+ * before any authentication (https://docs.polymarket.com/api-reference/geoblock; the page as quoted in
+ * py-clob-client issues #101, #143 and #152).
+ */
+function geoblockPage(): Reply {
+  const html = [
+    '<!DOCTYPE html>',
+    '<html class="no-js" lang="en-US"><head><title>Attention Required! | Cloudflare</title></head>',
+    '<body><div id="cf-wrapper"><div id="cf-error-details" class="cf-error-details-wrapper">',
+    '<h1 data-translate="block_headline">Sorry, you have been blocked</h1>',
+    '<h2 class="cf-subheadline"><span data-translate="unable_to_access">You are unable to access</span> polymarket.com</h2>',
+    '<span class="cf-footer-item">Cloudflare Ray ID: <strong>8f00sandbox0001</strong></span>',
+    '</div></div></body></html>',
+  ].join('\n');
+  return { status: 403, body: html, contentType: 'text/html; charset=UTF-8' };
+}
+
+export function registerClobRoutes(router: Router, venue: Venue, access: EdgeAccess = { geoblocked: false }): void {
   /** L2-protected handler: verifies the HMAC over the raw request, then passes the key on. */
   const l2 = (handler: (req: Request, key: ApiKey) => Reply | Promise<Reply>) => async (req: Request) => {
+    if (access.geoblocked && ORDER_ENDPOINTS.has(`${req.method} ${req.path}`)) return geoblockPage();
     let key: ApiKey;
     try {
       key = venue.keys.verifyL2(req.headers, req.method, req.path, req.rawBody);

@@ -1,11 +1,10 @@
 /**
- * Data API (/data-api/...) and Gamma (/gamma/...) routes, fed by the sandbox's own fills.
+ * Data API (/data-api/...) routes, fed by the sandbox's own fills (Gamma's are in gamma.ts).
  * https://docs.polymarket.com/developers/misc-endpoints/data-api-activity
  */
 import { MICRO, microsToNumber } from '../../core/money.js';
 import { fail, ok, type Request, type Router } from './http.js';
 import type { ActivityItem } from './types.js';
-import { gammaMarketJson } from './views.js';
 import type { Venue } from './venue.js';
 
 const MAX_LIMIT = 500;
@@ -119,27 +118,4 @@ function positionJson(
     endDate: '2030-12-31',
     negativeRisk: market.negRisk,
   };
-}
-
-export function registerGammaRoutes(router: Router, venue: Venue, prefix: string): void {
-  router
-    .on('GET', `${prefix}/markets`, (req) => {
-      const tokens = req.query.getAll('clob_token_ids').flatMap((v) => list(v));
-      const conditions = req.query.getAll('condition_ids').flatMap((v) => list(v));
-      const slugs = req.query.getAll('slug').flatMap((v) => list(v));
-      const ids = req.query.getAll('id').flatMap((v) => list(v));
-      const closed = req.query.get('closed');
-      const rows = venue.markets
-        .filter((m) => tokens.length === 0 || m.tokens.some((t) => tokens.includes(t.tokenId)))
-        .filter((m) => conditions.length === 0 || conditions.includes(m.conditionId.toLowerCase()))
-        .filter((m) => slugs.length === 0 || slugs.includes(m.slug))
-        .filter((m) => ids.length === 0 || ids.includes(String(venue.markets.indexOf(m) + 1)))
-        .filter((m) => closed === null || String(m.closed) === closed)
-        .map((m) => gammaMarketJson(venue, m));
-      return ok(page(req, rows, 20));
-    })
-    .on('GET', `${prefix}/markets/:id`, (req) => {
-      const m = venue.markets[Number(req.params.id) - 1] ?? venue.marketById(req.params.id!);
-      return m ? ok(gammaMarketJson(venue, m)) : fail(404, 'market not found');
-    });
 }

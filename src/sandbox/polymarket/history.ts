@@ -9,7 +9,8 @@
  */
 import { MICRO, microsToNumber, mulMicros, toMicros, type Micros } from '../../core/money.js';
 import type { Clock } from '../../core/runtime.js';
-import { registerDataRoutes, registerGammaRoutes } from './data.js';
+import { registerDataRoutes } from './data.js';
+import { registerGammaRoutes, type GammaControl } from './gamma.js';
 import { ok, Router, type Reply, type Request } from './http.js';
 import type { ActivityItem } from './types.js';
 import type { Venue } from './venue.js';
@@ -251,10 +252,16 @@ function limitOffset(req: Request, defaultLimit: number, maxLimit: number): [num
  */
 const WINDOWS: Record<string, number> = { DAY: DAY, WEEK: 7 * DAY, MONTH: 30 * DAY, ALL: Number.POSITIVE_INFINITY };
 
-export function registerHistoryRoutes(router: Router, venue: Venue, clock: Clock, history = scriptedHistory(Math.floor(clock.now() / 1000 / DAY) * DAY)): void {
+export function registerHistoryRoutes(
+  router: Router,
+  venue: Venue,
+  clock: Clock,
+  gamma: GammaControl,
+  history = scriptedHistory(Math.floor(clock.now() / 1000 / DAY) * DAY),
+): void {
   const live = new Router();
   registerDataRoutes(live, venue, '/data-api');
-  registerGammaRoutes(live, venue, '/gamma');
+  registerGammaRoutes(live, venue, '/gamma', gamma);
   const wallets = new Set<string>(Object.values(HISTORY_WALLETS));
   const tokens = new Map(history.markets.flatMap((m) => m.tokens.map((t, i) => [t, { market: m, outcomeIndex: i as 0 | 1 }] as const)));
   const nowSec = () => Math.floor(clock.now() / 1000);

@@ -14,6 +14,10 @@ export interface Request {
 export interface Reply {
   status: number;
   body: unknown;
+  /** Extra response headers (e.g. Gamma's deprecation headers). */
+  headers?: Record<string, string>;
+  /** Sent as is with this content type instead of JSON (e.g. a Cloudflare HTML block page). */
+  contentType?: string;
 }
 
 export type Handler = (req: Request) => Reply | Promise<Reply>;
@@ -72,8 +76,8 @@ export function flatHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 export function send(res: ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body);
-  res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const text = reply.contentType ? String(reply.body) : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 

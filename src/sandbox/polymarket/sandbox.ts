@@ -5,7 +5,8 @@ import { getAddress } from 'viem';
 import { BadInputError } from '../../core/errors.js';
 import { systemClock } from '../../core/runtime.js';
 import { registerClobRoutes } from './clob.js';
-import { registerDataRoutes, registerGammaRoutes } from './data.js';
+import { registerDataRoutes } from './data.js';
+import { GammaControl, registerGammaRoutes } from './gamma.js';
 import { registerHistoryRoutes } from './history.js';
 import { Router, fail, flatHeaders, readBody, send } from './http.js';
 import { MARKET_MAKER, MarketMaker, internalAddress } from './liquidity.js';
@@ -32,11 +33,14 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   const whales = new Whales(venue, maker, options.whales?.count ?? 2, options.whales?.intervalMs ?? 3000, seed);
 
   const router = new Router();
+  const gamma = new GammaControl();
+  gamma.failure = options.gammaFailure;
   // Past, resolved histories of scripted wallets (discover / vet / backtest); other requests fall through.
-  registerHistoryRoutes(router, venue, clock);
-  registerClobRoutes(router, venue);
+  registerHistoryRoutes(router, venue, clock, gamma);
+  const edge = { geoblocked: options.geoblocked ?? false };
+  registerClobRoutes(router, venue, edge);
   registerDataRoutes(router, venue, '/data-api');
-  registerGammaRoutes(router, venue, '/gamma');
+  registerGammaRoutes(router, venue, '/gamma', gamma);
   const rtds = new RtdsServer(venue);
   const requests: RecordedRequest[] = [];
 
@@ -105,6 +109,12 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     },
     setDataApiLagMs(ms) {
       venue.dataApiLagMs = ms;
+    },
+    setGeoblocked(geoblocked) {
+      edge.geoblocked = geoblocked;
+    },
+    setGammaFailure(failure) {
+      gamma.failure = failure;
     },
     setRtdsDuplicates(duplicates) {
       rtds.duplicates = duplicates;

@@ -56,6 +56,16 @@ export interface SandboxOptions {
   dataApiLagMs?: number;
   /** Addition: keep at most this many entries in `requests` (oldest dropped). Default 100000. */
   maxRecordedRequests?: number;
+  /**
+   * Addition: every Gamma route answers this HTTP status (404, 500) or never answers ('hang'), to prove
+   * that only market names depend on Gamma. Default: Gamma answers.
+   */
+  gammaFailure?: 404 | 500 | 'hang';
+  /**
+   * Addition: answer the order endpoints (place, cancel) with HTTP 403 and Cloudflare's block page, as
+   * production does from restricted countries. Default false.
+   */
+  geoblocked?: boolean;
   /** Seed of the sandbox's deterministic randomness (API keys, whale choices). Default 1. Addition. */
   seed?: number;
 }
@@ -137,6 +147,10 @@ export interface PolymarketSandbox {
   setRtdsSilent(silent: boolean): void;
   /** Addition: change the Data API's indexing lag (ms) at runtime. */
   setDataApiLagMs(ms: number): void;
+  /** Addition: geoblock the order endpoints (403 + Cloudflare block page) from now on, or lift it. */
+  setGeoblocked(geoblocked: boolean): void;
+  /** Addition: make Gamma fail (404, 500) or hang from now on; undefined: answer again. */
+  setGammaFailure(failure: 404 | 500 | 'hang' | undefined): void;
   /** Addition: send every RTDS message twice (the live stream is observed to duplicate), for dedup tests. */
   setRtdsDuplicates(duplicates: boolean): void;
   /** Every HTTP request received. */

@@ -188,7 +188,8 @@ describe('kalshiVenue', () => {
     kalshiVenue.create({ settings, secrets: {}, fetch: globalThis.fetch, clock: systemClock, logger: silentLogger }) as KalshiAdapter;
 
   it('derives the base URL from the environment; KALSHI_API_URL overrides it', () => {
-    expect(create({}).baseUrl).toBe(KALSHI_URLS.prod);
+    expect(create({}).baseUrl).toBe('https://external-api.kalshi.com/trade-api/v2');
+    expect(KALSHI_URLS.prod).toBe('https://external-api.kalshi.com/trade-api/v2');
     expect(create({ env: 'demo' }).baseUrl).toBe('https://external-api.demo.kalshi.co/trade-api/v2');
     expect(create({ env: 'demo', apiUrl: 'http://127.0.0.1:9/trade-api/v2/' }).baseUrl).toBe('http://127.0.0.1:9/trade-api/v2');
     expect(() => create({ env: 'staging' })).toThrow(ConfigError);

@@ -62,7 +62,17 @@ export function tempStateDir(): string {
 
 export async function startHarness(
   options: Partial<MirrorOptions> = {},
-  setup: { venue?: FakeVenue; clock?: ManualClock; whaleValue?: bigint; whalePositions?: Map<string, bigint>; sources?: ManualSource[] } = {},
+  setup: {
+    venue?: FakeVenue;
+    clock?: ManualClock;
+    whaleValue?: bigint;
+    whalePositions?: Map<string, bigint>;
+    sources?: ManualSource[];
+    /** The engine's own rules lookup over the venue's fetchInstrumentRules, instead of fixed test rules. */
+    rulesFromVenue?: boolean;
+    /** Default: a fetch that refuses every request (no network). */
+    fetch?: typeof fetch;
+  } = {},
 ): Promise<Harness> {
   const venue = setup.venue ?? new FakeVenue(M(200));
   const clock = setup.clock ?? new ManualClock();
@@ -76,12 +86,12 @@ export async function startHarness(
     const done = runMirror(baseOptions(options), {
       adapter: venue,
       clock,
-      fetch: (() => Promise.reject(new Error('no network in this test'))) as typeof fetch,
+      fetch: setup.fetch ?? ((() => Promise.reject(new Error('no network in this test'))) as typeof fetch),
       logger: silentLogger,
       signal: controller.signal,
       onEvent: validated((event) => events.push(event)),
       sources,
-      markets: { get: async (f) => rules({ token: f.token, market: f.market ?? 'C1' }) },
+      markets: setup.rulesFromVenue ? undefined : { get: async (f) => rules({ token: f.token, market: f.market ?? 'C1' }) },
       whaleValue: async () => (valueCalls++, setup.whaleValue ?? M(1000)),
       whalePositions: async () => new Map(setup.whalePositions ?? []),
       onReady: (e) => {

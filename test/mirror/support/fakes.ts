@@ -5,8 +5,10 @@ import type {
   Balance,
   CashoutRequest,
   CashoutResult,
+  InstrumentRules,
   OrderParams,
   OrderResult,
+  Outcome,
   Position,
 } from '../../../src/core/types.js';
 import type { IExchangeAdapter } from '../../../src/exchanges/adapter.js';
@@ -99,6 +101,12 @@ export class FakeVenue implements IExchangeAdapter {
   silentIds = false;
   /** Fees the venue charges on a fill (applied to its balances and reported in the result). */
   fee: ((side: 'buy' | 'sell', size: bigint, value: bigint) => { usd: bigint; shares: bigint }) | undefined;
+  /** What fetchInstrumentRules answers (the venue's rules of the instrument), and the instruments asked for. */
+  instrumentRules: (market: string, outcome?: Outcome) => InstrumentRules = (market) => {
+    const { token: _token, slug: _slug, ...venue } = rules({ market: `C-${market}` });
+    return venue;
+  };
+  rulesCalls: Array<{ market: string; outcome?: Outcome }> = [];
   /** Rewrites the answer after the venue executed (a venue that misreports). */
   misreport: ((result: OrderResult) => OrderResult) | undefined;
   private results = new Map<string, OrderResult>();
@@ -165,6 +173,10 @@ export class FakeVenue implements IExchangeAdapter {
     if (!result) throw new OrderNotFoundError(orderId);
     return result;
   }
+  async fetchInstrumentRules(market: string, outcome?: Outcome): Promise<InstrumentRules> {
+    this.rulesCalls.push({ market, outcome });
+    return this.instrumentRules(market, outcome);
+  }
   async fetchHolding(market: string): Promise<bigint> {
     this.holdingCalls++;
     return this.positions.get(market) ?? 0n;
@@ -194,6 +206,7 @@ export function rules(overrides: Partial<MarketRules> = {}): MarketRules {
     minSize: M(5),
     minNotional: M(1),
     sizeStep: M(0.01),
+    takerFee: () => 0n,
     ...overrides,
   };
 }

@@ -1,0 +1,100 @@
+/**
+ * The trading rules of one outcome token, from the CLOB itself (never from Gamma, whose offset listing
+ * is sunset: VENUES 1.5b): tick, minimum size, accepting orders and the taker fee schedule come from
+ * GET /book and GET /clob-markets/{condition} (MarketMetaCache); a token without a book is looked up
+ * through GET /markets-by-token/{token} to tell a closed market from an unknown token.
+ * https://docs.polymarket.com/developers/CLOB/prices-books/get-book, https://docs.polymarket.com/trading/fees
+ */
+import type { ClobClient } from '@polymarket/clob-client-v2';
+import { InvalidOrderError } from '../../core/errors.js';
+import { MICRO, toMicros, type Micros } from '../../core/money.js';
+import type { InstrumentRules } from '../../core/types.js';
+import type { FeeSchedule } from './fees.js';
+import type { MarketMetaCache } from './market-meta.js';
+
+/**
+ * Share sizes: the official client rounds an order's size down to 2 decimals (getOrderRawAmounts,
+ * VENUES 1.4 "size rounded down to 2 decimals").
+ */
+export const SIZE_STEP: Micros = 10_000n;
+/**
+ * Marketable orders need $1 of value: VENUES 1.4 ("market orders >= $1") and the CLOB's refusal
+ * "invalid amount for a marketable BUY order ($x), min size: $1".
+ */
+export const MIN_MARKETABLE_USD: Micros = MICRO;
+
+/** Rates are read to this many decimals (published rates have 2 to 4). */
+const RATE_DECIMALS = 10;
+
+/**
+ * The most a taker can be charged for `shares` at `price`, in USD: C x rate x (p(1-p))^exponent
+ * (docs.polymarket.com/trading/fees), rounded UP to the micro-dollar (the venue rounds each fill's fee
+ * down to 5 decimals, so this bounds it). A BUY pays it in shares worth this much at p; the official
+ * client's adjustBuyAmountForFees keeps it out of the USDC spent all the same, and so does the mirror.
+ */
+export function maxTakerFee(schedule: FeeSchedule, shares: Micros, price: Micros): Micros {
+  if (!(schedule.rate > 0) || shares <= 0n || price <= 0n || price >= MICRO) return 0n;
+  const rate = BigInt(schedule.rate.toFixed(RATE_DECIMALS).replace('.', ''));
+  const exponent = BigInt(Math.max(0, Math.round(schedule.exponent)));
+  const scale = 10n ** BigInt(RATE_DECIMALS) * MICRO ** (2n * exponent);
+  const exact = shares * rate * (price * (MICRO - price)) ** exponent;
+  return (exact + scale - 1n) / scale;
+}
+
+/**
+ * Rules of a token, read afresh (markets pause and close; the caller caches with its own TTL): the new
+ * reading also replaces the one later orders on the token are built with.
+ */
+export async function instrumentRules(meta: MarketMetaCache, clob: ClobReads, tokenId: string): Promise<InstrumentRules> {
+  let entry;
+  try {
+    entry = await meta.refresh(tokenId);
+  } catch (error) {
+    // No book: a closed market, or a token the venue does not know. Only the first is a market.
+    if (error instanceof InvalidOrderError) return closedMarketRules(clob, tokenId, error);
+    throw error;
+  }
+  const schedule = { rate: entry.feeRate, exponent: entry.feeExponent };
+  return {
+    market: entry.conditionId,
+    active: entry.acceptingOrders,
+    closed: false,
+    tickSize: entry.tick,
+    minSize: entry.minOrderSize,
+    minNotional: MIN_MARKETABLE_USD,
+    sizeStep: SIZE_STEP,
+    takerFee: (shares, price) => maxTakerFee(schedule, shares, price),
+  };
+}
+
+/** The fields read of GET /clob-markets/{condition} (clob-client-v2's MarketDetails: mts tick, mos minimum size, fd fees). */
+interface ClobMarketInfo {
+  c?: string;
+  mts?: number | string;
+  mos?: number | string;
+  fd?: { r?: number; e?: number };
+}
+
+export interface ClobReads {
+  client: () => ClobClient;
+  /** GET /markets-by-token/{token} -> `condition_id` (the official client keeps this call private); undefined on 404. */
+  conditionOf: (tokenId: string) => Promise<string | undefined>;
+}
+
+/** GET /markets-by-token/{token} -> condition, then GET /clob-markets/{condition}: the market exists but has no book. */
+async function closedMarketRules(clob: ClobReads, tokenId: string, noBook: InvalidOrderError): Promise<InstrumentRules> {
+  const conditionId = await clob.conditionOf(tokenId);
+  if (!conditionId) throw noBook;
+  const info = (await clob.client().getClobMarketInfo(conditionId)) as ClobMarketInfo;
+  const schedule = { rate: info.fd?.r ?? 0, exponent: info.fd?.e ?? 0 };
+  return {
+    market: conditionId,
+    active: false,
+    closed: true,
+    tickSize: info.mts !== undefined ? toMicros(String(info.mts)) : 10_000n,
+    minSize: info.mos !== undefined ? toMicros(String(info.mos)) : 0n,
+    minNotional: MIN_MARKETABLE_USD,
+    sizeStep: SIZE_STEP,
+    takerFee: (shares, price) => maxTakerFee(schedule, shares, price),
+  };
+}
