@@ -3,11 +3,23 @@
  * no wallet filter). Text "ping" every 5 s; a silence watchdog reconnects and resubscribes a stream
  * that went quiet without closing, then reconciles the gap over REST /activity.
  * https://docs.polymarket.com/developers/RTDS/RTDS-overview
+ *
+ * Two channels carry the same Trade payload (the real-time-data-client README lists `activity/trades`
+ * and `activity/orders_matched`); users report `trades` went silent in March 2026
+ * (real-time-data-client issue #42, VENUES.md 1.5). Both are subscribed and a fill is delivered once,
+ * whichever channel brings it first.
  */
 import WebSocket from 'ws';
 import { every, type Clock, type Logger } from '../../core/runtime.js';
+import { fillKey, SeenSet } from '../dedup.js';
 import { activityToFill, type ActivityItem } from './data-api.js';
 import type { FillSink, FillSource } from './source.js';
+
+/** The activity channels subscribed (VENUES.md 1.5: never trust one channel alone). */
+export const RTDS_CHANNELS = ['trades', 'orders_matched'] as const;
+export const RTDS_SUBSCRIBE = JSON.stringify({ action: 'subscribe', subscriptions: RTDS_CHANNELS.map((type) => ({ topic: 'activity', type })) });
+/** How long a fill's identity is remembered to drop its copy from the other channel (and repeats). */
+const CHANNEL_DEDUP_MS = 10 * 60_000;
 
 export interface RtdsOptions {
   url: string;
@@ -22,6 +34,7 @@ export interface RtdsOptions {
 export class RtdsSource implements FillSource {
   readonly name = 'rtds' as const;
   private readonly wallets: Set<string>;
+  private readonly delivered = new SeenSet(CHANNEL_DEDUP_MS);
   private socket: WebSocket | undefined;
   private timers: Array<() => void> = [];
   private lastMessageAt = 0;
@@ -33,6 +46,8 @@ export class RtdsSource implements FillSource {
   /** Connections opened (tests and status). */
   connects = 0;
   reconciles = 0;
+  /** Fills first delivered per channel (status and tests). */
+  readonly firstBy: Record<(typeof RTDS_CHANNELS)[number], number> = { trades: 0, orders_matched: 0 };
 
   constructor(
     private readonly options: RtdsOptions,
@@ -76,7 +91,7 @@ export class RtdsSource implements FillSource {
       this.socket = socket;
       this.connects++;
       socket.on('open', () => {
-        socket.send(JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: 'activity', type: 'trades' }] }));
+        socket.send(RTDS_SUBSCRIBE);
         this.lastMessageAt = this.clock.now();
         this.reconnectDelay = 250;
         resolve();
@@ -104,9 +119,13 @@ export class RtdsSource implements FillSource {
       return;
     }
     const payload = message.payload;
-    if (message.topic !== 'activity' || !payload?.proxyWallet) return;
+    const channel = RTDS_CHANNELS.find((type) => type === message.type);
+    if (message.topic !== 'activity' || !channel || !payload?.proxyWallet) return;
     if (!this.wallets.has(payload.proxyWallet.toLowerCase())) return;
-    this.sink?.(activityToFill(payload, 'rtds', this.clock));
+    const fill = activityToFill(payload, 'rtds', this.clock);
+    if (!this.delivered.add(fillKey(fill), now)) return;
+    this.firstBy[channel]++;
+    this.sink?.(fill);
   }
 
   private async reconnect(): Promise<void> {

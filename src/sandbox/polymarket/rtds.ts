@@ -4,6 +4,9 @@
  * JSON string such as `{"event_slug":"..."}` or `{"market_slug":"..."}`), keep alive with the text "ping"
  * (answered "pong"), and receive `{connection_id, topic, type, timestamp, payload}`.
  * https://docs.polymarket.com/developers/RTDS/RTDS-overview
+ * Every fill goes out on `activity/trades` and `activity/orders_matched`, the same Trade payload on
+ * both (real-time-data-client README); either channel can be kept silent, as `trades` went in
+ * production in March 2026 (real-time-data-client issue #42).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,10 +28,15 @@ export class RtdsServer {
   silent = false;
   /** Test control: send every message twice, as the live stream is observed to do. */
   duplicates = false;
+  /** Test control: activity channels that send nothing (pongs still answered). */
+  readonly silentChannels = new Set<string>();
 
   constructor(private readonly venue: Venue) {
     this.wss.on('connection', (ws) => this.onConnection(ws));
-    venue.events.on('trade', (item: ActivityItem) => this.broadcast('activity', 'trades', item));
+    venue.events.on('trade', (item: ActivityItem) => {
+      this.broadcast('activity', 'trades', item);
+      this.broadcast('activity', 'orders_matched', item);
+    });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -60,7 +68,7 @@ export class RtdsServer {
   }
 
   private broadcast(topic: string, type: string, payload: ActivityItem): void {
-    if (this.silent) return;
+    if (this.silent || this.silentChannels.has(type)) return;
     const timestamp = this.venue.clock.now();
     for (const [ws, state] of this.subs) {
       const wanted = state.list.some((s) => s.topic === topic && (s.type === type || s.type === '*') && passes(s.filters, payload));

@@ -116,6 +116,10 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     setGammaFailure(failure) {
       gamma.failure = failure;
     },
+    setRtdsChannelSilent(channel, silent) {
+      if (silent) rtds.silentChannels.add(channel);
+      else rtds.silentChannels.delete(channel);
+    },
     setRtdsDuplicates(duplicates) {
       rtds.duplicates = duplicates;
     },

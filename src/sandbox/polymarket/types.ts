@@ -145,6 +145,11 @@ export interface PolymarketSandbox {
   stopWhales(): void;
   /** RTDS control for tests: stop sending messages without closing sockets (a "silent" stream), and resume. */
   setRtdsSilent(silent: boolean): void;
+  /**
+   * Addition: keep one RTDS activity channel silent (`trades` went silent in production in March 2026,
+   * real-time-data-client issue #42) while the other still delivers; pongs are still answered.
+   */
+  setRtdsChannelSilent(channel: 'trades' | 'orders_matched', silent: boolean): void;
   /** Addition: change the Data API's indexing lag (ms) at runtime. */
   setDataApiLagMs(ms: number): void;
   /** Addition: geoblock the order endpoints (403 + Cloudflare block page) from now on, or lift it. */
