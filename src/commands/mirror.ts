@@ -10,6 +10,7 @@ import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import type { MirrorOptions, MirrorSummary } from '../mirror/engine.js';
 import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
+import { DEFAULT_SOURCES_HELP } from '../mirror/sources/source.js';
 import type { MarketMapper } from '../mirror/types.js';
 import { mapFill, parseMarketMap } from '../mirror/market-map.js';
 import { cashoutLists, parseDestination, refuseNeverDestination, refuseOutsideAllowList } from './destination.js';
@@ -27,7 +28,7 @@ export interface MirrorCommandOptions {
 export type MirrorResult = MirrorSummary & { exchange: string; stateDir?: string };
 
 const FLAGS: Array<[string, string]> = [
-  ['--source <name...>', 'data-api, rtds, onchain (repeat or comma-separate; default rtds,data-api)'],
+  ['--source <name...>', `data-api, rtds, onchain, raced: the first to see a fill is acted on (repeat or comma-separate; default ${DEFAULT_SOURCES_HELP})`],
   ['--poll-interval <ms>', 'Data API / chain polling period in milliseconds (default 2000)'],
   ['--sizing <mode>', 'proportional (default), fixed or percent'],
   ['--multiplier <x>', 'proportional: scale our share of the whale\'s bet (default 1)'],

@@ -19,11 +19,11 @@ import { fillKey } from './dedup.js';
 import { DataApiPoller } from './sources/data-api-poller.js';
 import { OnchainSource } from './sources/onchain.js';
 import { RtdsSource } from './sources/rtds.js';
-import type { FillSource } from './sources/source.js';
+import { defaultSources, type FillSource } from './sources/source.js';
 import { StateLock } from './lock.js';
 import { MirrorStore } from './store.js';
 import { TradeExecutor } from './trade-executor.js';
-import { DEFAULT_DEDUP_WINDOW_MS, TradeMonitor } from './trade-monitor.js';
+import { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_RACE_WINDOW_MS, TradeMonitor } from './trade-monitor.js';
 import { DEFAULT_MAX_SIGNAL_AGE_MS } from './settings.js';
 import type { MarketMapper, RiskConfig, SourceName, WhaleFill } from './types.js';
 import { WhaleBalanceCache, type WhaleValueFetcher } from './whale-balance-cache.js';
@@ -32,8 +32,13 @@ import { collateralReader, whaleEquity } from './whale-equity.js';
 
 export interface MirrorOptions {
   wallets: readonly string[];
-  /** Default ['data-api']. Several = one detects, the others reconcile, through the same dedup. */
-  sources: readonly SourceName[];
+  /**
+   * Sources raced against each other: the first to report a fill is acted on, the others confirm it
+   * or fill gaps, through the same dedup. Undefined or empty: every source available (defaultSources).
+   */
+  sources?: readonly SourceName[];
+  /** How long the other sources are waited for before one counts as having missed a fill (ms). */
+  raceWindowMs?: number;
   /** Polling period of the Data API and on-chain sources (ms). */
   pollIntervalMs: number;
   risk: RiskConfig;
@@ -292,6 +297,22 @@ export class MirrorEngine {
       clock,
       onSignal: (key, fill) => void this.executor.submit(key, fill),
       onStoreFailure: (error, fill) => this.halt(error, fill),
+      raceWindowMs: options.raceWindowMs,
+      onRaceSettled: (race) =>
+        this.emit(
+          makeEvent('detection', clock.now(), {
+            wallet: race.fill.wallet,
+            token: race.fill.token,
+            market: race.fill.market ?? null,
+            side: race.fill.side,
+            whaleSize: usd(race.fill.size),
+            whalePrice: usd(race.fill.price),
+            txHash: race.fill.txHash,
+            source: race.first,
+            status: race.reports.length > 1 ? 'confirmed' : 'unconfirmed',
+            detection: { first: race.first, reports: race.reports, missed: race.missed },
+          }),
+        ),
     });
     await this.monitor.start();
 
@@ -386,7 +407,7 @@ export class MirrorEngine {
 
   private buildSources(wallets: string[]): FillSource[] {
     const { options, deps } = this;
-    const names = options.sources.length > 0 ? options.sources : (['data-api'] as const);
+    const names = options.sources?.length ? options.sources : defaultSources(options.endpoints);
     const poller = new DataApiPoller(this.dataApi, { wallets, intervalMs: options.pollIntervalMs, since: this.startAt, pageLimit: options.activityPageLimit }, deps.clock, deps.logger);
     const sources: FillSource[] = [];
     if (names.includes('data-api')) sources.push(poller);
@@ -478,6 +499,7 @@ export class MirrorEngine {
       unrealizedPnl: usd(p?.unrealizedPnl() ?? 0n)!,
       fees: usd(p?.fees ?? 0n)!,
       cashedOut: usd(this.cashedOut)!,
+      detection: this.monitor?.race.summary() ?? { windowMs: this.options.raceWindowMs ?? DEFAULT_RACE_WINDOW_MS, pending: 0, sources: [] },
     };
   }
 }

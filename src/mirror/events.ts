@@ -4,6 +4,8 @@
  */
 import { microsToNumber, type Micros } from '../core/money.js';
 import type { Side } from '../core/types.js';
+import type { DetectionSummary } from './sources/race.js';
+import type { SourceName } from './types.js';
 
 export type MirrorEventType =
   | 'started'
@@ -12,6 +14,7 @@ export type MirrorEventType =
   | 'reconciled' // an order whose outcome a crash left unknown, settled with the venue
   | 'book' // the books differed from the venue (cash or one token's shares): both figures, the venue's kept
   | 'cashout'
+  | 'detection' // one per signal once its source race is over: which source saw it first, the others' delays, who missed it
   | 'warning'
   | 'stopped';
 
@@ -48,6 +51,16 @@ export interface MirrorEvent {
   amount: number | null;
   destination: string | null;
   detail: string | null;
+  /** detection: the race between the sources for this fill. */
+  detection: DetectionRace | null;
+}
+
+export interface DetectionRace {
+  first: SourceName;
+  /** Every source that reported the fill, in order, with ms after the first (the first has 0). */
+  reports: Array<{ source: SourceName; afterMs: number }>;
+  /** Sources that did not report it within the race window. */
+  missed: SourceName[];
 }
 
 const EMPTY: Omit<MirrorEvent, 'type' | 'at'> = {
@@ -72,6 +85,7 @@ const EMPTY: Omit<MirrorEvent, 'type' | 'at'> = {
   amount: null,
   destination: null,
   detail: null,
+  detection: null,
 };
 
 export function makeEvent(type: MirrorEventType, now: number, fields: Partial<Omit<MirrorEvent, 'type' | 'at'>> = {}): MirrorEvent {
@@ -97,4 +111,6 @@ export interface MirrorStatus {
   /** Fees paid (USD). */
   fees: number;
   cashedOut: number;
+  /** Per source: fills seen first, confirmed, missed, lead over the next source. */
+  detection: DetectionSummary;
 }

@@ -24,6 +24,8 @@ export function formatEvent(e: MirrorEvent): string {
       return `books ${e.status === 'adopted' ? 'corrected' : 'differ'} (${e.reason}): ${e.token ? `${short(e.token)} shares` : 'cash'} ${n(e.bookAmount)} in the books, ${n(e.venueAmount)} at the venue`;
     case 'cashout':
       return `cashout $${n(e.amount)} -> ${e.destination} (${e.reason}${e.txHash ? `, tx ${short(e.txHash)}` : ''})`;
+    case 'detection':
+      return `seen  ${who}: ${detectionLine(e)}`;
     case 'warning':
       return `warning: ${e.detail ?? e.reason ?? ''}`;
     case 'stopped':
@@ -46,9 +48,28 @@ export function formatSummary(s: MirrorStatus & { reconciled?: number; venue?: V
     `  orders: ${s.orders.sent} sent, ${s.orders.filled} filled, ${s.orders.partiallyFilled} partly filled, ${s.orders.missed} not filled, ${s.orders.unknown} unknown`,
     `  positions: ${s.positions.length ? s.positions.map((p) => `${short(p.token)} ${p.size.toFixed(2)} @ ${p.size ? (p.cost / p.size).toFixed(3) : '0'}`).join(', ') : 'none'}`,
     `  cash $${s.cash.toFixed(2)}, realized PnL ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}${s.fees ? `, fees $${s.fees.toFixed(2)}` : ''}${s.cashedOut ? `, cashed out $${s.cashedOut.toFixed(2)}` : ''}`,
+    ...detectionLines(s.detection),
     ...venueLines(s.venue),
   ];
   return lines.join('\n');
+}
+
+/** "first by rtds, data-api +850 ms, onchain missed" */
+function detectionLine(e: MirrorEvent): string {
+  const race = e.detection;
+  if (!race) return `first by ${e.source ?? '?'}`;
+  const later = race.reports.slice(1).map((r) => `${r.source} +${Math.round(r.afterMs)} ms`);
+  return [`first by ${race.first}`, ...later, ...race.missed.map((s) => `${s} missed`)].join(', ');
+}
+
+function detectionLines(detection: MirrorStatus['detection'] | undefined): string[] {
+  if (!detection || detection.sources.length === 0) return [];
+  const lead = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+  const lines = [`  detection (race window ${Math.round(detection.windowMs / 1000)} s${detection.pending ? `, ${detection.pending} fill(s) still in it` : ''}):`];
+  for (const s of detection.sources) {
+    lines.push(`    ${s.source.padEnd(8)} first ${s.first}, confirmed ${s.confirmed}, missed ${s.missed}, lead over the next p50 ${lead(s.leadP50Ms)} / p99 ${lead(s.leadP99Ms)}`);
+  }
+  return lines;
 }
 
 function venueLines(venue: VenueSummary | null | undefined): string[] {

@@ -12,7 +12,8 @@ import { SOURCE_NAMES, type CapsConfig, type RiskConfig, type SizingMode, type S
 export type RawMirrorSettings = Record<string, string | string[] | boolean | undefined>;
 
 export interface MirrorSettings {
-  sources: SourceName[];
+  /** Undefined: every source available (defaultSources in sources/source.ts). */
+  sources?: SourceName[];
   pollIntervalMs: number;
   maxSignalAgeMs: number;
   risk: RiskConfig;
@@ -20,7 +21,6 @@ export interface MirrorSettings {
   dryRun: boolean;
 }
 
-export const DEFAULT_SOURCES: SourceName[] = ['rtds', 'data-api'];
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
 /** One copied buy uses at most this percent of our equity unless told otherwise. */
 export const DEFAULT_MAX_COPY_PERCENT = 10;
@@ -86,7 +86,7 @@ export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
     throw new BadInputError('--retain and --cashout-min need --cashout-to <address>');
   }
   return {
-    sources: sources.length > 0 ? [...new Set(sources as SourceName[])] : DEFAULT_SOURCES,
+    sources: sources.length > 0 ? [...new Set(sources as SourceName[])] : undefined,
     pollIntervalMs: int('poll-interval', raw['poll-interval']) ?? DEFAULT_POLL_INTERVAL_MS,
     maxSignalAgeMs: int('max-signal-age', raw['max-signal-age']) ?? DEFAULT_MAX_SIGNAL_AGE_MS,
     risk,

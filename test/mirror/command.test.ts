@@ -84,9 +84,9 @@ describe('betmirror mirror', () => {
 });
 
 describe('mirror settings', () => {
-  it('defaults: proportional, x1, 2% slippage, FAK, rtds + data-api every 2 s', () => {
+  it('defaults: proportional, x1, 2% slippage, FAK, every source available, polls every 2 s', () => {
     const s = parseMirrorSettings({});
-    expect(s.sources).toEqual(['rtds', 'data-api']);
+    expect(s.sources).toBeUndefined(); // the engine races defaultSources(endpoints)
     expect(s.pollIntervalMs).toBe(2000);
     expect(s.risk).toMatchObject({ sizing: { mode: 'proportional', multiplier: MICRO }, maxSlippage: 20_000n, orderType: 'FAK', caps: {} });
     expect(s.cashout).toBeUndefined();

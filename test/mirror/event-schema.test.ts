@@ -19,6 +19,7 @@ const oneOfEach: MirrorEvent[] = [
   makeEvent('reconciled', NOW, { ...copy, source: null, txHash: null, orderId: '0xabc', status: 'filled', reason: 'reconciled with the venue order', filledSize: 20, filledValue: 10.2 }),
   makeEvent('book', NOW, { status: 'adopted', reason: 'periodic', bookAmount: 200, venueAmount: 199.75, detail: 'cash (USD): books 200, venue 199.75' }),
   makeEvent('cashout', NOW, { status: 'sent', reason: 'sell', amount: 50, destination: '0x3f5c', txHash: '0xbeef' }),
+  makeEvent('detection', NOW, { ...whaleFill, status: 'confirmed', detection: { first: 'rtds', reports: [{ source: 'rtds', afterMs: 0 }, { source: 'data-api', afterMs: 850 }], missed: ['onchain'] } }),
   makeEvent('warning', NOW, { detail: 'the RTDS stream is silent' }),
   makeEvent('stopped', NOW, { status: 'stopped', detail: '{"seen":1}' }),
 ];
@@ -46,6 +47,12 @@ describe('mirror event schema', () => {
   it('rejects an amount written as a string', () => {
     const event = makeEvent('cashout', NOW, { status: 'sent', reason: 'sell', amount: '50' as unknown as number, destination: '0x3f5c', txHash: '0xbeef' });
     expect(() => assertValidEvent(event)).toThrow('event/amount must be number');
+  });
+
+  it('rejects a detection event without its race, or naming an unknown source', () => {
+    expect(() => assertValidEvent(makeEvent('detection', NOW, { ...whaleFill, status: 'confirmed' }))).toThrow('event/detection must be object');
+    const race = { first: 'rtds' as const, reports: [{ source: 'pigeon' as SourceName, afterMs: 0 }], missed: [] };
+    expect(() => assertValidEvent(makeEvent('detection', NOW, { ...whaleFill, status: 'unconfirmed', detection: race }))).toThrow('event/detection/reports/0/source');
   });
 
   it('rejects an unknown event type', () => {

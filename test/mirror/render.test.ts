@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../../src/mirror/events.js';
-import { formatEvent, formatStatus } from '../../src/mirror/render.js';
+import { formatEvent, formatStatus, formatSummary } from '../../src/mirror/render.js';
 
 describe('human output', () => {
   const base = { wallet: '0x42b538e020f19dd9cdfba5a9eeed86fd32c522d4', token: '2521398019804243497345', side: 'buy' as const, whaleSize: 10, whalePrice: 0.53 };
@@ -27,8 +27,46 @@ describe('human output', () => {
       realizedPnl: 1.25,
       unrealizedPnl: -0.5,
       fees: 0,
-    cashedOut: 0,
+      cashedOut: 0,
+      detection: { windowMs: 120_000, pending: 0, sources: [] },
     });
     expect(line).toBe('2 wallet(s) | signals 7 seen, 4 copied, 3 skipped | 1 position(s) | cash $990.50 | PnL +0.75');
+  });
+  it('a detection line per fill: first source, the others\' delays, who missed it', () => {
+    const line = formatEvent(
+      makeEvent('detection', 0, { ...base, source: 'rtds', status: 'confirmed', detection: { first: 'rtds', reports: [{ source: 'rtds', afterMs: 0 }, { source: 'data-api', afterMs: 850.4 }], missed: ['onchain'] } }),
+    );
+    expect(line).toBe('seen  0x42b5…22d4 BUY 10.00 @ 0.530 on 252139…7345: first by rtds, data-api +850 ms, onchain missed');
+  });
+  it('the summary scores each source of the race', () => {
+    const text = formatSummary({
+      wallets: ['0xa'],
+      sources: ['rtds', 'data-api'],
+      startedAt: '',
+      dryRun: true,
+      signals: { seen: 3, copied: 0, skipped: 0, failed: 0, duplicates: 2, beforeStart: 0 },
+      skipReasons: {},
+      orders: { sent: 0, filled: 0, partiallyFilled: 0, missed: 0, unknown: 0 },
+      positions: [],
+      cash: 0,
+      reserved: 0,
+      realizedPnl: 0,
+      unrealizedPnl: 0,
+      fees: 0,
+      cashedOut: 0,
+      detection: {
+        windowMs: 120_000,
+        pending: 1,
+        sources: [
+          { source: 'rtds', first: 3, confirmed: 0, missed: 0, leadP50Ms: 840, leadP99Ms: 1910 },
+          { source: 'data-api', first: 0, confirmed: 2, missed: 0, leadP50Ms: null, leadP99Ms: null },
+        ],
+      },
+    });
+    expect(text.split('\n').slice(-3)).toEqual([
+      '  detection (race window 120 s, 1 fill(s) still in it):',
+      '    rtds     first 3, confirmed 0, missed 0, lead over the next p50 840 ms / p99 1910 ms',
+      '    data-api first 0, confirmed 2, missed 0, lead over the next p50 - / p99 -',
+    ]);
   });
 });

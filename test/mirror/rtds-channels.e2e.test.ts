@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MICRO } from '../../src/core/money.js';
 import type { MirrorEvent } from '../../src/mirror/events.js';
 import type { RtdsSource } from '../../src/mirror/sources/rtds.js';
-import { startPolymarketSandbox, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
+import { startPolymarketSandbox, type ActivityItem, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 import { baseOptions } from './support/engine-harness.js';
 import { fundedKey, orderPosts, startSandboxMirror, waitFor } from './support/sandbox-harness.js';
 
@@ -44,7 +44,7 @@ describe('RTDS activity channels', () => {
       // RTDS only: no poller runs, so every copy below came over the websocket.
       const mirror = await startSandboxMirror(sandbox, key, { sources: ['rtds'], risk: fixed5 });
       await new Promise((r) => setTimeout(r, 100)); // the subscription stands
-      const whaleFills = [];
+      const whaleFills: ActivityItem[] = [];
       for (const size of [10, 12]) whaleFills.push(...(await sandbox.whaleTrade({ wallet: whale, tokenId: token, side: 'BUY', size, price: 0.99 })));
       await waitFor(() => copies(mirror.events).length >= 2, 'two copies');
       const summary = await mirror.stop();

@@ -10,3 +10,13 @@ export interface FillSource {
   /** Stops and releases sockets and timers. */
   stop(): Promise<void>;
 }
+
+/**
+ * The sources a mirror runs when none are named: every one available, raced. RTDS (pushed, fastest)
+ * and the Data API (polled; reads what a silent stream missed) always; the chain when a Polygon RPC
+ * is configured. The one place this default lives (settings, help text and engine use it).
+ */
+export function defaultSources(endpoints: { rtdsUrl?: string; rpcUrl?: string }): SourceName[] {
+  return [...(endpoints.rtdsUrl ? (['rtds'] as const) : []), 'data-api', ...(endpoints.rpcUrl ? (['onchain'] as const) : [])];
+}
+export const DEFAULT_SOURCES_HELP = 'rtds + data-api, + onchain when a Polygon RPC is configured';
