@@ -9,6 +9,7 @@ import { MAX_TIMER_MS } from '../core/runtime.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import type { MirrorOptions, MirrorSummary } from '../mirror/engine.js';
 import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
+import { resolveFollow } from '../mirror/follow.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
 import { DEFAULT_SOURCES_HELP } from '../mirror/sources/source.js';
 import type { MarketMapper } from '../mirror/types.js';
@@ -57,6 +58,7 @@ export function register(program: Command, context: (command: Command) => Comman
     .description('Follow wallets and copy their trades (foreground, Ctrl-C to stop)')
     .option('-e, --exchange <id>', 'venue to trade on (default: the profile\'s exchange)')
     .option('-f, --follow <wallet...>', 'Polymarket wallet(s) to follow')
+    .option('--follow-file <path>', 'a file of wallets to follow: one address per line, # comments (adds to --follow)')
     .option('--dry-run', 'decide and sign everything, send nothing')
     .option('--market-map <file>', 'Kalshi, PredictBase: JSON map from Polymarket outcomes to their markets (see README)')
     .option('--sandbox', 'run against a local Polymarket with scripted whales (no account, no network)')
@@ -76,6 +78,12 @@ export function register(program: Command, context: (command: Command) => Comman
 }
 
 export async function run(options: MirrorCommandOptions, ctx: CommandContext): Promise<MirrorResult> {
+  // Read and checked before anything else: a bad list stops the command before any request. The
+  // profile's list is for the real venue: the sandbox follows its own whales unless flags say otherwise.
+  const followed = await resolveFollow(
+    { follow: options.follow, followFile: options.followFile as string | undefined, profile: options.sandbox ? undefined : ctx.profile.mirror },
+    ctx.deps.readTextFile,
+  );
   if (options.sandbox) {
     const { withSandboxDemo } = await import('../mirror/sandbox-demo.js');
     const whaleIntervalMs = options.whaleInterval ? Number(options.whaleInterval) : undefined;
@@ -86,7 +94,7 @@ export async function run(options: MirrorCommandOptions, ctx: CommandContext): P
       ctx.redactor.add(demo.privateKey);
       ctx.output.info(`sandbox: a local Polymarket at ${demo.url}; trading as ${demo.address} with 1000 sandbox dollars`);
       ctx.output.info('sandbox: the scripted whales trade every ~2 s; Ctrl-C stops and prints the summary');
-      const follow = options.follow?.length ? options.follow : demo.whales;
+      const follow = followed.length ? followed : demo.whales;
       return mirror(options, ctx, {
         adapter: demo.adapter,
         exchange: 'polymarket',
@@ -97,11 +105,8 @@ export async function run(options: MirrorCommandOptions, ctx: CommandContext): P
       });
     });
   }
-  const follow = options.follow ?? [];
-  if (follow.length === 0) throw new BadInputError('nothing to follow: pass --follow <wallet>', { hint: 'or try `betmirror mirror --sandbox`' });
-  for (const wallet of follow) {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(wallet)) throw new BadInputError(`--follow: not a wallet address: ${wallet}`);
-  }
+  const follow = followed;
+  if (follow.length === 0) throw new BadInputError('nothing to follow: pass --follow <wallet> or --follow-file <path>', { hint: 'or try `betmirror mirror --sandbox`' });
   const session = await openVenue(ctx, options.exchange);
   const polymarket = resolveSettings(ctx, await ctx.deps.exchanges.get('polymarket'));
   if (!options.dryRun) {
@@ -130,9 +135,10 @@ export interface MirrorSetup {
 
 async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup: MirrorSetup): Promise<MirrorResult> {
   // Flags > profile mirror defaults > setup defaults. Commander gives camelCase keys; settings use flag names.
-  const { whaleInterval: _w, sandbox: _s, follow: _f, exchange: _e, ...mirrorFlags } = options;
+  const { whaleInterval: _w, sandbox: _s, follow: _f, followFile: _ff, exchange: _e, ...mirrorFlags } = options;
   const flags = Object.fromEntries(Object.entries(mirrorFlags).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value]));
-  const settings = parseMirrorSettings({ ...setup.defaults, ...(ctx.profile.mirror ?? {}), ...flags });
+  const { follow: _pf, 'follow-file': _pff, ...profileSettings } = ctx.profile.mirror ?? {};
+  const settings = parseMirrorSettings({ ...setup.defaults, ...profileSettings, ...flags });
   if (settings.cashout) {
     // Auto-cashout sweeps are cash-outs: the same destination rules as `betmirror cashout`.
     const destination = parseDestination('--cashout-to', settings.cashout.destination);
