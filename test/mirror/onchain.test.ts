@@ -1,12 +1,14 @@
 /**
  * The on-chain source against a real local chain (anvil): a minimal contract that emits the V2
- * exchange's OrderFilled event is placed at the CTFExchangeV2 address, and the source's eth_getLogs
- * polling must deliver exactly the followed maker's fills emitted after the start.
+ * exchange's OrderFilled event is placed at the CTFExchangeV2 address, and the source must deliver
+ * exactly the followed makers' fills emitted after the start, over HTTP polling (eth_getLogs) and over
+ * a websocket (eth_subscribe logs), with one log filter for every wallet.
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, encodeAbiParameters, encodeEventTopics, http, keccak256, parseAbi, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import WebSocket, { WebSocketServer } from 'ws';
 import { silentLogger, systemClock } from '../../src/core/runtime.js';
 import { decodeOrderFilled, ORDER_FILLED_ABI, ORDER_FILLED_TOPIC, OnchainSource, V2_EXCHANGES } from '../../src/mirror/sources/onchain.js';
 import type { WhaleFill } from '../../src/mirror/types.js';
@@ -33,6 +35,8 @@ function emitterCode(): Hex {
 }
 
 const WHALE: Address = '0x1111111111111111111111111111111111111111';
+const WHALE2: Address = '0x4444444444444444444444444444444444444444';
+const WHALE3: Address = '0x5555555555555555555555555555555555555555';
 const OTHER: Address = '0x2222222222222222222222222222222222222222';
 const TOKEN = 71321045679252212594626385532706912750332728571942532289631379312455583992563n;
 
@@ -63,45 +67,153 @@ describe('on-chain OrderFilled decoding', () => {
   });
 });
 
+/** The one filter every request must carry: OrderFilled on both V2 exchanges, maker = any followed wallet. */
+const ONE_FILTER = {
+  address: V2_EXCHANGES.map((a) => a.toLowerCase()),
+  topics: [ORDER_FILLED_TOPIC, null, [WHALE, WHALE2, WHALE3].map((w) => `0x${'0'.repeat(24)}${w.slice(2).toLowerCase()}`)],
+};
+
+/** A websocket relay between the source and anvil that records what the source sends, and can drop and refuse connections. */
+async function recordingRelay(target: string) {
+  const frames: Array<{ method: string; params: unknown[] }> = [];
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  let refusing = false;
+  server.on('connection', (client) => {
+    if (refusing) return client.terminate();
+    const upstream = new WebSocket(target);
+    const queue: string[] = [];
+    upstream.on('open', () => queue.splice(0).forEach((m) => upstream.send(m)));
+    client.on('message', (data) => {
+      const text = data.toString();
+      frames.push(JSON.parse(text));
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
+      else queue.push(text);
+    });
+    upstream.on('message', (data) => client.readyState === WebSocket.OPEN && client.send(data.toString()));
+    client.on('close', () => upstream.terminate());
+    upstream.on('close', () => client.terminate());
+    upstream.on('error', () => client.terminate());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    frames,
+    /** Drops every connection and refuses new ones until `accept()`. */
+    cut() {
+      refusing = true;
+      for (const client of server.clients) client.terminate();
+    },
+    accept() {
+      refusing = false;
+    },
+    close: () => new Promise<void>((resolve) => { for (const c of server.clients) c.terminate(); server.close(() => resolve()); }),
+  };
+}
+
 describe('on-chain source on anvil', () => {
   let chain: LocalChain;
+  let emit: (maker: Address, side: number, m: bigint, t: bigint) => Promise<Hex>;
+  let mined: (hash: Hex) => Promise<unknown>;
   beforeAll(async () => {
     chain = await startAnvil();
     await chain.setCode(V2_EXCHANGES[0]!, emitterCode());
-  });
-  afterAll(async () => {
-    await chain?.close();
-  });
-
-  it('delivers only the followed maker fills emitted after the start', async () => {
     const wallet = createWalletClient({
       account: privateKeyToAccount(DEV_KEYS[0]!),
       chain: { id: 137, name: 'anvil', nativeCurrency: { name: 'POL', symbol: 'POL', decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } },
       transport: http(chain.rpcUrl),
     });
-    const emit = (maker: Address, side: number, m: bigint, t: bigint) =>
-      wallet.writeContract({ address: V2_EXCHANGES[0]!, abi: emitterAbi, functionName: 'fill', args: [`0x${'01'.repeat(32)}`, maker, OTHER, side, TOKEN, m, t] });
+    emit = (maker, side, m, t) => wallet.writeContract({ address: V2_EXCHANGES[0]!, abi: emitterAbi, functionName: 'fill', args: [`0x${'01'.repeat(32)}`, maker, OTHER, side, TOKEN, m, t] });
+    const reader = createPublicClient({ transport: http(chain.rpcUrl) });
+    mined = (hash) => reader.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  });
+  afterAll(async () => {
+    await chain?.close();
+  });
+
+  /** History, then fills of three followed wallets and one stranger; returns what the source delivered. */
+  async function followThree(rpcUrl: string, fetchFn?: typeof fetch): Promise<{ fills: WhaleFill[]; source: OnchainSource }> {
     // History: mined before the source starts (anvil mines in the background: wait for the receipt,
     // or a loaded machine starts the source on the block before it).
-    const history = await emit(WHALE, 0, 1_000_000n, 2_000_000n);
-    await createPublicClient({ transport: http(chain.rpcUrl) }).waitForTransactionReceipt({ hash: history, pollingInterval: 20 });
-
+    await mined(await emit(WHALE, 0, 1_000_000n, 2_000_000n));
     const fills: WhaleFill[] = [];
-    const source = new OnchainSource({ rpcUrl: chain.rpcUrl, wallets: [WHALE], intervalMs: 50 }, systemClock, silentLogger);
+    const source = new OnchainSource({ rpcUrl, wallets: [WHALE, WHALE2, WHALE3.toUpperCase().replace('0X', '0x')], intervalMs: 50, fetch: fetchFn }, systemClock, silentLogger);
     await source.start((f) => fills.push(f));
     try {
       await emit(OTHER, 0, 1_000_000n, 2_000_000n); // not followed
       await emit(WHALE, 0, 5_600_000n, 10_000_000n);
-      await emit(WHALE, 1, 4_000_000n, 2_000_000n);
-      await waitFor(() => fills.length >= 2, 'two whale fills from the chain');
-      await new Promise((r) => setTimeout(r, 200)); // further polls must not repeat them
+      await emit(WHALE2, 1, 4_000_000n, 2_000_000n);
+      await emit(WHALE3, 0, 3_000_000n, 6_000_000n);
+      await waitFor(() => fills.length >= 3, 'three whale fills from the chain');
+      await new Promise((r) => setTimeout(r, 200)); // further polls or notifications must not repeat them
     } finally {
       await source.stop();
     }
-    expect(fills.map((f) => [f.side, f.size, f.price])).toEqual([
-      ['buy', 10_000_000n, 560_000n],
-      ['sell', 4_000_000n, 500_000n],
-    ]);
-    expect(fills.every((f) => f.wallet === WHALE.toLowerCase() && f.token === TOKEN.toString())).toBe(true);
+    return { fills, source };
+  }
+
+  const expected = [
+    [WHALE.toLowerCase(), 'buy', 10_000_000n, 560_000n],
+    [WHALE2.toLowerCase(), 'sell', 4_000_000n, 500_000n],
+    [WHALE3.toLowerCase(), 'buy', 6_000_000n, 500_000n],
+  ];
+
+  it('HTTP: polls eth_getLogs with one filter for every wallet', async () => {
+    const bodies: Array<{ method: string; params: unknown[] }> = [];
+    const recording = (async (input: string | URL, init?: RequestInit) => {
+      bodies.push(JSON.parse(String(init?.body)));
+      return fetch(input, init);
+    }) as typeof fetch;
+    const { fills, source } = await followThree(chain.rpcUrl, recording);
+    expect(source.transport).toBe('polling');
+    expect(fills.map((f) => [f.wallet, f.side, f.size, f.price])).toEqual(expected);
+    const getLogs = bodies.filter((b) => b.method === 'eth_getLogs');
+    expect(getLogs.length).toBeGreaterThanOrEqual(1);
+    for (const call of getLogs) expect(call.params).toEqual([{ ...ONE_FILTER, fromBlock: expect.stringMatching(/^0x[0-9a-f]+$/), toBlock: expect.stringMatching(/^0x[0-9a-f]+$/) }]);
+    expect(new Set(bodies.map((b) => b.method))).toEqual(new Set(['eth_blockNumber', 'eth_getLogs']));
+  });
+
+  it('websocket: one eth_subscribe("logs") with the same filter, fills pushed', async () => {
+    const relay = await recordingRelay(chain.rpcUrl.replace(/^http/, 'ws'));
+    try {
+      const { fills, source } = await followThree(relay.url);
+      expect(source.transport).toBe('websocket');
+      expect(fills.map((f) => [f.wallet, f.side, f.size, f.price])).toEqual(expected);
+      expect(relay.frames.filter((f) => f.method === 'eth_subscribe').map((f) => f.params)).toEqual([['logs', ONE_FILTER]]);
+      // Pushed, not polled: no eth_getLogs on a first subscription.
+      expect(relay.frames.filter((f) => f.method === 'eth_getLogs')).toEqual([]);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('websocket: a dropped connection is re-subscribed and the fills of the gap are read once', async () => {
+    const relay = await recordingRelay(chain.rpcUrl.replace(/^http/, 'ws'));
+    const fills: WhaleFill[] = [];
+    const source = new OnchainSource({ rpcUrl: relay.url, wallets: [WHALE, WHALE2, WHALE3], intervalMs: 50 }, systemClock, silentLogger);
+    await source.start((f) => fills.push(f));
+    try {
+      await mined(await emit(WHALE, 0, 5_600_000n, 10_000_000n));
+      await waitFor(() => fills.length >= 1, 'the live fill');
+      relay.cut();
+      await mined(await emit(WHALE2, 1, 4_000_000n, 2_000_000n)); // while nobody listens
+      await new Promise((r) => setTimeout(r, 300));
+      relay.accept();
+      await waitFor(() => source.subscriptions >= 2, 'the re-subscription');
+      await waitFor(() => fills.length >= 2, 'the gap fill');
+      await mined(await emit(WHALE3, 0, 3_000_000n, 6_000_000n));
+      await waitFor(() => fills.length >= 3, 'the live fill after the gap');
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await source.stop();
+      await relay.close();
+    }
+    expect(fills.map((f) => [f.wallet, f.side, f.size, f.price])).toEqual(expected);
+    const subscribes = relay.frames.filter((f) => f.method === 'eth_subscribe').map((f) => f.params);
+    expect(subscribes.length).toBeGreaterThanOrEqual(2);
+    for (const params of subscribes) expect(params).toEqual(['logs', ONE_FILTER]);
+    // The gap fill could only come from reading the blocks in between.
+    expect(relay.frames.filter((f) => f.method === 'eth_getLogs').length).toBeGreaterThanOrEqual(1);
+    for (const call of relay.frames.filter((f) => f.method === 'eth_getLogs')) expect(call.params).toEqual([{ ...ONE_FILTER, fromBlock: expect.any(String), toBlock: expect.any(String) }]);
   });
 });

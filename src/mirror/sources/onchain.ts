@@ -1,11 +1,16 @@
 /**
  * The on-chain source: OrderFilled logs of Polymarket's V2 exchanges with maker = a followed wallet
- * (the maker topic catches the wallet's maker and taker fills alike), polled with eth_getLogs.
- * Starts at the head block, so history before the start is never read.
+ * (the maker topic catches the wallet's maker and taker fills alike; VENUES.md 1.5). One log filter
+ * covers every followed wallet: topic0 = OrderFilled, topic2 = the OR-list of wallets. Over a
+ * websocket RPC (ws:// or wss://) the filter is subscribed with `eth_subscribe("logs")` and the chain
+ * pushes each fill; over HTTP it is polled with eth_getLogs. Starts at the head block, so history
+ * before the start is never read; a dropped websocket is re-subscribed and the blocks in between are
+ * read with eth_getLogs (the same filter).
  */
-import { createPublicClient, decodeEventLog, http, parseAbi, type Address, type Hex, type Log } from 'viem';
-import type { Clock, Logger } from '../../core/runtime.js';
+import { decodeEventLog, parseAbi, type Address, type Hex, type Log } from 'viem';
+import { every, type Clock, type Logger } from '../../core/runtime.js';
 import type { WhaleFill } from '../types.js';
+import { httpRpc, wsRpc, type RpcTransport } from './onchain-rpc.js';
 import type { FillSink, FillSource } from './source.js';
 
 export const ORDER_FILLED_ABI = parseAbi([
@@ -43,6 +48,7 @@ export function decodeOrderFilled(log: Pick<Log, 'data' | 'topics' | 'transactio
 }
 
 export interface OnchainOptions {
+  /** http(s):// polls eth_getLogs every intervalMs; ws(s):// subscribes (eth_subscribe logs). */
   rpcUrl: string;
   wallets: readonly string[];
   intervalMs: number;
@@ -52,65 +58,159 @@ export interface OnchainOptions {
   fetch?: typeof fetch;
 }
 
+/** The one log filter for every followed wallet: OrderFilled on the exchanges, maker (topic2) = any of them. */
+export function orderFilledFilter(wallets: readonly string[], exchanges: readonly Address[] = V2_EXCHANGES): { address: string[]; topics: [Hex, null, Hex[]] } {
+  return {
+    address: exchanges.map((a) => a.toLowerCase()),
+    topics: [ORDER_FILLED_TOPIC, null, [...new Set(wallets.map((w) => `0x${w.toLowerCase().replace(/^0x/, '').padStart(64, '0')}` as Hex))]],
+  };
+}
+
+/** A log as JSON-RPC returns it (quantities hex). */
+interface RpcLog {
+  data: Hex;
+  topics: Hex[];
+  transactionHash: Hex | null;
+  logIndex: Hex | null;
+  blockNumber: Hex | null;
+  removed?: boolean;
+}
+
 export class OnchainSource implements FillSource {
   readonly name = 'onchain' as const;
-  private readonly client;
+  readonly transport: 'websocket' | 'polling';
+  private rpc: RpcTransport | undefined;
+  private readonly filter;
+  /** Next block eth_getLogs reads (polling), or the first block a re-subscription backfills from. */
   private next: bigint | undefined;
-  private cancelTimer: (() => void) | undefined;
+  private timers: Array<() => void> = [];
   private running: Promise<void> | undefined;
+  private sink: FillSink | undefined;
   private stopped = false;
-  // The same log can come back when ranges overlap after an RPC error: (txHash, logIndex) is its identity.
+  private reconnecting = false;
+  // The same log can come back when ranges overlap (an RPC error, a backfill after a reconnect):
+  // (txHash, logIndex) is its identity.
   private readonly seenLogs = new Map<string, bigint>();
+  /** Websocket (re)subscriptions made (status and tests). */
+  subscriptions = 0;
 
   constructor(
     private readonly options: OnchainOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.client = createPublicClient({ transport: http(options.rpcUrl, options.fetch ? { fetchFn: options.fetch } : {}) });
+    this.transport = /^wss?:\/\//i.test(options.rpcUrl) ? 'websocket' : 'polling';
+    this.filter = orderFilledFilter(options.wallets, options.exchanges);
   }
 
   async start(sink: FillSink): Promise<void> {
-    this.next = (await this.client.getBlockNumber({ cacheTime: 0 })) + 1n;
+    this.sink = sink;
+    if (this.transport === 'websocket') {
+      await this.subscribe();
+      // A websocket can die without closing: the head is read on the same socket as a heartbeat, and a
+      // failure re-subscribes. It also moves the backfill point forward.
+      this.timers.push(every(this.clock, this.options.intervalMs, () => void this.heartbeat()));
+      return;
+    }
+    this.rpc = httpRpc(this.options.rpcUrl, this.options.fetch ?? fetch);
+    this.next = (await this.head()) + 1n;
     const loop = () => {
       if (this.stopped) return;
-      this.cancelTimer = this.clock.after(this.options.intervalMs, () => {
-        this.running = this.poll(sink).finally(loop);
+      const cancel = this.clock.after(this.options.intervalMs, () => {
+        this.running = this.poll().finally(loop);
       });
+      this.timers = [cancel];
     };
     loop();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.cancelTimer?.();
+    for (const cancel of this.timers) cancel();
     await this.running;
+    this.rpc?.close();
   }
 
-  async poll(sink: FillSink): Promise<void> {
+  /** One eth_getLogs pass from `next` to the head (at most maxRange blocks). */
+  async poll(): Promise<void> {
     try {
-      const head = await this.client.getBlockNumber({ cacheTime: 0 });
-      const from = this.next ?? head;
-      if (head < from) return;
-      const to = head - from > (this.options.maxRange ?? 1000n) ? from + (this.options.maxRange ?? 1000n) : head;
-      const logs = await this.client.getLogs({
-        address: [...(this.options.exchanges ?? V2_EXCHANGES)],
-        event: ORDER_FILLED_ABI[0],
-        args: { maker: this.options.wallets.map((w) => w as Address) },
-        fromBlock: from,
-        toBlock: to,
-      });
-      for (const log of logs) {
-        const id = `${log.transactionHash}:${log.logIndex}`;
-        if (this.seenLogs.has(id)) continue;
-        this.seenLogs.set(id, log.blockNumber ?? to);
-        const fill = decodeOrderFilled(log, this.clock);
-        if (fill) sink(fill);
-      }
-      this.next = to + 1n;
-      for (const [id, block] of this.seenLogs) if (block + 100n < to) this.seenLogs.delete(id);
+      await this.readLogs();
     } catch (error) {
       this.logger.warn(`on-chain getLogs: ${(error as Error).message}`);
     }
   }
+
+  private async readLogs(): Promise<void> {
+    const head = await this.head();
+    const from = this.next ?? head;
+    if (head < from) return;
+    const maxRange = this.options.maxRange ?? 1000n;
+    const to = head - from > maxRange ? from + maxRange : head;
+    const logs = await this.rpc!.request<RpcLog[]>('eth_getLogs', [{ ...this.filter, fromBlock: hex(from), toBlock: hex(to) }]);
+    for (const log of logs) this.deliver(log);
+    this.next = to + 1n;
+    for (const [id, block] of this.seenLogs) if (block + 100n < to) this.seenLogs.delete(id);
+  }
+
+  private deliver(log: RpcLog): void {
+    if (log.removed) return; // a reorg took it back; the fill that replaces it comes as a new log
+    const block = log.blockNumber ? BigInt(log.blockNumber) : (this.next ?? 0n);
+    const id = `${log.transactionHash}:${log.logIndex}`;
+    if (this.seenLogs.has(id)) return;
+    this.seenLogs.set(id, block);
+    const fill = decodeOrderFilled({ data: log.data, topics: log.topics as [Hex, ...Hex[]], transactionHash: log.transactionHash, logIndex: log.logIndex === null ? null : Number(log.logIndex) }, this.clock);
+    if (fill) this.sink?.(fill);
+  }
+
+  private async head(): Promise<bigint> {
+    return BigInt(await this.rpc!.request<Hex>('eth_blockNumber', []));
+  }
+
+  private async subscribe(): Promise<void> {
+    this.rpc = await wsRpc(this.options.rpcUrl, {
+      onNotification: (params) => this.deliver(params.result as RpcLog),
+      onClose: () => void this.resubscribe(),
+    });
+    const head = await this.head();
+    await this.rpc.request<string>('eth_subscribe', ['logs', this.filter]);
+    this.subscriptions++;
+    // Blocks between the last one known and the subscription are read once (a first start reads none).
+    if (this.next !== undefined && this.next <= head) await this.readLogs();
+    this.next = head + 1n;
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.reconnecting || this.stopped) return;
+    try {
+      const head = await this.head();
+      // Everything up to a block a few behind the head has been pushed: a backfill starts there.
+      if (head > 2n && (this.next === undefined || head - 2n > this.next)) this.next = head - 2n;
+    } catch (error) {
+      this.logger.warn(`on-chain websocket: ${(error as Error).message}: re-subscribing`);
+      this.rpc?.close();
+      await this.resubscribe();
+    }
+  }
+
+  private async resubscribe(): Promise<void> {
+    if (this.stopped || this.reconnecting) return;
+    this.reconnecting = true;
+    let delay = 250;
+    try {
+      while (!this.stopped) {
+        try {
+          await this.subscribe();
+          return;
+        } catch (error) {
+          this.logger.warn(`on-chain websocket: ${(error as Error).message}`);
+          await new Promise<void>((resolve) => this.timers.push(this.clock.after(delay, resolve)));
+          delay = Math.min(delay * 2, 10_000);
+        }
+      }
+    } finally {
+      this.reconnecting = false;
+    }
+  }
 }
+
+const hex = (n: bigint): Hex => `0x${n.toString(16)}`;
