@@ -16,6 +16,7 @@ import { reconcileUnresolved } from './reconcile.js';
 import { syncWithVenue, type SyncScope, type VenueView } from './books.js';
 import { activityToFill, DataApiClient } from './sources/data-api.js';
 import { fillKey } from './dedup.js';
+import { dataApiBudgetLimits, RequestBudget } from './sources/budget.js';
 import { DataApiPoller } from './sources/data-api-poller.js';
 import { OnchainSource } from './sources/onchain.js';
 import { RtdsSource } from './sources/rtds.js';
@@ -132,7 +133,8 @@ export class MirrorEngine {
       this.lock?.release();
       throw error;
     }
-    this.dataApi = new DataApiClient(options.endpoints.dataApiUrl, deps.fetch);
+    // One budget for every Data API request of this mirror: polls, gap reads, whale books (VENUES.md 1.7).
+    this.dataApi = new DataApiClient(options.endpoints.dataApiUrl, deps.fetch, new RequestBudget(dataApiBudgetLimits(), deps.clock));
   }
 
   /** Aborts when the engine stopped itself (a fatal failure). */
@@ -395,7 +397,7 @@ export class MirrorEngine {
     const recent = Math.floor(this.deps.clock.now() / 1000) - 1;
     await Promise.all(
       wallets.map(async (wallet) => {
-        const rows = await this.dataApi.activity(wallet, { limit: 100, offset: 0, start: recent }).catch((e: Error) => {
+        const rows = await this.dataApi.activity(wallet, { limit: 100, start: recent }).catch((e: Error) => {
           this.deps.logger.warn(`history of ${wallet}: ${e.message}`);
           return [];
         });
@@ -408,13 +410,19 @@ export class MirrorEngine {
   private buildSources(wallets: string[]): FillSource[] {
     const { options, deps } = this;
     const names = options.sources?.length ? options.sources : defaultSources(options.endpoints);
-    const poller = new DataApiPoller(this.dataApi, { wallets, intervalMs: options.pollIntervalMs, since: this.startAt, pageLimit: options.activityPageLimit }, deps.clock, deps.logger);
+    let rtds: RtdsSource | undefined;
+    const poller = new DataApiPoller(
+      this.dataApi,
+      { wallets, intervalMs: options.pollIntervalMs, since: this.startAt, pageLimit: options.activityPageLimit, budget: this.dataApi.budget, firehoseLive: () => rtds?.live ?? false },
+      deps.clock,
+      deps.logger,
+    );
     const sources: FillSource[] = [];
     if (names.includes('data-api')) sources.push(poller);
     if (names.includes('rtds')) {
       if (!options.endpoints.rtdsUrl) throw new BadInputError('the rtds source needs an RTDS url', { hint: 'set POLYMARKET_RTDS_URL' });
       sources.push(
-        new RtdsSource(
+        (rtds = new RtdsSource(
           {
             url: options.endpoints.rtdsUrl,
             wallets,
@@ -426,7 +434,7 @@ export class MirrorEngine {
           },
           deps.clock,
           deps.logger,
-        ),
+        )),
       );
     }
     if (names.includes('onchain')) {

@@ -1,16 +1,30 @@
 /**
  * The Data API source: polls /activity per followed wallet with a cursor per wallet, pages through
- * bursts longer than one page (newest first, until it reaches the cursor) so nothing is lost, backs
- * off per wallet on 429, and polls wallets concurrently.
+ * bursts longer than one page (newest first, until it reaches the cursor) so nothing is lost.
+ *
+ * Following many wallets, polls are scheduled under the process's request budget: each wallet gets a
+ * fair share of the /activity requests the documented limit allows (VENUES.md 1.7: 1,000 per 10 s
+ * for the whole Data API), wallets are spread evenly over the period instead of polled in bursts, and
+ * when a firehose source (RTDS) is live the polls only fill its gaps, at a slower pace. A 429 pauses the
+ * budget for its Retry-After; the wallet's cursor stays where it was, so the next poll reads the rows
+ * the refused one would have.
  */
 import type { Clock, Logger } from '../../core/runtime.js';
 import { RateLimitedError } from '../../core/errors.js';
 import type { WhaleFill } from '../types.js';
+import type { RequestBudget } from './budget.js';
 import { ACTIVITY_PAGE_LIMIT, activityToFill, type ActivityItem, type DataApiClient } from './data-api.js';
+import type { ActivityPageRef } from './data-api-v2.js';
 import type { FillSink, FillSource } from './source.js';
+
+/** Share of the Data API budget the /activity polls may use; the rest is for whale books and gap reads. */
+export const ACTIVITY_BUDGET_SHARE = 0.8;
+/** While a firehose source is live, polls only fill its gaps: each wallet this many times less often. */
+export const GAP_FILL_FACTOR = 4;
 
 export interface DataApiPollerOptions {
   wallets: readonly string[];
+  /** Fastest polling period of one wallet (ms); slower when the budget's fair share says so. */
   intervalMs: number;
   /** Only rows at or after this time (ms) are delivered; the cursors start here. */
   since: number;
@@ -18,16 +32,28 @@ export interface DataApiPollerOptions {
   /** Guard against a runaway burst: at most this many pages per wallet and poll. */
   maxPages?: number;
   concurrency?: number;
+  /** The process's Data API budget (the same one the client waits on): sets each wallet's fair share. */
+  budget?: RequestBudget;
+  /** True while a firehose source (RTDS) delivers: polling then only fills gaps, slower. */
+  firehoseLive?: () => boolean;
 }
 
 export class DataApiPoller implements FillSource {
   readonly name = 'data-api' as const;
   private readonly cursors = new Map<string, number>(); // unix seconds
-  private readonly backoff = new Map<string, { until: number; delay: number }>();
+  /** Wallets in the order they are due; each goes back to the end once polled (round robin). */
+  private readonly due: Array<{ wallet: string; at: number }> = [];
+  private inFlight = 0;
+  private readonly running = new Set<Promise<void>>();
   private cancelTimer: (() => void) | undefined;
-  private running: Promise<void> | undefined;
+  private timerAt = Infinity;
   private sink: FillSink | undefined;
   private stopped = false;
+  /** Aborted at stop: polls waiting for the budget give up instead of holding the stop. */
+  private readonly abort = new AbortController();
+  /** Polls made (one per wallet visit, whatever the pages) and polls refused with 429. */
+  polls = 0;
+  refused = 0;
 
   constructor(
     private readonly client: DataApiClient,
@@ -38,28 +64,43 @@ export class DataApiPoller implements FillSource {
     for (const wallet of options.wallets) this.cursors.set(wallet.toLowerCase(), Math.floor(options.since / 1000));
   }
 
+  /**
+   * How often one wallet is polled (ms): the configured period, or slower when the wallets' fair share
+   * of the /activity budget asks for it, and slower again while a firehose is live.
+   */
+  periodMs(): number {
+    const budget = this.options.budget;
+    const share = budget ? (budget.limitOf('/activity') * ACTIVITY_BUDGET_SHARE) / budget.limits.windowMs : Infinity; // requests per ms
+    const fair = Math.ceil(this.cursors.size / share);
+    const period = Math.max(this.options.intervalMs, fair);
+    return this.options.firehoseLive?.() ? period * GAP_FILL_FACTOR : period;
+  }
+
   async start(sink: FillSink): Promise<void> {
     this.sink = sink;
-    this.schedule(0);
+    // Spread the first polls over one period: a thousand wallets never start with a thousand requests.
+    const now = this.clock.now();
+    const wallets = [...this.cursors.keys()];
+    const step = this.periodMs() / Math.max(1, wallets.length);
+    wallets.forEach((wallet, i) => this.due.push({ wallet, at: now + Math.floor(i * step) }));
+    this.pump();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelTimer?.();
-    await this.running;
+    this.abort.abort();
+    await Promise.all(this.running);
   }
 
-  /** One pass over every wallet (also used by the RTDS source to fill a gap). */
+  /** One pass over every wallet now (the RTDS source's gap reconciliation, tests). */
   async pollAll(sink: FillSink | undefined = this.sink): Promise<void> {
     if (!sink) return;
     const wallets = [...this.cursors.keys()];
     const concurrency = this.options.concurrency ?? 8;
     let next = 0;
     const worker = async () => {
-      while (next < wallets.length) {
-        const wallet = wallets[next++]!;
-        await this.pollWallet(wallet, sink);
-      }
+      while (next < wallets.length) await this.pollWallet(wallets[next++]!, sink);
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, wallets.length) }, worker));
   }
@@ -70,38 +111,57 @@ export class DataApiPoller implements FillSource {
     for (const [wallet, cursor] of this.cursors) if (seconds < cursor) this.cursors.set(wallet, seconds);
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.cancelTimer = this.clock.after(delay, () => {
-      this.running = this.pollAll().finally(() => this.schedule(this.options.intervalMs));
+  /** Starts every poll that is due (within the concurrency), then sleeps until the next one is. */
+  private pump(): void {
+    if (this.stopped || !this.sink) return;
+    const now = this.clock.now();
+    const concurrency = this.options.concurrency ?? 8;
+    while (this.inFlight < concurrency && this.due.length > 0 && this.due[0]!.at <= now) {
+      const { wallet } = this.due.shift()!;
+      this.inFlight++;
+      const poll = this.pollWallet(wallet, this.sink).finally(() => {
+        this.inFlight--;
+        this.running.delete(poll);
+        this.due.push({ wallet, at: now + this.periodMs() });
+        this.pump();
+      });
+      this.running.add(poll);
+    }
+    const next = this.due[0]?.at;
+    if (next === undefined || this.inFlight >= concurrency || next >= this.timerAt) return;
+    this.cancelTimer?.();
+    this.timerAt = next;
+    this.cancelTimer = this.clock.after(Math.max(0, next - now), () => {
+      this.timerAt = Infinity;
+      this.pump();
     });
   }
 
   private async pollWallet(wallet: string, sink: FillSink): Promise<void> {
-    const now = this.clock.now();
-    const backoff = this.backoff.get(wallet);
-    if (backoff && now < backoff.until) return;
     const cursor = this.cursors.get(wallet)!;
     const limit = this.options.pageLimit ?? ACTIVITY_PAGE_LIMIT;
     const maxPages = this.options.maxPages ?? 20;
     const rows: ActivityItem[] = [];
+    this.polls++;
     try {
+      let after: ActivityPageRef | undefined;
       for (let page = 0; page < maxPages; page++) {
-        const items = await this.client.activity(wallet, { limit, offset: page * limit, start: cursor });
+        const result = await this.client.activityPage(wallet, { limit, start: cursor, after }, this.abort.signal);
         let reachedCursor = false;
-        for (const item of items) {
+        for (const item of result.items) {
           if (Number(item.timestamp) < cursor) reachedCursor = true;
           else rows.push(item);
         }
-        if (reachedCursor || items.length < limit) break;
+        if (reachedCursor || !result.next) break;
+        after = result.next;
       }
-      this.backoff.delete(wallet);
     } catch (error) {
+      if (this.stopped) return;
       if (error instanceof RateLimitedError) {
-        const delay = Math.min((backoff?.delay ?? this.options.intervalMs) * 2, 60_000);
-        const wait = error.retryAfterMs ?? delay;
-        this.backoff.set(wallet, { until: now + wait, delay });
-        this.logger.warn(`Data API rate limit for ${wallet}: backing off ${wait} ms`);
+        this.refused++;
+        // The client paused the shared budget for the Retry-After: every request waits, this wallet is
+        // polled again when its turn comes back, from the same cursor.
+        this.logger.warn(`Data API rate limit (429) polling ${wallet}: waiting ${error.retryAfterMs ?? 'one window of'} ms`);
       } else {
         this.logger.warn(`Data API /activity for ${wallet}: ${(error as Error).message}`);
       }

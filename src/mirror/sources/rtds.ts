@@ -57,6 +57,11 @@ export class RtdsSource implements FillSource {
     this.wallets = new Set(options.wallets.map((w) => w.toLowerCase()));
   }
 
+  /** Connected and heard from within the silence limit: the stream is delivering. */
+  get live(): boolean {
+    return !this.stopped && !this.reconnecting && this.socket?.readyState === WebSocket.OPEN && this.clock.now() - this.lastMessageAt <= (this.options.silenceMs ?? 15_000);
+  }
+
   async start(sink: FillSink): Promise<void> {
     this.sink = sink;
     this.lastHealthyAt = this.clock.now();
