@@ -14,7 +14,7 @@ export interface Request {
 export interface Reply {
   status: number;
   body: unknown;
-  /** Extra response headers (e.g. Gamma's deprecation headers). */
+  /** Extra response headers (e.g. Gamma's deprecation headers, retry-after on a 429). */
   headers?: Record<string, string>;
   /** Sent as is with this content type instead of JSON (e.g. a Cloudflare HTML block page). */
   contentType?: string;

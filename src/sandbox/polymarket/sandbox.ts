@@ -11,6 +11,7 @@ import { registerHistoryRoutes } from './history.js';
 import { Router, fail, flatHeaders, readBody, send } from './http.js';
 import { MARKET_MAKER, MarketMaker, internalAddress } from './liquidity.js';
 import { VALID_TICK_SIZES, defaultMarkets } from './markets.js';
+import { DataApiRateLimits } from './rate-limits.js';
 import { RtdsServer } from './rtds.js';
 import type { PolymarketSandbox, RecordedRequest, SandboxOptions } from './types.js';
 import { Venue } from './venue.js';
@@ -43,6 +44,7 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
   registerGammaRoutes(router, venue, '/gamma', gamma);
   const rtds = new RtdsServer(venue);
   const requests: RecordedRequest[] = [];
+  let rateLimits = options.dataApiRateLimits ? new DataApiRateLimits(clock) : undefined;
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -60,7 +62,8 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
       // A long-running `betmirror sandbox` must not grow without bound; tests stay far below the cap.
       if (requests.length > maxRequests) requests.splice(0, requests.length - maxRequests);
       try {
-        send(res, await router.dispatch({ method, path: url.pathname, query: url.searchParams, headers, rawBody }));
+        const limited = url.pathname.startsWith('/data-api/') ? rateLimits?.check(url.pathname.replace(/^\/data-api(\/v2)?/, '')) : undefined;
+        send(res, limited ?? (await router.dispatch({ method, path: url.pathname, query: url.searchParams, headers, rawBody })));
       } catch (error) {
         send(res, fail(500, error instanceof Error ? error.message : 'internal error'));
       }
@@ -115,6 +118,12 @@ export async function startPolymarketSandbox(options: SandboxOptions = {}): Prom
     },
     setGammaFailure(failure) {
       gamma.failure = failure;
+    },
+    setDataApiRateLimits(on) {
+      rateLimits = on ? (rateLimits ?? new DataApiRateLimits(clock)) : undefined;
+    },
+    get dataApiRefused() {
+      return rateLimits?.refused ?? 0;
     },
     setRtdsChannelSilent(channel, silent) {
       if (silent) rtds.silentChannels.add(channel);

@@ -66,6 +66,11 @@ export interface SandboxOptions {
    * production does from restricted countries. Default false.
    */
   geoblocked?: boolean;
+  /**
+   * Addition: enforce the Data API's documented rate limits (1,000 requests / 10 s overall, /trades 200,
+   * /positions 150): past them, 429 with Retry-After. Default false.
+   */
+  dataApiRateLimits?: boolean;
   /** Seed of the sandbox's deterministic randomness (API keys, whale choices). Default 1. Addition. */
   seed?: number;
 }
@@ -150,6 +155,10 @@ export interface PolymarketSandbox {
    * real-time-data-client issue #42) while the other still delivers; pongs are still answered.
    */
   setRtdsChannelSilent(channel: 'trades' | 'orders_matched', silent: boolean): void;
+  /** Addition: switch the Data API's documented rate limits on or off (see SandboxOptions.dataApiRateLimits). */
+  setDataApiRateLimits(on: boolean): void;
+  /** Addition: 429 answers the Data API gave while its rate limits were on (since they were last switched on). */
+  readonly dataApiRefused: number;
   /** Addition: change the Data API's indexing lag (ms) at runtime. */
   setDataApiLagMs(ms: number): void;
   /** Addition: geoblock the order endpoints (403 + Cloudflare block page) from now on, or lift it. */
