@@ -18,6 +18,7 @@ import { fillKey, SeenSet } from '../src/mirror/dedup.js';
 import { runMirror, type MirrorEngine } from '../src/mirror/engine.js';
 import type { RiskConfig, SourceName, WhaleFill } from '../src/mirror/types.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../src/sandbox/polymarket/index.js';
+import { scalePolling } from './scale-polling.js';
 
 /** Sub-millisecond wall clock, shared by the sandbox and the engine so their timestamps compare. */
 const hiresClock: Clock = { now: () => performance.timeOrigin + performance.now(), sleep: systemClock.sleep, after: systemClock.after };
@@ -171,3 +172,4 @@ console.log('\n2. Throughput');
 await throughput(2000);
 console.log('\n3. Memory');
 await memory(signals);
+await scalePolling();

@@ -101,9 +101,11 @@ export class DataApiClient {
   }
 
   private async send(path: string, signal?: AbortSignal): Promise<Response> {
+    // The signal only cancels the wait for a slot: a request on the wire is short, and fetch keeps a
+    // listener on the signal per request until it is collected (thousands on one long-lived signal).
     await this.budget?.take(path, signal);
     this.requests++;
-    return this.fetchFn(`${this.baseUrl.replace(/\/$/, '')}${path}`, signal ? { signal } : undefined);
+    return this.fetchFn(`${this.baseUrl.replace(/\/$/, '')}${path}`);
   }
 
   private async body(response: Response, route: string): Promise<unknown> {
