@@ -441,7 +441,8 @@ export class MirrorEngine {
       if (!options.endpoints.rpcUrl) throw new BadInputError('the onchain source needs a Polygon RPC url', { hint: 'set POLYGON_RPC_URL' });
       sources.push(new OnchainSource({ rpcUrl: options.endpoints.rpcUrl, wallets, intervalMs: options.pollIntervalMs, fetch: deps.fetch }, deps.clock, deps.logger));
     }
-    return sources;
+    // In the order asked (the status, the summary and the race scores list them so).
+    return sources.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
   }
 
   private sourceNames(): string[] {

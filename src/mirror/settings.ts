@@ -21,6 +21,8 @@ export interface MirrorSettings {
   dryRun: boolean;
 }
 
+/** The default sources live with the sources (one value, one place); re-exported for the flag table. */
+export { DEFAULT_SOURCES } from './sources/source.js';
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
 /** One copied buy uses at most this percent of our equity unless told otherwise. */
 export const DEFAULT_MAX_COPY_PERCENT = 10;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MirrorEvent } from '../../src/mirror/events.js';
 import { percentile, SourceRace } from '../../src/mirror/sources/race.js';
+import { defaultSources } from '../../src/mirror/sources/source.js';
 import type { SourceName } from '../../src/mirror/types.js';
 import { baseOptions, ManualSource, startHarness } from './support/engine-harness.js';
 import { fill, M, ManualClock } from './support/fakes.js';
@@ -101,5 +102,13 @@ describe('SourceRace', () => {
   it('nearest-rank percentiles', () => {
     const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
     expect([percentile(hundred, 50), percentile(hundred, 99), percentile([7], 99), percentile([], 50)]).toEqual([50, 99, 7, null]);
+  });
+});
+
+describe('the default sources', () => {
+  it('every source where its endpoint is configured, one list for settings and engine', () => {
+    expect(defaultSources({})).toEqual(['data-api']);
+    expect(defaultSources({ rtdsUrl: 'wss://rtds' })).toEqual(['rtds', 'data-api']);
+    expect(defaultSources({ rtdsUrl: 'wss://rtds', rpcUrl: 'https://polygon' })).toEqual(['rtds', 'data-api', 'onchain']);
   });
 });

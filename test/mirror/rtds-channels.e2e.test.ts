@@ -94,4 +94,28 @@ describe('RTDS activity channels', () => {
       sandbox.setRtdsDuplicates(false);
     }
   });
+
+  it('with no --source, RTDS and the Data API race: RTDS first, the poller confirms, one copy per fill', async () => {
+    const { key } = fundedKey(sandbox, 500n * MICRO);
+    const before = sandbox.requests.length;
+    // No rpcUrl: the default set is rtds + data-api (defaultSources).
+    const mirror = await startSandboxMirror(sandbox, key, { sources: undefined, risk: fixed5, pollIntervalMs: 100 });
+    expect(mirror.engine.status().sources).toEqual(['rtds', 'data-api']);
+    await new Promise((r) => setTimeout(r, 100));
+    for (const size of [10, 11]) await sandbox.whaleTrade({ wallet: whale, tokenId: token, side: 'BUY', size, price: 0.99 });
+    await waitFor(() => mirror.events.filter((e) => e.type === 'detection').length >= 2, 'both races settled');
+    const summary = await mirror.stop();
+    expect(orderPosts(sandbox, before)).toHaveLength(2);
+    const races = mirror.events.filter((e) => e.type === 'detection');
+    expect(races.map((e) => [e.whaleSize, e.source, e.status, e.detection!.reports.map((r) => r.source), e.detection!.missed])).toEqual([
+      [10, 'rtds', 'confirmed', ['rtds', 'data-api'], []],
+      [11, 'rtds', 'confirmed', ['rtds', 'data-api'], []],
+    ]);
+    expect(summary.detection.sources.map((s) => [s.source, s.first, s.confirmed, s.missed])).toEqual([
+      ['rtds', 2, 0, 0],
+      ['data-api', 0, 2, 0],
+    ]);
+    // RTDS's lead is the poller's wait: under its gap-filling period (4 x 100 ms) plus a request.
+    expect(summary.detection.sources[0]!.leadP99Ms).toBeLessThan(1000);
+  });
 });
