@@ -73,8 +73,8 @@ describe('mirror against the Polymarket sandbox', () => {
     const summary = await mirror.stop();
     expect(summary.signals.seen).toBe(11);
     expect(orderPosts(sandbox, before)).toHaveLength(11);
-    // It took more than one page: offsets past the first page were requested.
-    expect(sandbox.requests.slice(before).some((r) => r.path.includes('/activity') && r.path.includes('offset=4'))).toBe(true);
+    // It took more than one page: v2 cursor pages past the first were requested.
+    expect(sandbox.requests.slice(before).some((r) => r.path.startsWith('/data-api/v2/activity') && r.path.includes('cursor='))).toBe(true);
   });
 
   it('recovers from a silent RTDS stream and fills the gap over REST', async () => {
