@@ -306,6 +306,7 @@ export class MirrorEngine {
             wallet: race.fill.wallet,
             token: race.fill.token,
             market: race.fill.market ?? null,
+            title: race.fill.title ?? null,
             side: race.fill.side,
             whaleSize: usd(race.fill.size),
             whalePrice: usd(race.fill.price),
