@@ -9,6 +9,7 @@ import { nonInteractivePrompter } from '../../src/cli/prompter.js';
 import { systemClock } from '../../src/core/runtime.js';
 import * as mirror from '../../src/commands/mirror.js';
 import { defaultRegistry } from '../../src/exchanges/registry.js';
+import { renderAddresses as vetAddresses, type VetResult } from '../../src/commands/vet.js';
 import { parseFollowFile, resolveFollow } from '../../src/mirror/follow.js';
 import { internalAddress } from '../../src/sandbox/polymarket/liquidity.js';
 import { memoryStream, run, tempConfigDir } from '../support/cli.js';
@@ -27,6 +28,10 @@ function file(text: string): string {
 describe('follow file', () => {
   it('one address per line, # comments and blank lines, lower-cased, each once', () => {
     expect(parseFollowFile(`# whales I follow\n${A}\n\n  ${B}   # the big one\r\n${A.toUpperCase().replace('0X', '0x')}\n`, 'w.txt')).toEqual([A, B.toLowerCase()]);
+  });
+  it('reads the follow list `betmirror vet --addresses` writes', () => {
+    const vet = { wallets: [{ wallet: A, verdict: 'follow', reason: 'PnL +120 on 40 resolved (#1)' }, { wallet: C, verdict: 'avoid', reason: 'lucky' }] } as unknown as VetResult;
+    expect(parseFollowFile(vetAddresses(vet), 'vet.txt')).toEqual([A]);
   });
   it('a bad line names the file and the line', () => {
     expect(() => parseFollowFile(`${A}\n# ok\n0xnope\n`, 'w.txt')).toThrow('w.txt:3: not a wallet address: 0xnope');
