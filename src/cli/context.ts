@@ -6,11 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { ConfigStore, DEFAULT_PROFILE, type Profile } from '../config/config.js';
 import { Redactor } from '../config/redact.js';
 import { SecretVault, type Secrets } from '../config/vault.js';
-import { BadInputError, CancelledError } from '../core/errors.js';
+import { BadInputError } from '../core/errors.js';
 import type { Clock, Logger } from '../core/runtime.js';
 import type { AdapterContext, VenueDefinition } from '../exchanges/adapter.js';
 import { ExchangeRegistry } from '../exchanges/registry.js';
 import { presentEnv } from './env.js';
+import { DeclinedError } from './exit.js';
 import { Output, type IO } from './output.js';
 import type { Prompter } from './prompter.js';
 
@@ -62,7 +63,7 @@ export class CommandContext {
     // RPC, bundler and paymaster URLs carry API keys and project ids (POLYGON_RPC_URL, BUNDLER_URL...).
     for (const [name, value] of Object.entries(env)) if (name.endsWith('_URL')) this.redactor.addUrls(value);
     this.deps = { ...deps, env, exchanges: redactingRegistry(deps.exchanges, this.redactor) };
-    this.output = new Output(deps.io, { json: global.json, verbose: global.verbose }, this.redactor);
+    this.output = new Output(deps.io, { json: global.json, verbose: global.verbose, env }, this.redactor);
     this.logger = {
       info: (message) => this.output.info(message),
       warn: (message) => this.output.warn(message),
@@ -149,7 +150,7 @@ export class CommandContext {
   async confirm(question: string): Promise<void> {
     if (this.global.yes) return;
     const yes = await this.deps.prompter.confirm(question, '--yes');
-    if (!yes) throw new CancelledError('cancelled: nothing was sent');
+    if (!yes) throw new DeclinedError('declined: nothing was sent');
   }
 }
 

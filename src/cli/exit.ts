@@ -16,6 +16,9 @@ import {
   RateLimitedError,
 } from '../core/errors.js';
 
+/** A person answered no at a confirmation: nothing was done (exit 8, not an interruption's 130). */
+export class DeclinedError extends CancelledError {}
+
 export const ExitCode = {
   OK: 0,
   ERROR: 1,
@@ -25,6 +28,9 @@ export const ExitCode = {
   REJECTED: 5,
   NETWORK: 6,
   OUTCOME_UNKNOWN: 7,
+  /** A confirmation was answered no. */
+  DECLINED: 8,
+  /** Ctrl-C, SIGTERM, or a prompt closed without an answer. */
   INTERRUPTED: 130,
 } as const;
 
@@ -35,9 +41,10 @@ export interface ErrorReport {
   hint?: string;
 }
 
-export function describeError(error: unknown): ErrorReport {
+/** `usage` names the command whose help explains a usage error, e.g. "betmirror order". */
+export function describeError(error: unknown, usage = 'betmirror'): ErrorReport {
   if (error instanceof CommanderError) {
-    return { exitCode: ExitCode.USAGE, type: 'UsageError', message: error.message.replace(/^error:\s*/, '') };
+    return { exitCode: ExitCode.USAGE, type: 'UsageError', message: error.message.replace(/^error:\s*/, ''), hint: `run \`${usage} --help\` for usage` };
   }
   if (!(error instanceof BetmirrorError)) {
     const message = error instanceof Error ? error.message : String(error);
@@ -50,6 +57,7 @@ export function describeError(error: unknown): ErrorReport {
     ...(hint ? { hint } : {}),
   });
   if (error instanceof BadInputError) return report(ExitCode.USAGE);
+  if (error instanceof DeclinedError) return report(ExitCode.DECLINED);
   if (error instanceof CancelledError) return report(ExitCode.INTERRUPTED);
   if (error instanceof AuthenticationError) return report(ExitCode.AUTH);
   if (error instanceof NotSupportedError) return report(ExitCode.NOT_SUPPORTED);

@@ -36,7 +36,7 @@ export async function main(proc: NodeJS.Process): Promise<void> {
   const io = { stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin };
   proc.on('uncaughtException', (error) => {
     // A library's stray rejection or unhandled 'error' event would otherwise be printed by Node, unredacted.
-    const output = new Output(io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v') }, redactor);
+    const output = new Output(io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v'), env }, redactor);
     output.error(describeError(error));
     if (output.verbose && error.stack) output.debug(error.stack);
     proc.exit(ExitCode.ERROR);
@@ -46,7 +46,8 @@ export async function main(proc: NodeJS.Process): Promise<void> {
     env,
     clock: systemClock,
     fetch: globalThis.fetch,
-    prompter: proc.stdin.isTTY ? inquirerPrompter() : nonInteractivePrompter(),
+    // Questions go to stderr, so a person must be able to see it as well as type.
+    prompter: proc.stdin.isTTY && proc.stderr.isTTY ? inquirerPrompter({ input: proc.stdin, output: proc.stderr }) : nonInteractivePrompter(),
     exchanges: defaultRegistry(),
     signal: interrupt.signal,
     configDir: defaultConfigDir(env),

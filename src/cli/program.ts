@@ -1,6 +1,8 @@
 /**
  * The commander program, built by a factory so tests run the whole CLI in-process
  * (argv -> stdout, stderr, exit code). Only main.ts turns the returned code into process.exit.
+ * Every command is declared once (declare.ts); this file lists them, declares the global flags and
+ * maps whatever is thrown to an exit code and a message (exit.ts).
  */
 import { Command, CommanderError } from 'commander';
 import * as auth from '../commands/auth.js';
@@ -8,44 +10,67 @@ import * as backtest from '../commands/backtest.js';
 import * as balance from '../commands/balance.js';
 import * as cancel from '../commands/cancel.js';
 import * as cashout from '../commands/cashout.js';
+import * as completion from '../commands/completion.js';
 import * as discover from '../commands/discover.js';
 import * as mirror from '../commands/mirror.js';
 import * as order from '../commands/order.js';
+import * as profile from '../commands/profile.js';
 import * as sandbox from '../commands/sandbox.js';
+import * as status from '../commands/status.js';
 import * as vet from '../commands/vet.js';
-import { CommandContext, type Deps, type GlobalOptions } from './context.js';
-import { describeError, ExitCode } from './exit.js';
-import { Output } from './output.js';
 import { Redactor } from '../config/redact.js';
+import type { VenueDefinition } from '../exchanges/adapter.js';
+import { CommandContext, type Deps, type GlobalOptions } from './context.js';
+import { presentEnv } from './env.js';
+import type { ContextFactory, ProgramInfo } from './declare.js';
+import { describeError, ExitCode } from './exit.js';
+import { addFlags, toggle, value } from './flags.js';
+import { environmentHelp } from './help.js';
+import { Output } from './output.js';
 
 export interface CommandModule {
-  register(program: Command, context: (command: Command) => CommandContext): void;
+  register(program: Command, context: ContextFactory, info: ProgramInfo): void;
 }
 
-// backtest after mirror: it takes mirror's decision flags from mirror's own declarations.
-export const COMMANDS: CommandModule[] = [auth, balance, mirror, order, cancel, cashout, sandbox, discover, vet, backtest];
+export const COMMANDS: CommandModule[] = [auth, balance, mirror, status, order, cancel, cashout, profile, sandbox, discover, vet, backtest, completion];
 
-export function createProgram(deps: Deps, context: (command: Command) => CommandContext, commands = COMMANDS): Command {
+/** Flags every command takes; shown as "Global Options" in each command's help. */
+export const GLOBAL_FLAGS = {
+  profile: value('-p, --profile <name>', 'configuration profile (default: BETMIRROR_PROFILE, else the active profile)', (name) => name),
+  json: toggle('--json', 'machine-readable output: one JSON document (NDJSON events for mirror) on stdout'),
+  yes: toggle('-y, --yes', 'do not ask for confirmation'),
+  verbose: toggle('-v, --verbose', 'more detail on stderr'),
+};
+
+/** Columns of help text when stdout is not a terminal: stable for pipes, files and tests. */
+const PIPED_HELP_WIDTH = 80;
+
+export function createProgram(deps: Deps, context: ContextFactory, commands = COMMANDS, venues: readonly VenueDefinition[] = []): Command {
   const program = new Command('betmirror')
     .description('Copy-trade prediction-market whales: follow wallets, mirror their trades safely.')
     .version(deps.version, '-V, --version')
-    .option('-p, --profile <name>', 'configuration profile (default: the active profile)')
-    .option('--json', 'machine-readable output: one JSON document (NDJSON events for mirror) on stdout')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('-v, --verbose', 'more detail on stderr')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (text) => deps.io.stdout.write(text),
       writeErr: (text) => deps.io.stderr.write(text),
+      getOutHelpWidth: () => helpWidth(deps.io.stdout),
+      getErrHelpWidth: () => helpWidth(deps.io.stderr),
       outputError: () => {}, // usage errors are reported by runCli, once, in the usual format
-    })
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ betmirror mirror --sandbox                       # watch it copy trades on a local venue\n  $ betmirror auth --exchange polymarket\n  $ betmirror mirror --exchange polymarket --follow 0x1f2e...9a\n  $ betmirror balance --json\n',
-    );
-  for (const command of commands) command.register(program, context);
+    });
+  addFlags(program, GLOBAL_FLAGS);
+  program.addHelpText(
+    'after',
+    '\nExamples:\n  $ betmirror mirror --sandbox                       # watch it copy trades on a local venue\n  $ betmirror auth --exchange polymarket\n  $ betmirror mirror --exchange polymarket --follow 0x1f2e...9a\n  $ betmirror status --json\n  $ betmirror balance --json\n',
+  );
+  program.addHelpText('after', () => environmentHelp([], []));
+  const info: ProgramInfo = { exchangeIds: deps.exchanges.ids(), venues: () => venues };
+  for (const command of commands) command.register(program, context, info);
   return program;
+}
+
+function helpWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  return stream.isTTY && stream.columns ? stream.columns : PIPED_HELP_WIDTH;
 }
 
 export async function runCli(argv: readonly string[], deps: Deps, commands = COMMANDS): Promise<number> {
@@ -54,8 +79,11 @@ export async function runCli(argv: readonly string[], deps: Deps, commands = COM
     ctx ??= new CommandContext(deps, globalOptions(command.optsWithGlobals()));
     return ctx;
   };
-  const program = createProgram(deps, context, commands);
+  let program: Command | undefined;
   try {
+    // Help lists the venues' environment variables: their definitions are loaded only when it is shown.
+    const venues = wantsHelp(argv) ? await Promise.all(deps.exchanges.ids().map((id) => deps.exchanges.get(id))) : [];
+    program = createProgram(deps, context, commands, venues);
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.OK;
   } catch (error) {
@@ -66,12 +94,22 @@ export async function runCli(argv: readonly string[], deps: Deps, commands = COM
       (ctx?.output ?? fallbackOutput(deps, argv)).info('interrupted');
       return ExitCode.INTERRUPTED;
     }
-    const report = describeError(error);
+    const report = describeError(error, usageOf(program, argv));
     const output = ctx?.output ?? fallbackOutput(deps, argv);
     output.error(report);
     if (output.verbose && error instanceof Error && error.stack) output.debug(error.stack);
     return report.exitCode;
   }
+}
+
+function wantsHelp(argv: readonly string[]): boolean {
+  return argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+}
+
+/** "betmirror order" for `betmirror order --bogus`: whose help explains a usage error. */
+function usageOf(program: Command | undefined, argv: readonly string[]): string {
+  const name = argv.find((arg) => program?.commands.some((command) => command.name() === arg));
+  return name ? `betmirror ${name}` : 'betmirror';
 }
 
 /** The interruption itself, as opposed to a real failure that happened to come after Ctrl-C. */
@@ -90,5 +128,6 @@ function globalOptions(options: Record<string, unknown>): GlobalOptions {
 
 /** For errors raised before any command ran (usage errors): honour --json if it was given. */
 function fallbackOutput(deps: Deps, argv: readonly string[]): Output {
-  return new Output(deps.io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v') }, deps.redactor ?? new Redactor());
+  const env = presentEnv(deps.env);
+  return new Output(deps.io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v'), env }, deps.redactor ?? new Redactor());
 }

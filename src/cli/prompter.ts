@@ -1,6 +1,8 @@
 /**
- * Interactive questions. Only asked when stdin is a terminal; otherwise the question fails at once,
- * naming the flag or environment variable that supplies the value (cron and CI never hang).
+ * Interactive questions. Only asked when stdin and stderr are a terminal; otherwise the question fails
+ * at once, naming the flag or environment variable that supplies the value (cron and CI never hang).
+ * Questions are written to stderr: stdout carries data, so `betmirror auth --json > out.json` keeps the
+ * question on the screen and the file holds only the result.
  */
 import { BadInputError, CancelledError } from '../core/errors.js';
 
@@ -26,12 +28,19 @@ export function nonInteractivePrompter(): Prompter {
   };
 }
 
-export function inquirerPrompter(): Prompter {
+export interface PromptStreams {
+  input: NodeJS.ReadableStream;
+  /** Where questions are drawn: the process's stderr. */
+  output: NodeJS.WritableStream;
+}
+
+export function inquirerPrompter(streams: PromptStreams): Prompter {
   // Loaded lazily: inquirer is only needed when a person is at the keyboard.
   const prompt = async <T>(question: Record<string, unknown>): Promise<T> => {
-    const { default: inquirer } = await import('inquirer');
+    const { createPromptModule } = await import('inquirer');
     try {
-      const answers = (await inquirer.prompt([{ name: 'value', ...question } as never])) as { value: T };
+      const ask = createPromptModule({ input: streams.input, output: streams.output });
+      const answers = (await ask([{ name: 'value', ...question } as never])) as { value: T };
       return answers.value;
     } catch (error) {
       if (error instanceof Error && error.name === 'ExitPromptError') throw new CancelledError('cancelled at the prompt');

@@ -14,23 +14,13 @@ import type { Profile, SmartAccountProfile } from '../config/config.js';
 import { BadInputError, NotSupportedError } from '../core/errors.js';
 import { DEFAULT_SESSION_LIMITS, parseLimit, sessionLimits, type SessionLimitChoice } from '../custody/limits.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
+import { list, toggle, value, valueWithDefault, type Options } from '../cli/flags.js';
 import { AuthSecretStore, commit, withProfileLock } from './auth-store.js';
 import { parseAddress } from './parse.js';
 import { resolveSettings, resolveVenue, SESSION_KEY_SECRET } from './venue.js';
 
 /** Venues whose collateral is pUSD held on Polygon by the user's own wallet, the case the session policy covers. */
 const SMART_ACCOUNT_VENUES = ['polymarket'];
-
-export interface SmartAccountAuthOptions {
-  exchange?: string;
-  cashoutTo?: string[];
-  bundlerUrl?: string;
-  paymasterUrl?: string;
-  sessionExpiry?: string;
-  sessionRate?: string;
-  revoke?: boolean;
-  rotate?: boolean;
-}
 
 export interface SessionKeyView {
   sessionKeyAddress: string;
@@ -64,22 +54,26 @@ export interface SmartAccountAuthResult {
   revoked?: RevocationView;
 }
 
-/** The flags of this flow, declared on the `auth` command (in this order, after its venue flags). */
-export function smartAccountOptions(command: Command): Command {
-  return command
-    .option('--smart-account', 'set up a ZeroDev smart account with a restricted session key for cash-outs')
-    .option('--cashout-to <address...>', 'with --smart-account: the only addresses cash-outs may go to')
-    .option('--bundler-url <url>', 'with --smart-account: ERC-4337 bundler (your ZeroDev project RPC); or BUNDLER_URL')
-    .option('--paymaster-url <url>', 'with --smart-account: paymaster for sponsored gas (default: the bundler); or PAYMASTER_URL')
-    .option('--session-expiry <days>', 'with --smart-account: days until the chain refuses the session key', String(DEFAULT_SESSION_LIMITS.expiryDays))
-    .option(
-      '--session-rate <per-day>',
-      'with --smart-account: session-key operations a day, one every 24h/N (unused ones carry over, N x days in all)',
-      String(DEFAULT_SESSION_LIMITS.operationsPerDay),
-    )
-    .option('--rotate', "with --smart-account: approve a new session key and revoke the old one (signed by the owner key)")
-    .option('--revoke', "with --smart-account: revoke the session key on chain (signed by the owner key) and remove the setup from the profile");
-}
+const text = (value: string) => value;
+
+/** The flags of this flow, declared on the `auth` command (after its venue flags). */
+export const SMART_ACCOUNT_FLAGS = {
+  smartAccount: toggle('--smart-account', 'set up a ZeroDev smart account with a restricted session key for cash-outs'),
+  cashoutTo: list('--cashout-to <address...>', 'with --smart-account: the only addresses cash-outs may go to', text),
+  bundlerUrl: value('--bundler-url <url>', 'with --smart-account: ERC-4337 bundler (your ZeroDev project RPC); or BUNDLER_URL', text),
+  paymasterUrl: value('--paymaster-url <url>', 'with --smart-account: paymaster for sponsored gas (default: the bundler); or PAYMASTER_URL', text),
+  sessionExpiry: valueWithDefault('--session-expiry <days>', 'with --smart-account: days until the chain refuses the session key', text, String(DEFAULT_SESSION_LIMITS.expiryDays)),
+  sessionRate: valueWithDefault(
+    '--session-rate <per-day>',
+    'with --smart-account: session-key operations a day, one every 24h/N (unused ones carry over, N x days in all)',
+    text,
+    String(DEFAULT_SESSION_LIMITS.operationsPerDay),
+  ),
+  rotate: toggle('--rotate', 'with --smart-account: approve a new session key and revoke the old one (signed by the owner key)'),
+  revoke: toggle('--revoke', 'with --smart-account: revoke the session key on chain (signed by the owner key) and remove the setup from the profile'),
+};
+
+export type SmartAccountAuthOptions = Options<typeof SMART_ACCOUNT_FLAGS> & { exchange?: string };
 
 /** The flags that mean nothing without --smart-account are refused when typed without it. */
 export function refuseWithoutSmartAccount(options: { smartAccount?: boolean }, command: Command): void {
@@ -228,8 +222,8 @@ function revocationView(revocation: { revokedSessionKey: string; uninstalled: bo
 
 function limitChoice(options: SmartAccountAuthOptions): SessionLimitChoice {
   return {
-    expiryDays: parseLimit('--session-expiry', 'expiryDays', options.sessionExpiry ?? String(DEFAULT_SESSION_LIMITS.expiryDays)),
-    operationsPerDay: parseLimit('--session-rate', 'operationsPerDay', options.sessionRate ?? String(DEFAULT_SESSION_LIMITS.operationsPerDay)),
+    expiryDays: parseLimit('--session-expiry', 'expiryDays', options.sessionExpiry),
+    operationsPerDay: parseLimit('--session-rate', 'operationsPerDay', options.sessionRate),
   };
 }
 

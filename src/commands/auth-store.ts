@@ -18,8 +18,8 @@ import { BadInputError } from '../core/errors.js';
  * nothing), and no mirror starts half-way through it. A profile no mirror has run on has no lock file
  * (the mirror creates it): then there is none to take, and auth does not create the state directory.
  */
-export async function withProfileLock<T>(ctx: CommandContext, work: () => Promise<T>): Promise<T> {
-  const stateDir = ctx.config.stateDir(ctx.profileName);
+export async function withProfileLock<T>(ctx: CommandContext, work: () => Promise<T>, profileName = ctx.profileName): Promise<T> {
+  const stateDir = ctx.config.stateDir(profileName);
   if (!existsSync(join(stateDir, 'mirror.lock'))) return work();
   // Loaded only here: the lock module loads better-sqlite3, which `betmirror --help` should not pay for.
   const { StateLock } = await import('../mirror/lock.js');

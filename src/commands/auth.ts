@@ -12,24 +12,33 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { list, value, type Options } from '../cli/flags.js';
+import { PASSWORD_ENVIRONMENT } from '../cli/help.js';
 import type { Profile } from '../config/config.js';
 import type { Secrets } from '../config/vault.js';
 import { AuthenticationError, BadInputError } from '../core/errors.js';
 import type { PermissionReport } from '../core/types.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
-import { refuseWithoutSmartAccount, renderSmartAccount, runSmartAccount, smartAccountOptions, type SmartAccountAuthOptions } from './auth-smart-account.js';
+import { refuseWithoutSmartAccount, renderSmartAccount, runSmartAccount, SMART_ACCOUNT_FLAGS } from './auth-smart-account.js';
 import { AuthSecretStore, commit, withProfileLock } from './auth-store.js';
-import { openVenue, resolveSecrets, resolveVenue, vaultKey } from './venue.js';
+import { exchangeFlag, openVenue, resolveSecrets, resolveVenue, vaultKey } from './venue.js';
 
-export interface AuthOptions extends SmartAccountAuthOptions {
-  signatureType?: string;
-  funder?: string;
-  env?: string;
-  apiKeyId?: string;
-  privateKeyFile?: string;
-  set?: string[];
-  smartAccount?: boolean;
-}
+const text = (value: string) => value;
+
+const flags = (info: ProgramInfo) => ({
+  exchange: exchangeFlag(info.exchangeIds),
+  signatureType: value('--signature-type <type>', 'polymarket funding mode: eoa, proxy, safe or deposit-wallet (0-3)', text),
+  funder: value('--funder <address>', 'polymarket funder address (proxy, Safe or deposit wallet)', text),
+  env: value('--env <env>', 'kalshi environment: prod or demo', text),
+  apiKeyId: value('--api-key-id <id>', 'kalshi API key id', text),
+  privateKeyFile: value('--private-key-file <path>', 'read the private key (hex, or a PEM for kalshi) from this file', text),
+  // Not comma-split: a setting's value may hold commas (cashoutAllow).
+  set: list('--set <key=value...>', 'any other venue setting, e.g. --set clobUrl=http://127.0.0.1:8080', text, { commas: false }),
+  ...SMART_ACCOUNT_FLAGS,
+});
+
+export type AuthOptions = Options<ReturnType<typeof flags>>;
 
 export interface AuthResultView {
   exchange: string;
@@ -50,28 +59,31 @@ const SETTING_FLAGS: Array<[keyof AuthOptions, string]> = [
   ['apiKeyId', 'apiKeyId'],
 ];
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  const command = program
-    .command('auth')
-    .description('Set up credentials for a venue, check them, and store them encrypted in the profile')
-    .option('-e, --exchange <id>', "venue (default: the profile's exchange)")
-    .option('--signature-type <type>', 'polymarket funding mode: eoa, proxy, safe or deposit-wallet (0-3)')
-    .option('--funder <address>', 'polymarket funder address (proxy, Safe or deposit wallet)')
-    .option('--env <env>', 'kalshi environment: prod or demo')
-    .option('--api-key-id <id>', 'kalshi API key id')
-    .option('--private-key-file <path>', 'read the private key (hex, or a PEM for kalshi) from this file')
-    .option('--set <key=value...>', 'any other venue setting, e.g. --set clobUrl=http://127.0.0.1:8080');
-  smartAccountOptions(command)
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ betmirror auth --exchange polymarket --signature-type safe --funder 0x9a3c...77\n  $ betmirror auth --exchange polymarket --smart-account --cashout-to 0x3f5c...e1 --bundler-url https://rpc.zerodev.app/api/v3/<project>/chain/137\n  $ betmirror auth --exchange polymarket --smart-account --rotate --session-expiry 30\n  $ betmirror auth --exchange kalshi --env demo --api-key-id 5d1e... --private-key-file ~/kalshi.pem\n',
-    )
-    .action(async (options: AuthOptions, command: Command) => {
-      const ctx = context(command);
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'auth',
+    summary: 'Set up credentials for a venue, check them, and store them encrypted in the profile',
+    flags: flags(info),
+    examples: [
+      '$ betmirror auth --exchange polymarket --signature-type safe --funder 0x9a3c...77',
+      '$ betmirror auth --exchange polymarket --smart-account --cashout-to 0x3f5c...e1 --bundler-url https://rpc.zerodev.app/api/v3/<project>/chain/137',
+      '$ betmirror auth --exchange polymarket --smart-account --rotate --session-expiry 30',
+      '$ betmirror auth --exchange kalshi --env demo --api-key-id 5d1e... --private-key-file ~/kalshi.pem --json',
+    ],
+    venueEnvironment: true,
+    environment: [
+      PASSWORD_ENVIRONMENT,
+      { name: 'BETMIRROR_OWNER_PRIVATE_KEY', description: '--smart-account: the owner key (else asked; used once, never stored)' },
+      { name: 'BETMIRROR_CASHOUT_TO', description: '--smart-account: destinations when --cashout-to is not given (comma-separated)' },
+      { name: 'BUNDLER_URL', description: '--smart-account: ERC-4337 bundler when --bundler-url is not given' },
+      { name: 'PAYMASTER_URL', description: '--smart-account: paymaster when --paymaster-url is not given' },
+    ],
+    action: async (options, ctx, _args, command) => {
       refuseWithoutSmartAccount(options, command);
       if (options.smartAccount) ctx.output.result(await runSmartAccount(options, ctx), renderSmartAccount);
       else ctx.output.result(await run(options, ctx), render);
-    });
+    },
+  });
 }
 
 export async function run(options: AuthOptions, ctx: CommandContext): Promise<AuthResultView> {

@@ -1,12 +1,15 @@
 /** `betmirror balance`: free collateral of the trading account. */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import type { Options } from '../cli/flags.js';
+import { PASSWORD_ENVIRONMENT } from '../cli/help.js';
 import { microsToNumber } from '../core/money.js';
-import { withVenue } from './venue.js';
+import { exchangeFlag, withVenue } from './venue.js';
 
-export interface BalanceOptions {
-  exchange?: string;
-}
+const flags = (info: ProgramInfo) => ({ exchange: exchangeFlag(info.exchangeIds) });
+
+export type BalanceOptions = Options<ReturnType<typeof flags>>;
 
 export interface BalanceResult {
   exchange: string;
@@ -20,21 +23,23 @@ export interface BalanceResult {
   cashoutAccount?: { account?: string; cash: number };
 }
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  program
-    .command('balance')
-    .description('Show the cash (collateral) available to trade')
-    .option('-e, --exchange <id>', 'venue (default: the profile\'s exchange)')
-    .addHelpText('after', '\nExample:\n  $ betmirror balance --exchange polymarket --json\n')
-    .action(async (options: BalanceOptions, command: Command) => {
-      const ctx = context(command);
-      ctx.output.result(await run(options, ctx), render);
-    });
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'balance',
+    summary: 'Show the cash (collateral) available to trade',
+    flags: flags(info),
+    examples: ['$ betmirror balance --exchange polymarket --json'],
+    venueEnvironment: true,
+    environment: [PASSWORD_ENVIRONMENT],
+    action: async (options, ctx) => ctx.output.result(await run(options, ctx), render),
+  });
 }
 
 export async function run(options: BalanceOptions, ctx: CommandContext): Promise<BalanceResult> {
   return withVenue(ctx, options.exchange, async ({ adapter }) => {
-    const [balance, custody] = await Promise.all([adapter.fetchBalance(), adapter.fetchCashoutBalance?.()]);
+    const [balance, custody] = await ctx.output.busy(`reading the ${adapter.exchangeName} balance`, () =>
+      Promise.all([adapter.fetchBalance(), adapter.fetchCashoutBalance?.()]),
+    );
     return {
       exchange: adapter.exchangeName,
       ...(balance.account ? { account: balance.account } : {}),

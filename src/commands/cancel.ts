@@ -1,14 +1,19 @@
 /** `betmirror cancel`: cancel resting orders by id, or all of them. */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { toggle, type Options } from '../cli/flags.js';
+import { PASSWORD_ENVIRONMENT } from '../cli/help.js';
 import { BadInputError, OrderNotFoundError } from '../core/errors.js';
 import type { CancelResult } from '../core/types.js';
-import { resolveVenue, withVenue } from './venue.js';
+import { exchangeFlag, resolveVenue, withVenue } from './venue.js';
 
-export interface CancelOptions {
-  exchange?: string;
-  all?: boolean;
-}
+const flags = (info: ProgramInfo) => ({
+  exchange: exchangeFlag(info.exchangeIds),
+  all: toggle('--all', 'cancel every resting order on the venue'),
+});
+
+export type CancelOptions = Options<ReturnType<typeof flags>>;
 
 export interface CancelCommandResult {
   exchange: string;
@@ -27,18 +32,17 @@ const ORDER_IDS: Record<string, { pattern: RegExp; shape: string }> = {
 };
 const ANY_VENUE = { pattern: /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, shape: "letters, digits, '_', '.', ':' or '-'" };
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  program
-    .command('cancel')
-    .description('Cancel resting orders by id, or all with --all')
-    .argument('[orderIds...]', 'ids of the orders to cancel')
-    .option('-e, --exchange <id>', "venue (default: the profile's exchange)")
-    .option('--all', 'cancel every resting order on the venue')
-    .addHelpText('after', '\nExamples:\n  $ betmirror cancel --exchange polymarket 0x5f2c...a1 --yes\n  $ betmirror cancel --exchange kalshi --all --yes --json\n')
-    .action(async (orderIds: string[], options: CancelOptions, command: Command) => {
-      const ctx = context(command);
-      ctx.output.result(await run(orderIds, options, ctx), render);
-    });
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'cancel',
+    summary: 'Cancel resting orders by id, or all with --all',
+    arguments: [['[orderIds...]', 'ids of the orders to cancel']],
+    flags: flags(info),
+    examples: ['$ betmirror cancel --exchange polymarket 0x5f2c...a1 --yes', '$ betmirror cancel --exchange kalshi --all --yes --json'],
+    venueEnvironment: true,
+    environment: [PASSWORD_ENVIRONMENT],
+    action: async (options, ctx, orderIds) => ctx.output.result(await run(orderIds, options, ctx), render),
+  });
 }
 
 export async function run(orderIds: string[], options: CancelOptions, ctx: CommandContext): Promise<CancelCommandResult> {
@@ -51,7 +55,7 @@ export async function run(orderIds: string[], options: CancelOptions, ctx: Comma
   const ids = [...new Set(orderIds)];
   return withVenue(ctx, venue.id, async ({ adapter }) => {
     await ctx.confirm(options.all ? `Cancel ALL resting orders on ${adapter.exchangeName}?` : `Cancel ${ids.length} order(s) on ${adapter.exchangeName}?`);
-    const result: CancelResult = await adapter.cancelOrder({ orderIds: ids, all: Boolean(options.all) });
+    const result: CancelResult = await ctx.output.busy(`cancelling on ${adapter.exchangeName}`, () => adapter.cancelOrder({ orderIds: ids, all: Boolean(options.all) }));
     const failures = Object.entries(result.notCancelled);
     // Nothing cancelled is a failure (exit 5, as for an unknown order) unless --all found nothing resting.
     if (result.cancelled.length === 0 && (ids.length > 0 || failures.length > 0)) {

@@ -2,8 +2,12 @@
 import type { Command } from 'commander';
 import type { Address, Hex } from 'viem';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { DeclinedError } from '../cli/exit.js';
+import { toggle, value, type Options } from '../cli/flags.js';
+import { PASSWORD_ENVIRONMENT } from '../cli/help.js';
 import type { SmartAccountProfile } from '../config/config.js';
-import { BadInputError, CancelledError, NotSupportedError } from '../core/errors.js';
+import { BadInputError } from '../core/errors.js';
 import { formatMicros, microsToNumber, type Micros } from '../core/money.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
 import {
@@ -20,15 +24,18 @@ import {
   type OwnAccount,
 } from './destination.js';
 import { parseAmount } from './parse.js';
-import { resolveSettings, resolveVenue, withVenue, type VenueSession } from './venue.js';
+import { exchangeFlag, requireCapability, resolveSettings, resolveVenue, withVenue, type VenueSession } from './venue.js';
 
-export interface CashoutOptions {
-  exchange?: string;
-  amount?: string;
-  all?: boolean;
-  to?: string;
-  dryRun?: boolean;
-}
+const flags = (info: ProgramInfo) => ({
+  exchange: exchangeFlag(info.exchangeIds),
+  amount: value('--amount <usd>', 'amount in USD', (v) => parseAmount('--amount', v)),
+  all: toggle('--all', 'the whole free balance'),
+  // Checked in run(), where it and BETMIRROR_CASHOUT_TO get the same checks and messages.
+  to: value('--to <address>', 'destination address (default: BETMIRROR_CASHOUT_TO); a first-time one needs confirming or --yes', (v) => v),
+  dryRun: toggle('--dry-run', 'build and sign the transfer, send nothing'),
+});
+
+export type CashoutOptions = Options<ReturnType<typeof flags>>;
 
 export interface CashoutCommandResult {
   exchange: string;
@@ -39,23 +46,26 @@ export interface CashoutCommandResult {
   dryRun: boolean;
 }
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  program
-    .command('cashout')
-    .description('Transfer free collateral to a destination address')
-    .option('-e, --exchange <id>', "venue (default: the profile's exchange)")
-    .option('--amount <usd>', 'amount in USD')
-    .option('--all', 'the whole free balance')
-    .option('--to <address>', 'destination address (default: BETMIRROR_CASHOUT_TO); a first-time one needs confirming or --yes')
-    .option('--dry-run', 'build and sign the transfer, send nothing')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ betmirror cashout --exchange polymarket --amount 250 --to 0x3f5c...e1 --yes --json\n  # cron: sweep everything nightly\n  0 3 * * * BETMIRROR_PASSWORD=... betmirror cashout --all --to 0x3f5c...e1 --yes --json\n',
-    )
-    .action(async (options: CashoutOptions, command: Command) => {
-      const ctx = context(command);
-      ctx.output.result(await run(options, ctx), render);
-    });
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'cashout',
+    summary: 'Transfer free collateral to a destination address',
+    flags: flags(info),
+    examples: [
+      '$ betmirror cashout --exchange polymarket --amount 250 --to 0x3f5c...e1 --yes --json',
+      '# cron: sweep everything nightly',
+      '0 3 * * * BETMIRROR_PASSWORD=... betmirror cashout --all --to 0x3f5c...e1 --yes --json',
+    ],
+    venueEnvironment: true,
+    environment: [
+      PASSWORD_ENVIRONMENT,
+      { name: 'BETMIRROR_CASHOUT_TO', description: 'destination when --to is not given' },
+      { name: 'BETMIRROR_SESSION_KEY', description: 'smart-account custody: the session key (else the secret store)' },
+      { name: 'BUNDLER_URL', description: 'smart-account custody: ERC-4337 bundler (else the profile\'s)' },
+      { name: 'PAYMASTER_URL', description: 'smart-account custody: paymaster (else the profile\'s)' },
+    ],
+    action: async (options, ctx) => ctx.output.result(await run(options, ctx), render),
+  });
 }
 
 export async function run(options: CashoutOptions, ctx: CommandContext): Promise<CashoutCommandResult> {
@@ -73,14 +83,11 @@ export async function run(options: CashoutOptions, ctx: CommandContext): Promise
   const lists = cashoutLists(ctx.profile.venues?.[venue.id] ?? {}, where);
   refuseOutsideAllowList(source, destination, lists, where);
   const custody = custodyOf(ctx, venue);
+  // A smart account holding this venue's funds cashes out on its own; otherwise the venue must.
+  if (!custody) requireCapability(venue, 'cashout', 'cannot cash out through its API', "withdraw from the venue's own website");
   refuseOwnAccount(source, destination, configuredAccounts(ctx, venue, custody));
 
   const beforeInitialize = async (session: VenueSession) => {
-    if (!session.adapter.has.cashout) {
-      throw new NotSupportedError(`${session.adapter.exchangeName} cannot cash out through its API`, {
-        hint: "withdraw from the venue's own website",
-      });
-    }
     if (!custody) refuseOwnAccount(source, destination, await derivedAccounts(session));
     if (!options.dryRun) await confirmFirstTime(ctx, source, destination, lists, where, custody?.destinations);
   };
@@ -91,7 +98,9 @@ export async function run(options: CashoutOptions, ctx: CommandContext): Promise
       if (!options.dryRun) {
         await ctx.confirm(`Transfer ${amount === 'all' ? 'ALL free collateral' : `$${formatMicros(amount)}`} from ${adapter.exchangeName} to ${destination}?`);
       }
-      const sent = await adapter.cashout({ amount, destination, dryRun: Boolean(options.dryRun) });
+      const sent = await ctx.output.busy(options.dryRun ? 'signing the transfer' : `sending the transfer from ${adapter.exchangeName}`, () =>
+        adapter.cashout({ amount, destination, dryRun: Boolean(options.dryRun) }),
+      );
       return {
         exchange: adapter.exchangeName,
         txHash: sent.txHash,
@@ -113,7 +122,7 @@ function cashoutAmount(options: CashoutOptions): Micros | 'all' {
   if (options.amount === undefined) {
     throw new BadInputError('say how much to cash out', { hint: 'pass --amount <usd>, or --all for the whole free balance' });
   }
-  return parseAmount('--amount', options.amount);
+  return options.amount;
 }
 
 /** The profile's smart account when it holds this venue's cash-outs (they then leave from it, not the funder). */
@@ -174,7 +183,7 @@ async function confirmFirstTime(
     });
   }
   const yes = await ctx.deps.prompter.confirm(`${what}. Is it yours, checked character by character?`, '--yes');
-  if (!yes) throw new CancelledError('cancelled: nothing was sent');
+  if (!yes) throw new DeclinedError('declined: nothing was sent');
 }
 
 /** Adds the destination to the profile's used list; a failure here must not hide a transfer that went out. */

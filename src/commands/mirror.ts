@@ -2,98 +2,78 @@
  * `betmirror mirror`: follow wallets and copy their trades until Ctrl-C. `--sandbox` runs the whole
  * thing against a local Polymarket with scripted whales: no account, no network.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { list, toggle, value, type Options } from '../cli/flags.js';
+import { PASSWORD_ENVIRONMENT } from '../cli/help.js';
+import { gammaTitleLookup, MarketTitles, shortId } from '../cli/titles.js';
 import { BadInputError } from '../core/errors.js';
-import { MAX_TIMER_MS } from '../core/runtime.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import type { MirrorOptions, MirrorSummary } from '../mirror/engine.js';
+import type { MirrorEvent } from '../mirror/events.js';
 import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
 import { resolveFollow } from '../mirror/follow.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
-import { DEFAULT_SOURCES_HELP } from '../mirror/sources/source.js';
 import type { MarketMapper } from '../mirror/types.js';
 import { mapFill, parseMarketMap } from '../mirror/market-map.js';
 import { cashoutLists, parseDestination, refuseNeverDestination, refuseOutsideAllowList } from './destination.js';
-import { openVenue, resolveSettings } from './venue.js';
+import { MIRROR_FLAGS, toRawSettings } from './mirror-flags.js';
+import { whaleIntervalFlag } from './sandbox.js';
+import { exchangeFlag, openVenue, resolveSettings } from './venue.js';
 
-export interface MirrorCommandOptions {
-  exchange?: string;
-  follow?: string[];
-  sandbox?: boolean;
-  marketMap?: string;
-  /** Every other mirror flag, by its flag name (also the keys of a profile's mirror defaults). */
-  [flag: string]: string | string[] | boolean | undefined;
-}
+const text = (value: string) => value;
+
+const flags = (info: ProgramInfo) => ({
+  exchange: exchangeFlag(info.exchangeIds, "venue to trade on (default: the profile's exchange, else polymarket)"),
+  follow: list('-f, --follow <wallet...>', 'Polymarket wallet(s) to follow', text),
+  followFile: value('--follow-file <path>', 'a file of wallets to follow: one address per line, # comments (adds to --follow)', text),
+  marketMap: value('--market-map <file>', 'Kalshi, PredictBase: JSON map from Polymarket outcomes to their markets (see README)', text),
+  sandbox: toggle('--sandbox', 'run against a local Polymarket with scripted whales (no account, no network)'),
+  whaleInterval: whaleIntervalFlag('with --sandbox: how often the scripted whales trade'),
+  ...MIRROR_FLAGS,
+});
+
+export type MirrorCommandOptions = Options<ReturnType<typeof flags>>;
 
 export type MirrorResult = MirrorSummary & { exchange: string; stateDir?: string };
 
-const FLAGS: Array<[string, string]> = [
-  ['--source <name...>', `data-api, rtds, onchain, raced: the first to see a fill is acted on (repeat or comma-separate; default ${DEFAULT_SOURCES_HELP})`],
-  ['--poll-interval <ms>', 'Data API / chain polling period in milliseconds (default 2000)'],
-  ['--sizing <mode>', 'proportional (default), fixed or percent'],
-  ['--multiplier <x>', 'proportional: scale our share of the whale\'s bet (default 1)'],
-  ['--fixed-usd <usd>', 'fixed: USD per copied buy'],
-  ['--percent <pct>', 'percent: percent of our free cash per copied buy'],
-  ['--max-per-trade <usd>', 'cap per copied order'],
-  ['--max-per-market <usd>', 'cap on what we hold in one market'],
-  ['--max-exposure <usd>', 'cap on everything we hold'],
-  ['--max-daily-volume <usd>', 'cap on USD bought per UTC day'],
-  ['--daily-loss-limit <usd>', 'kill switch: no new buys once today\'s loss reaches this'],
-  ['--max-copy-fraction <pct>', 'ceiling on one copied buy, in percent of our equity (cash + positions) (default 10)'],
-  ['--max-signal-age <ms>', 'skip (and report) whale fills older than this, e.g. after a restart (default 120000)'],
-  ['--max-slippage <pct>', 'worst price vs the whale\'s, in percent (default 2)'],
-  ['--order-type <type>', 'fak (default: sweep what fills inside the cap) or fok'],
-  ['--allow <market...>', 'only these markets (token id, condition id or slug)'],
-  ['--deny <market...>', 'never these markets'],
-  ['--cashout-to <address>', 'sweep surplus collateral to this address'],
-  ['--retain <usd>', 'collateral kept for trading when sweeping (default 0)'],
-  ['--cashout-min <usd>', 'smallest sweep (default 10)'],
-  ['--cashout-interval <ms>', 'how often to check for a surplus (default 3600000)'],
-];
-
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  const command = program
-    .command('mirror')
-    .description('Follow wallets and copy their trades (foreground, Ctrl-C to stop)')
-    .option('-e, --exchange <id>', 'venue to trade on (default: the profile\'s exchange)')
-    .option('-f, --follow <wallet...>', 'Polymarket wallet(s) to follow')
-    .option('--follow-file <path>', 'a file of wallets to follow: one address per line, # comments (adds to --follow)')
-    .option('--dry-run', 'decide and sign everything, send nothing')
-    .option('--market-map <file>', 'Kalshi, PredictBase: JSON map from Polymarket outcomes to their markets (see README)')
-    .option('--sandbox', 'run against a local Polymarket with scripted whales (no account, no network)')
-    .option('--whale-interval <ms>', 'with --sandbox: how often the scripted whales trade (default 2000)');
-  for (const [flags, description] of FLAGS) command.addOption(new Option(flags, description));
-  command
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ betmirror mirror --sandbox\n  $ betmirror mirror --exchange polymarket --follow 0x1f2e...9a --max-per-trade 25 --daily-loss-limit 100\n  $ betmirror mirror --follow 0x1f2e...9a --sizing fixed --fixed-usd 10 --cashout-to 0x3f5c...e1 --retain 200 --json\n',
-    )
-    .action(async (options: MirrorCommandOptions, cmd: Command) => {
-      const ctx = context(cmd);
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'mirror',
+    summary: 'Follow wallets and copy their trades (foreground, Ctrl-C to stop)',
+    flags: flags(info),
+    examples: [
+      '$ betmirror mirror --sandbox',
+      '$ betmirror mirror --exchange polymarket --follow 0x1f2e...9a --max-per-trade 25 --daily-loss-limit 100',
+      '$ betmirror mirror --follow 0x1f2e...9a --sizing fixed --fixed-usd 10 --cashout-to 0x3f5c...e1 --retain 200 --yes --json',
+    ],
+    venueEnvironment: true,
+    environment: [PASSWORD_ENVIRONMENT],
+    // A profile's `mirror` settings preset the trading flags, under the flags' names.
+    profileSettings: (ctx) => ctx.profile.mirror ?? {},
+    action: async (options, ctx) => {
       const result = await run(options, ctx);
       if (ctx.output.json) ctx.output.event({ type: 'summary', ...result }, () => '');
       else ctx.output.result(result, (r) => formatSummary(r));
-    });
+    },
+  });
 }
 
 export async function run(options: MirrorCommandOptions, ctx: CommandContext): Promise<MirrorResult> {
   // Read and checked before anything else: a bad list stops the command before any request. The
   // profile's list is for the real venue: the sandbox follows its own whales unless flags say otherwise.
   const followed = await resolveFollow(
-    { follow: options.follow, followFile: options.followFile as string | undefined, profile: options.sandbox ? undefined : ctx.profile.mirror },
+    { follow: options.follow, followFile: options.followFile, profile: options.sandbox ? undefined : ctx.profile.mirror },
     ctx.deps.readTextFile,
   );
   if (options.sandbox) {
     const { withSandboxDemo } = await import('../mirror/sandbox-demo.js');
-    const whaleIntervalMs = options.whaleInterval ? Number(options.whaleInterval) : undefined;
-    if (whaleIntervalMs !== undefined && !(Number.isInteger(whaleIntervalMs) && whaleIntervalMs > 0 && whaleIntervalMs <= MAX_TIMER_MS)) {
-      throw new BadInputError(`--whale-interval must be a whole number of ms between 1 and ${MAX_TIMER_MS} (got ${options.whaleInterval})`);
-    }
+    const whaleIntervalMs = options.whaleInterval;
     return withSandboxDemo({ clock: ctx.deps.clock, fetch: ctx.deps.fetch, logger: ctx.logger, whaleIntervalMs }, (demo) => {
       ctx.redactor.add(demo.privateKey);
       ctx.output.info(`sandbox: a local Polymarket at ${demo.url}; trading as ${demo.address} with 1000 sandbox dollars`);
-      ctx.output.info('sandbox: the scripted whales trade every ~2 s; Ctrl-C stops and prints the summary');
+      ctx.output.info(`sandbox: the scripted whales trade every ~${whaleIntervalMs / 1000} s; Ctrl-C stops and prints the summary`);
       const follow = followed.length ? followed : demo.whales;
       return mirror(options, ctx, {
         adapter: demo.adapter,
@@ -134,11 +114,8 @@ export interface MirrorSetup {
 }
 
 async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup: MirrorSetup): Promise<MirrorResult> {
-  // Flags > profile mirror defaults > setup defaults. Commander gives camelCase keys; settings use flag names.
-  const { whaleInterval: _w, sandbox: _s, follow: _f, followFile: _ff, exchange: _e, ...mirrorFlags } = options;
-  const flags = Object.fromEntries(Object.entries(mirrorFlags).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value]));
-  const { follow: _pf, 'follow-file': _pff, ...profileSettings } = ctx.profile.mirror ?? {};
-  const settings = parseMirrorSettings({ ...setup.defaults, ...profileSettings, ...flags });
+  // Flags > the profile's mirror settings (both in `options`) > the setup's defaults > the settings' own.
+  const settings = parseMirrorSettings({ ...setup.defaults, ...toRawSettings(options) });
   if (settings.cashout) {
     // Auto-cashout sweeps are cash-outs: the same destination rules as `betmirror cashout`.
     const destination = parseDestination('--cashout-to', settings.cashout.destination);
@@ -152,6 +129,9 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
     throw new BadInputError(`mirroring onto ${setup.exchange} needs --market-map <file>`, { hint: 'see "Mirroring onto Kalshi" (or PredictBase) in the README for the map format' });
   }
   const { runMirror } = await import('../mirror/engine.js'); // heavy (SQLite, chain clients): loaded only to mirror
+  // Human lines name markets by title; the whales' tokens are Polymarket's, so Gamma names them.
+  const gammaUrl = setup.endpoints.gammaUrl;
+  const titles = ctx.output.json || !gammaUrl ? undefined : new MarketTitles(ctx.deps.configDir, gammaTitleLookup(gammaUrl, ctx.deps.fetch));
   const spinner = ctx.output.spinner('starting the mirror');
   let engine: import('../mirror/engine.js').MirrorEngine | undefined;
   const timer = setInterval(() => engine && spinner.update(formatStatus(engine.status())), 1000);
@@ -166,7 +146,7 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
         signal: ctx.deps.signal,
         onEvent: (event) => {
           if (!ctx.output.json && event.type === 'stopped') return;
-          ctx.output.event(event, formatEvent);
+          ctx.output.event(event, (e) => (titles ? titled(formatEvent(e), e, titles) : formatEvent(e)));
           if (engine) spinner.update(formatStatus(engine.status()));
         },
         onReady: (e) => {
@@ -180,6 +160,22 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
     clearInterval(timer);
     spinner.stop();
   }
+}
+
+/**
+ * The event's line with its token named by title. A title the fill carried is kept; otherwise the
+ * lookup runs in the background and never delays a copy: this line keeps the id, later ones get the title.
+ */
+function titled(line: string, event: MirrorEvent, titles: MarketTitles): string {
+  if (!event.token) return line;
+  const carried = event as MirrorEvent & { title?: unknown; outcome?: unknown };
+  if (typeof carried.title === 'string' && carried.title !== '') {
+    titles.remember(event.token, { title: carried.title, ...(typeof carried.outcome === 'string' ? { outcome: carried.outcome } : {}) });
+  } else if (!titles.known(event.token)) {
+    void titles.load([event.token]);
+    return line;
+  }
+  return line.split(shortId(event.token)).join(titles.label(event.token));
 }
 
 /** The market map (format documented in src/mirror/market-map.ts and the README), read for the venue traded on. */

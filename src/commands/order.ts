@@ -1,26 +1,34 @@
 /** `betmirror order`: one manual order, limit (GTC/GTD) or marketable with a worst-price cap (FOK/FAK). */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
-import { BadInputError, NotSupportedError } from '../core/errors.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { required, toggle, value, valueWithDefault, type Options } from '../cli/flags.js';
+import { PASSWORD_ENVIRONMENT } from '../cli/help.js';
+import { BadInputError } from '../core/errors.js';
 import { formatMicros, microsToNumber, mulMicros } from '../core/money.js';
-import type { OrderParams, OrderResult } from '../core/types.js';
+import { ORDER_TYPES, type OrderParams, type OrderResult } from '../core/types.js';
 import type { VenueDefinition } from '../exchanges/adapter.js';
 import { parseAmount, parseExpiry, parseOrderType, parseOutcome, parsePrice, parseSide } from './parse.js';
-import { resolveVenue, withVenue } from './venue.js';
+import { exchangeFlag, marketTitles, requireCapability, resolveVenue, withVenue } from './venue.js';
 
-export interface OrderOptions {
-  exchange?: string;
-  token?: string;
-  market?: string;
-  outcome?: string;
-  side: string;
-  size: string;
-  price: string;
-  type: string;
-  expires?: string;
-  clientOrderId?: string;
-  dryRun?: boolean;
-}
+const text = (value: string) => value;
+
+const flags = (info: ProgramInfo) => ({
+  exchange: exchangeFlag(info.exchangeIds),
+  token: value('--token <tokenId>', 'Polymarket outcome token id', text),
+  market: value('--market <id>', 'market: a Kalshi ticker, a PredictBase market id (or a Polymarket token id)', text),
+  // Checked in toOrderParams: yes or no, except on venues whose outcomes are options (PredictBase).
+  outcome: value('--outcome <outcome>', 'yes or no for venues whose markets carry both (Kalshi); PredictBase: the option title or index', text),
+  side: required('--side <side>', 'buy or sell', parseSide, { choices: ['buy', 'sell'] }),
+  size: required('--size <shares>', 'number of shares / contracts', (v) => parseAmount('--size', v)),
+  price: required('--price <0..1>', 'limit price per share in USD; for fok/fak the worst price accepted', (v) => parsePrice('--price', v)),
+  type: valueWithDefault('--type <type>', 'order type', parseOrderType, 'GTC', { choices: ORDER_TYPES.map((t) => t.toLowerCase()), shown: 'gtc' }),
+  expires: value('--expires <when>', 'gtd expiry: 30m, 2h, 1d, unix seconds or an ISO date', text),
+  clientOrderId: value('--client-order-id <id>', 'idempotency key, where the venue supports one', text),
+  dryRun: toggle('--dry-run', 'build and sign the order, print it, send nothing'),
+});
+
+export type OrderOptions = Options<ReturnType<typeof flags>>;
 
 export interface OrderCommandResult {
   exchange: string;
@@ -41,29 +49,26 @@ export interface OrderCommandResult {
   request?: unknown;
 }
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  program
-    .command('order')
-    .description('Place one order: limit (gtc, gtd) or marketable with a worst-price cap (fok, fak)')
-    .option('-e, --exchange <id>', "venue (default: the profile's exchange)")
-    .option('--token <tokenId>', 'Polymarket outcome token id')
-    .option('--market <id>', 'market: a Kalshi ticker, a PredictBase market id (or a Polymarket token id)')
-    .option('--outcome <outcome>', 'yes or no for venues whose markets carry both (Kalshi); PredictBase: the option title or index')
-    .requiredOption('--side <buy|sell>', 'buy or sell')
-    .requiredOption('--size <shares>', 'number of shares / contracts')
-    .requiredOption('--price <0..1>', 'limit price per share in USD; for fok/fak the worst price accepted')
-    .option('--type <gtc|gtd|fok|fak>', 'order type', 'gtc')
-    .option('--expires <when>', 'gtd expiry: 30m, 2h, 1d, unix seconds or an ISO date')
-    .option('--client-order-id <id>', 'idempotency key, where the venue supports one')
-    .option('--dry-run', 'build and sign the order, print it, send nothing')
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ betmirror order --exchange polymarket --token 7132...9041 --side buy --size 10 --price 0.56 --yes --json\n  $ betmirror order --exchange kalshi --market KXBTCD-25DEC31-T100000 --outcome yes --side buy --size 5 --price 0.40 --type fak --yes\n  $ betmirror order --exchange predictbase --market 10744 --outcome Yes --side buy --size 10 --price 0.42 --yes\n`,
-    )
-    .action(async (options: OrderOptions, command: Command) => {
-      const ctx = context(command);
-      ctx.output.result(await run(options, ctx), render);
-    });
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'order',
+    summary: 'Place one order: limit (gtc, gtd) or marketable with a worst-price cap (fok, fak)',
+    flags: flags(info),
+    examples: [
+      '$ betmirror order --exchange polymarket --token 7132...9041 --side buy --size 10 --price 0.56 --yes --json',
+      '$ betmirror order --exchange kalshi --market KXBTCD-25DEC31-T100000 --outcome yes --side buy --size 5 --price 0.40 --type fak --yes',
+      '$ betmirror order --exchange predictbase --market 10744 --outcome Yes --side buy --size 10 --price 0.42 --yes',
+    ],
+    venueEnvironment: true,
+    environment: [PASSWORD_ENVIRONMENT],
+    action: async (options, ctx) => {
+      const result = await run(options, ctx);
+      // Names the market for a person (after the order: a title never delays one); --json keeps ids only.
+      const titles = ctx.output.json ? undefined : await marketTitles(ctx, result.exchange);
+      await ctx.output.busy('looking up the market title', async () => titles?.load([result.market]));
+      ctx.output.result(result, (r) => render(r, titles?.known(r.market) ? titles.label(r.market, r.outcome?.toUpperCase()) : undefined));
+    },
+  });
 }
 
 export function toOrderParams(options: OrderOptions, nowMs: number, venue?: Pick<VenueDefinition, 'instrumentOf'>): OrderParams {
@@ -72,7 +77,7 @@ export function toOrderParams(options: OrderOptions, nowMs: number, venue?: Pick
   if (options.token && options.market && options.token !== options.market) {
     throw new BadInputError('give either --token or --market, not both');
   }
-  const type = parseOrderType(options.type);
+  const type = options.type;
   if (type === 'GTD' && !options.expires) throw new BadInputError('--type gtd needs --expires');
   if (type !== 'GTD' && options.expires) throw new BadInputError('--expires only applies to --type gtd');
   // A venue whose outcomes are not yes/no (PredictBase options) folds --outcome into its instrument id.
@@ -81,9 +86,9 @@ export function toOrderParams(options: OrderOptions, nowMs: number, venue?: Pick
   return {
     market,
     ...(options.outcome && !folded ? { outcome: parseOutcome(options.outcome) } : {}),
-    side: parseSide(options.side),
-    size: parseAmount('--size', options.size),
-    price: parsePrice('--price', options.price),
+    side: options.side,
+    size: options.size,
+    price: options.price,
     type,
     ...(options.expires ? { expiresAt: parseExpiry(options.expires, nowMs) } : {}),
     ...(options.clientOrderId ? { clientOrderId: options.clientOrderId } : {}),
@@ -94,13 +99,9 @@ export function toOrderParams(options: OrderOptions, nowMs: number, venue?: Pick
 export async function run(options: OrderOptions, ctx: CommandContext): Promise<OrderCommandResult> {
   const venue = await resolveVenue(ctx, options.exchange);
   const params = toOrderParams(options, ctx.deps.clock.now(), venue);
+  if (params.type === 'FOK' || params.type === 'FAK') requireCapability(venue, 'marketableOrders', `does not offer ${params.type} orders`);
+  if (params.type === 'GTD') requireCapability(venue, 'expiringOrders', 'does not offer GTD orders', 'use --type gtc and cancel it');
   return withVenue(ctx, venue.id, async ({ adapter }) => {
-    if ((params.type === 'FOK' || params.type === 'FAK') && !adapter.has.marketableOrders) {
-      throw new NotSupportedError(`${adapter.exchangeName} does not offer ${params.type} orders`);
-    }
-    if (params.type === 'GTD' && !adapter.has.expiringOrders) {
-      throw new NotSupportedError(`${adapter.exchangeName} does not offer GTD orders: use --type gtc and cancel it`);
-    }
     if (!params.dryRun) {
       const notional = formatMicros(mulMicros(params.size, params.price));
       const outcome = params.outcome ? ` ${params.outcome.toUpperCase()}` : '';
@@ -140,10 +141,11 @@ function toResult(result: OrderResult, dryRun: boolean): OrderCommandResult {
   };
 }
 
-function render(result: OrderCommandResult): string {
+function render(result: OrderCommandResult, market?: string): string {
   const head = result.dryRun ? 'dry run, nothing sent:' : `${result.status}:`;
   const lines = [
     `${head} ${result.side} ${result.size} ${result.outcome ?? ''} @ ${result.price} (${result.type}) on ${result.exchange}`.replace(/\s+/g, ' '),
+    ...(market ? [`market: ${market}`] : []),
     `order id: ${result.orderId}`,
   ];
   if (result.clientOrderId) lines.push(`client order id: ${result.clientOrderId}`);

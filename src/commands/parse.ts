@@ -1,5 +1,6 @@
 /** Flag values -> typed values. Every failure is a BadInputError naming the flag (exit 2, nothing sent). */
 import { BadInputError } from '../core/errors.js';
+import { MAX_TIMER_MS } from '../core/runtime.js';
 import { MICRO, toMicros, type Micros } from '../core/money.js';
 import { ORDER_TYPES, type OrderType, type Outcome, type Side } from '../core/types.js';
 
@@ -61,4 +62,23 @@ export function parseAddress(flag: string, value: string): `0x${string}` {
 export function parsePositiveInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0) throw new BadInputError(`${flag} must be a positive whole number (got ${value})`);
   return Number(value);
+}
+
+/** A period in milliseconds a timer can hold (Node's timers cap at 2^31-1 ms; more would fire at once). */
+export function parseMs(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new BadInputError(`${flag} must be a positive number of milliseconds (got ${value})`);
+  if (Number(value) > MAX_TIMER_MS) throw new BadInputError(`${flag} must be at most ${MAX_TIMER_MS} ms (about 24.8 days) (got ${value})`);
+  return Number(value);
+}
+
+/** An amount that may be 0 (a reserve, a slippage allowance). */
+export function parseAmountOrZero(flag: string, value: string): Micros {
+  let micros: Micros;
+  try {
+    micros = toMicros(value);
+  } catch (error) {
+    throw new BadInputError(`${flag}: ${(error as Error).message}`);
+  }
+  if (micros < 0n) throw new BadInputError(`${flag} must not be negative (got ${value})`);
+  return micros;
 }

@@ -4,14 +4,46 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { list, valueWithDefault, type Options } from '../cli/flags.js';
 import { BadInputError } from '../core/errors.js';
-import { parseAddress, parseAmount, parsePositiveInt } from './parse.js';
+import { MAX_TIMER_MS } from '../core/runtime.js';
+import { parseAddress, parseAmount } from './parse.js';
 
-export interface SandboxOptions {
-  port: string;
-  fund?: string[];
-  whaleInterval: string;
+/** How often each scripted whale trades, for `sandbox` and `mirror --sandbox` alike. */
+export const DEFAULT_WHALE_INTERVAL_MS = 2000;
+
+/** `--whale-interval <ms>`, declared here for both commands. */
+export function whaleIntervalFlag(description: string) {
+  return valueWithDefault(`--whale-interval <ms>`, description, parseWhaleInterval, DEFAULT_WHALE_INTERVAL_MS);
 }
+
+function parseWhaleInterval(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || !(ms > 0 && ms <= MAX_TIMER_MS)) {
+    throw new BadInputError(`--whale-interval must be a whole number of ms between 1 and ${MAX_TIMER_MS} (got ${value})`);
+  }
+  return ms;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new BadInputError(`--port must be 0-65535 (got ${value})`);
+  return port;
+}
+
+function parseFunding(pair: string) {
+  const [address = '', usd = ''] = pair.split('=');
+  return { address: parseAddress('--fund', address), usd: parseAmount('--fund amount', usd) };
+}
+
+const flags = {
+  port: valueWithDefault('--port <port>', 'port on 127.0.0.1 (0 = any free port)', parsePort, 0),
+  fund: list('--fund <address=usd...>', 'credit collateral to an address, e.g. --fund 0xf39F...2266=1000', parseFunding),
+  whaleInterval: whaleIntervalFlag('how often each scripted whale trades'),
+};
+
+export type SandboxOptions = Options<typeof flags>;
 
 export interface SandboxInfo {
   clobUrl: string;
@@ -27,32 +59,22 @@ export interface SandboxInfo {
   env: Record<string, string>;
 }
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  program
-    .command('sandbox')
-    .description('Run a local Polymarket (CLOB, Data API, RTDS, scripted whales) and a local PredictBase for trying betmirror offline')
-    .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', '0')
-    .option('--fund <address=usd...>', 'credit collateral to an address, e.g. --fund 0xf39F...2266=1000')
-    .option('--whale-interval <ms>', 'how often each scripted whale trades', '3000')
-    .addHelpText('after', '\nExample:\n  $ betmirror sandbox --port 8080 --fund 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266=1000\n')
-    .action(async (options: SandboxOptions, command: Command) => {
-      const ctx = context(command);
-      await run(options, ctx);
-    });
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'sandbox',
+    summary: 'Run a local Polymarket (CLOB, Data API, RTDS, scripted whales) and a local PredictBase for trying betmirror offline',
+    flags,
+    examples: ['$ betmirror sandbox --port 8080 --fund 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266=1000', '$ betmirror sandbox --json'],
+    action: async (options, ctx) => void (await run(options, ctx)),
+  });
 }
 
 export async function run(options: SandboxOptions, ctx: CommandContext): Promise<SandboxInfo> {
-  const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BadInputError(`--port must be 0-65535 (got ${options.port})`);
-  const funds = (options.fund ?? []).map((pair) => {
-    const [address = '', usd = ''] = pair.split('=');
-    return { address: parseAddress('--fund', address), usd: parseAmount('--fund amount', usd) };
-  });
+  const funds = options.fund ?? [];
   const { startPolymarketSandbox } = await import('../sandbox/polymarket/index.js');
   const { startPredictBaseSandbox } = await import('../sandbox/predictbase/index.js');
   const { seedDemo } = await import('../sandbox/predictbase/demo.js');
-  const whaleIntervalMs = parsePositiveInt('--whale-interval', options.whaleInterval);
-  const sandbox = await startPolymarketSandbox({ port, clock: ctx.deps.clock, whales: { autoStart: true, intervalMs: whaleIntervalMs } });
+  const sandbox = await startPolymarketSandbox({ port: options.port, clock: ctx.deps.clock, whales: { autoStart: true, intervalMs: options.whaleInterval } });
   const predictbase = await startPredictBaseSandbox({ clock: ctx.deps.clock }).catch(async (error: unknown) => {
     await sandbox.close();
     throw error;

@@ -6,8 +6,10 @@
  */
 import type { CommandContext } from '../cli/context.js';
 import { isPresent } from '../cli/env.js';
-import { AuthenticationError, BadInputError } from '../core/errors.js';
-import type { AdapterContext, IExchangeAdapter, VenueDefinition } from '../exchanges/adapter.js';
+import { value, type Flag } from '../cli/flags.js';
+import { gammaTitleLookup, kalshiTitleLookup, MarketTitles, type TitleLookup } from '../cli/titles.js';
+import { AuthenticationError, BadInputError, NotSupportedError } from '../core/errors.js';
+import type { AdapterContext, Capabilities, IExchangeAdapter, VenueDefinition } from '../exchanges/adapter.js';
 import type { Address, Hex } from 'viem';
 
 export const DEFAULT_EXCHANGE = 'polymarket';
@@ -32,6 +34,23 @@ export interface OpenVenueOptions {
 export interface WithVenueOptions extends OpenVenueOptions {
   /** Local checks that need the resolved venue but must run before the adapter is initialized. */
   beforeInitialize?: (session: VenueSession) => void | Promise<void>;
+}
+
+/** `--exchange <id>`: its help lists the valid ids, and an unknown one is refused while parsing. */
+export function exchangeFlag(ids: readonly string[], description = "venue (default: the profile's exchange, else polymarket)"): Flag<string | undefined> {
+  return value('-e, --exchange <id>', description, (id) => {
+    if (!ids.includes(id)) throw new BadInputError(`unknown exchange "${id}"; valid exchanges: ${ids.join(', ')}`);
+    return id;
+  }, { choices: ids });
+}
+
+/**
+ * Refuses what the venue cannot do, from its static capabilities: before any secret is read or any
+ * request sent, so the answer is "not supported" (exit 3) whatever the credentials.
+ */
+export function requireCapability(venue: VenueDefinition, capability: keyof Capabilities, what: string, hint?: string): void {
+  if (venue.capabilities[capability]) return;
+  throw new NotSupportedError(`${venue.title} ${what}`, hint ? { hint } : {});
 }
 
 export function resolveVenue(ctx: CommandContext, exchange: string | undefined): Promise<VenueDefinition> {
@@ -152,9 +171,29 @@ export async function withVenue<T>(
   const session = await openVenue(ctx, exchange, options);
   try {
     await options.beforeInitialize?.(session);
-    await session.adapter.initialize();
+    await ctx.output.busy(`connecting to ${session.venue.title}`, () => session.adapter.initialize());
     return await work(session);
   } finally {
     await session.adapter.close?.();
   }
+}
+
+/**
+ * Market titles for human output, with the lookup this venue offers (none for a venue it does not
+ * know: ids are printed). Reads settings only, never secrets.
+ */
+export async function marketTitles(ctx: CommandContext, venueId: string): Promise<MarketTitles> {
+  return new MarketTitles(ctx.deps.configDir, await titleLookup(ctx, venueId));
+}
+
+async function titleLookup(ctx: CommandContext, venueId: string): Promise<TitleLookup | undefined> {
+  if (!ctx.deps.exchanges.ids().includes(venueId)) return undefined;
+  const venue = await ctx.deps.exchanges.get(venueId);
+  const settings = resolveSettings(ctx, venue);
+  if (venue.id === 'polymarket' && settings.gammaUrl) return gammaTitleLookup(settings.gammaUrl, ctx.deps.fetch);
+  if (venue.id === 'kalshi') {
+    const { KALSHI_URLS } = await import('../exchanges/kalshi/index.js');
+    return kalshiTitleLookup(settings.apiUrl ?? KALSHI_URLS[settings.env === 'demo' ? 'demo' : 'prod'], ctx.deps.fetch);
+  }
+  return undefined;
 }

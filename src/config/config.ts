@@ -4,7 +4,7 @@
  * access and checked field by field (config-file.ts), so a broken file is named with the fix. No secret is ever stored here: those live in the vault.
  */
 import { homedir } from 'node:os';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInputError, ConfigError } from '../core/errors.js';
 import { checkConfig, ConfigShapeError, PROFILE_NAME, type ConfigShape } from './config-file.js';
@@ -76,6 +76,35 @@ export class ConfigStore {
   setActiveProfile(name: string): void {
     assertProfileName(name);
     this.write({ ...this.read(), activeProfile: name });
+  }
+
+  /** The profiles config.json holds, in its order. */
+  profileNames(): string[] {
+    return Object.keys(this.read().profiles ?? {});
+  }
+
+  /** Whether the file names this profile as the active one (rather than falling back to "default"). */
+  hasActiveProfile(): boolean {
+    return this.read().activeProfile !== undefined;
+  }
+
+  /** Drops the profile's settings; if it was the active one, the active profile falls back to "default". */
+  removeProfile(name: string): void {
+    assertProfileName(name);
+    const { profiles = {}, activeProfile, ...rest } = this.read();
+    const { [name]: _removed, ...others } = profiles;
+    this.write({ ...rest, profiles: others, ...(activeProfile !== undefined && activeProfile !== name ? { activeProfile } : {}) });
+  }
+
+  /** Profiles that have a secret store but no settings (e.g. set up with environment overrides only). */
+  vaultProfileNames(): string[] {
+    try {
+      return readdirSync(join(this.dir, 'secrets'))
+        .map((file) => /^(.+)\.vault\.json$/.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined && PROFILE_NAME.test(name));
+    } catch {
+      return [];
+    }
   }
 
   /** Directory for the mirror's durable state of one profile (created 0700 by whoever writes there). */

@@ -129,6 +129,11 @@ export interface VenueRules {
 export interface VenueDefinition {
   id: string;
   title: string;
+  /**
+   * What the venue's adapter can do, known without credentials (ccxt's static `has`), so a command
+   * refuses what the venue cannot do before it reads a secret. Equals `create(...).has`.
+   */
+  capabilities: Capabilities;
   settings: readonly SettingSpec[];
   secrets: readonly SecretSpec[];
   /** What the venue can do, known without credentials (ccxt's `has`); the adapter's `has` is the same. */

@@ -102,11 +102,12 @@ describe('confirmation and prompts', () => {
     expect(state.sent).toHaveLength(0);
   });
 
-  it('asks on a terminal and sends nothing when declined (exit 130)', async () => {
+  it('asks on a terminal and sends nothing when declined (exit 8, not the 130 of an interruption)', async () => {
     const { registry, env, state } = setup();
     const prompter = scriptedPrompter({ confirm: [false] });
     const result = await run(order, { registry, env, prompter, tty: true });
-    expect(result.code).toBe(130);
+    expect(result.code).toBe(8);
+    expect(result.stderr).toBe('\u001b[31merror:\u001b[39m declined: nothing was sent\n');
     expect(prompter.asked[0]).toContain('BUY 10 @ 0.5 (GTC, up to $5) on paper m1?');
     expect(state.sent).toHaveLength(0);
   });
@@ -204,7 +205,7 @@ describe('exit codes', () => {
     const { registry, env } = setup({ cashout: false });
     const result = await run(['cashout', '--exchange', 'paper', '--amount', '5', '--to', `0x${'1'.repeat(40)}`, '--yes'], { registry, env });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('paper cannot cash out');
+    expect(result.stderr).toBe("error: Paper cannot cash out through its API\nhint: withdraw from the venue's own website\n");
   });
 
   it('6 for retryable network errors, with when to retry', async () => {

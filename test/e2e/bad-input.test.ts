@@ -213,9 +213,9 @@ const CASES: BadInput[] = [
     name: 'a first-time destination declined at the terminal',
     argv: cashout(OTHER),
     prompter: scriptedPrompter({ confirm: [false] }),
-    code: 130,
-    problem: /cancelled: nothing was sent/,
-    fix: /cancelled/,
+    code: 8,
+    problem: /declined: nothing was sent/,
+    fix: /declined/,
   },
 
   // cancel: ids checked by shape per venue

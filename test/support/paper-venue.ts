@@ -30,6 +30,7 @@ export function paperVenue(state: PaperState, options: { cashout?: boolean } = {
   return {
     id: 'paper',
     title: 'Paper',
+    capabilities: paperCapabilities(options.cashout ?? true),
     settings: [{ key: 'account', env: 'PAPER_ACCOUNT', description: 'account name', default: 'paper-1' }],
     secrets: [
       { key: 'privateKey', env: PAPER_KEY_ENV, description: 'private key', required: true },
@@ -37,6 +38,10 @@ export function paperVenue(state: PaperState, options: { cashout?: boolean } = {
     ],
     create: (context) => new PaperAdapter(context, state, options.cashout ?? true),
   };
+}
+
+function paperCapabilities(cashout: boolean) {
+  return { cashout, orderBook: false, positions: false, openOrders: false, fetchOrder: false, marketableOrders: true, expiringOrders: true };
 }
 
 export function paperState(cash = 100n * MICRO): PaperState {
@@ -52,7 +57,7 @@ class PaperAdapter implements IExchangeAdapter {
     private readonly state: PaperState,
     cashout: boolean,
   ) {
-    this.has = { cashout, orderBook: false, positions: false, openOrders: false, fetchOrder: false, marketableOrders: true, expiringOrders: true };
+    this.has = paperCapabilities(cashout);
   }
 
   async initialize() {

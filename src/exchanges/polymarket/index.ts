@@ -6,6 +6,8 @@ import { POLYMARKET_SECRETS, POLYMARKET_SETTINGS } from './config.js';
 export const polymarketVenue: VenueDefinition = {
   id: 'polymarket',
   title: 'Polymarket',
+  // As PolymarketAdapter.has.
+  capabilities: { cashout: true, orderBook: true, positions: true, openOrders: true, fetchOrder: true, marketableOrders: true, expiringOrders: true, orderIdBeforeSend: true },
   settings: POLYMARKET_SETTINGS,
   secrets: POLYMARKET_SECRETS,
   create: (context) => new PolymarketAdapter(context),

@@ -1,0 +1,49 @@
+/**
+ * The Environment section of the help, generated from what reads the environment: the venues'
+ * settings and secrets (SettingSpec, SecretSpec) and the variables betmirror itself reads.
+ */
+import type { VenueDefinition } from '../exchanges/adapter.js';
+
+export interface EnvironmentEntry {
+  name: string;
+  description: string;
+}
+
+/** Read by every command. */
+export const COMMON_ENVIRONMENT: readonly EnvironmentEntry[] = [
+  { name: 'BETMIRROR_PROFILE', description: 'profile to use when --profile is not given' },
+  { name: 'BETMIRROR_CONFIG_DIR', description: 'where profiles, secrets and mirror state are kept (default: the user config directory)' },
+  { name: 'NO_COLOR', description: 'any value: no colour' },
+  { name: 'FORCE_COLOR', description: '1, 2 or 3: colour even when piped; 0: never' },
+];
+
+export const PASSWORD_ENVIRONMENT: EnvironmentEntry = {
+  name: 'BETMIRROR_PASSWORD',
+  description: 'password of the encrypted secret store (else asked on a terminal)',
+};
+
+export function environmentHelp(venues: readonly VenueDefinition[], own: readonly EnvironmentEntry[]): string {
+  const groups: Array<[string | undefined, EnvironmentEntry[]]> = [[undefined, [...COMMON_ENVIRONMENT, ...own]]];
+  for (const venue of venues) groups.push([`${venue.title} (--exchange ${venue.id})`, venueEnvironment(venue)]);
+  const width = Math.max(...groups.flatMap(([, entries]) => entries.map((entry) => entry.name.length))) + 2;
+  const lines = ['', 'Environment:'];
+  for (const [title, entries] of groups) {
+    if (title) lines.push(`  ${title}:`);
+    const indent = title ? '    ' : '  ';
+    for (const entry of entries) lines.push(`${indent}${entry.name.padEnd(width - (indent.length - 2))}${entry.description}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function venueEnvironment(venue: VenueDefinition): EnvironmentEntry[] {
+  const entries: EnvironmentEntry[] = [];
+  for (const spec of venue.settings) {
+    if (spec.env) entries.push({ name: spec.env, description: `${spec.description}${spec.default ? ` (default: ${spec.default})` : ''}` });
+  }
+  for (const spec of venue.secrets) {
+    const kind = spec.required ? 'secret, required' : 'secret';
+    if (spec.env) entries.push({ name: spec.env, description: `${kind}: ${spec.description}` });
+    if (spec.fileEnv) entries.push({ name: spec.fileEnv, description: `file holding the ${spec.description}` });
+  }
+  return entries;
+}
