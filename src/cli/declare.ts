@@ -39,7 +39,7 @@ export function declare<F extends Flags>(program: Command, context: ContextFacto
   const command = program.command(declaration.name).description(declaration.summary);
   for (const [syntax, description] of declaration.arguments ?? []) command.argument(syntax, description);
   addFlags(command, declaration.flags);
-  command.addHelpText('after', `\nExamples:\n${declaration.examples.map((line) => `  ${line}`).join('\n')}\n`);
+  command.addHelpText('after', `\nExamples:\n${declaration.examples.map((line) => `  ${line}`).join('\n')}`);
   command.addHelpText('after', () => environmentHelp(declaration.venueEnvironment ? info.venues() : [], declaration.environment ?? []));
   command.action(async (...received: unknown[]) => {
     const cmd = received.at(-1) as Command;

@@ -22,17 +22,35 @@ export const PASSWORD_ENVIRONMENT: EnvironmentEntry = {
   description: 'password of the encrypted secret store (else asked on a terminal)',
 };
 
+/** Columns the Environment section is wrapped to (commander wraps the rest of a piped help to 80 too). */
+const WIDTH = 80;
+
 export function environmentHelp(venues: readonly VenueDefinition[], own: readonly EnvironmentEntry[]): string {
   const groups: Array<[string | undefined, EnvironmentEntry[]]> = [[undefined, [...COMMON_ENVIRONMENT, ...own]]];
   for (const venue of venues) groups.push([`${venue.title} (--exchange ${venue.id})`, venueEnvironment(venue)]);
-  const width = Math.max(...groups.flatMap(([, entries]) => entries.map((entry) => entry.name.length))) + 2;
+  const indentOf = (title: string | undefined) => (title ? '    ' : '  ');
+  const column = Math.max(...groups.flatMap(([title, entries]) => entries.map((entry) => indentOf(title).length + entry.name.length))) + 2;
   const lines = ['', 'Environment:'];
   for (const [title, entries] of groups) {
     if (title) lines.push(`  ${title}:`);
-    const indent = title ? '    ' : '  ';
-    for (const entry of entries) lines.push(`${indent}${entry.name.padEnd(width - (indent.length - 2))}${entry.description}`);
+    for (const entry of entries) lines.push(...item(`${indentOf(title)}${entry.name}`, entry.description, column));
   }
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
+}
+
+/** The name, then the description wrapped at word boundaries into the column after it. */
+function item(term: string, description: string, column: number): string[] {
+  const width = Math.max(WIDTH - column, 30);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of description.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((text, index) => `${(index === 0 ? term : '').padEnd(column)}${text}`);
 }
 
 function venueEnvironment(venue: VenueDefinition): EnvironmentEntry[] {

@@ -4,7 +4,7 @@
  * Every command is declared once (declare.ts); this file lists them, declares the global flags and
  * maps whatever is thrown to an exit code and a message (exit.ts).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import * as auth from '../commands/auth.js';
 import * as backtest from '../commands/backtest.js';
 import * as balance from '../commands/balance.js';
@@ -50,7 +50,7 @@ export function createProgram(deps: Deps, context: ContextFactory, commands = CO
     .description('Copy-trade prediction-market whales: follow wallets, mirror their trades safely.')
     .version(deps.version, '-V, --version')
     .exitOverride()
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({ showGlobalOptions: true, optionDescription: describeOption })
     .configureOutput({
       writeOut: (text) => deps.io.stdout.write(text),
       writeErr: (text) => deps.io.stderr.write(text),
@@ -61,12 +61,24 @@ export function createProgram(deps: Deps, context: ContextFactory, commands = CO
   addFlags(program, GLOBAL_FLAGS);
   program.addHelpText(
     'after',
-    '\nExamples:\n  $ betmirror mirror --sandbox                       # watch it copy trades on a local venue\n  $ betmirror auth --exchange polymarket\n  $ betmirror mirror --exchange polymarket --follow 0x1f2e...9a\n  $ betmirror status --json\n  $ betmirror balance --json\n',
+    '\nExamples:\n  $ betmirror mirror --sandbox                       # watch it copy trades on a local venue\n  $ betmirror auth --exchange polymarket\n  $ betmirror mirror --exchange polymarket --follow 0x1f2e...9a\n  $ betmirror status --json\n  $ betmirror balance --json',
   );
   program.addHelpText('after', () => environmentHelp([], []));
   const info: ProgramInfo = { exchangeIds: deps.exchanges.ids(), venues: () => venues };
   for (const command of commands) command.register(program, context, info);
   return program;
+}
+
+/**
+ * An option's help: its text, then its choices and its default. A default applied elsewhere (the
+ * mirror's settings) is declared as text only (flags.ts `defaultText`) and shown all the same.
+ */
+function describeOption(option: Option): string {
+  const extra: string[] = [];
+  if (option.argChoices) extra.push(`choices: ${option.argChoices.join(', ')}`);
+  if (option.defaultValueDescription !== undefined) extra.push(`default: ${option.defaultValueDescription}`);
+  else if (option.defaultValue !== undefined && !option.isBoolean()) extra.push(`default: ${String(option.defaultValue)}`);
+  return extra.length > 0 ? `${option.description} (${extra.join('; ')})` : option.description;
 }
 
 function helpWidth(stream: { isTTY?: boolean; columns?: number }): number {
@@ -81,8 +93,9 @@ export async function runCli(argv: readonly string[], deps: Deps, commands = COM
   };
   let program: Command | undefined;
   try {
-    // Help lists the venues' environment variables: their definitions are loaded only when it is shown.
-    const venues = wantsHelp(argv) ? await Promise.all(deps.exchanges.ids().map((id) => deps.exchanges.get(id))) : [];
+    // A command's help lists the venues' environment variables: their (heavy) modules are loaded only
+    // when such a help is shown, so `betmirror --help` and every other run stay fast.
+    const venues = wantsCommandHelp(argv) ? await Promise.all(deps.exchanges.ids().map((id) => deps.exchanges.get(id))) : [];
     program = createProgram(deps, context, commands, venues);
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.OK;
@@ -102,8 +115,9 @@ export async function runCli(argv: readonly string[], deps: Deps, commands = COM
   }
 }
 
-function wantsHelp(argv: readonly string[]): boolean {
-  return argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+function wantsCommandHelp(argv: readonly string[]): boolean {
+  const operands = argv.filter((arg) => !arg.startsWith('-'));
+  return operands.length > 0 && (operands[0] === 'help' ? operands.length > 1 : argv.includes('--help') || argv.includes('-h'));
 }
 
 /** "betmirror order" for `betmirror order --bogus`: whose help explains a usage error. */

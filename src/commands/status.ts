@@ -10,9 +10,8 @@ import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.j
 import { valueWithDefault, type Options } from '../cli/flags.js';
 import { shortId, type MarketTitles } from '../cli/titles.js';
 import { microsToNumber, mulMicros } from '../core/money.js';
-import { Portfolio } from '../mirror/portfolio.js';
-import { MirrorStore } from '../mirror/store.js';
-import { openStoreReadOnly, readLockState, recentSignals, walletsSeen, type RecentSignal } from '../mirror/store-read.js';
+import type { Portfolio } from '../mirror/portfolio.js';
+import type { RecentSignal } from '../mirror/store-read.js';
 import { parsePositiveInt } from './parse.js';
 import { marketTitles } from './venue.js';
 
@@ -82,6 +81,12 @@ export function register(program: Command, context: ContextFactory, info: Progra
 }
 
 export async function run(options: StatusOptions, ctx: CommandContext): Promise<StatusResult> {
+  // Loaded here: SQLite's native binding is not for `betmirror --help` to pay for.
+  const [{ Portfolio }, { MirrorStore }, { openStoreReadOnly, readLockState, recentSignals, walletsSeen }] = await Promise.all([
+    import('../mirror/portfolio.js'),
+    import('../mirror/store.js'),
+    import('../mirror/store-read.js'),
+  ]);
   const stateDir = ctx.config.stateDir(ctx.profileName);
   const lock = readLockState(stateDir);
   const now = ctx.deps.clock.now();

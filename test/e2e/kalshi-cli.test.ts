@@ -74,7 +74,7 @@ describe('betmirror on the local Kalshi', () => {
   it('cashout is refused clearly with exit 3', async () => {
     const result = await cli(['cashout', '--exchange', 'kalshi', '--amount', '10', '--to', `0x${'2'.repeat(40)}`, '--yes']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/kalshi cannot cash out/);
+    expect(result.stderr).toMatch(/Kalshi cannot cash out through its API/);
   });
 
   it('never prints the RSA key', async () => {

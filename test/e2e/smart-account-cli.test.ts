@@ -366,9 +366,9 @@ describe('rotate and revoke from the command line (the owner signs; the stand-in
 describe('auth --smart-account refuses bad limits and a short password before anything is sent or saved', () => {
   it('shows the default expiry and rate in --help', async () => {
     const help = (await run(['auth', '--help'], { registry })).stdout.replace(/\s+/g, ' ');
-    expect(help).toContain('--session-expiry <days> with --smart-account: days until the chain refuses the session key (default: "90")');
+    expect(help).toContain('--session-expiry <days> with --smart-account: days until the chain refuses the session key (default: 90)');
     expect(help).toContain(
-      '--session-rate <per-day> with --smart-account: session-key operations a day, one every 24h/N (unused ones carry over, N x days in all) (default: "24")',
+      '--session-rate <per-day> with --smart-account: session-key operations a day, one every 24h/N (unused ones carry over, N x days in all) (default: 24)',
     );
   });
 
