@@ -6,7 +6,7 @@ import { concat, decodeAbiParameters, encodeAbiParameters, pad, slice, toHex, ty
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashoutViaSmartAccount } from '../../src/custody/index.js';
-import { startBundlerStandIn, type BundlerStandIn, type RpcUserOperation } from '../../src/sandbox/bundler/index.js';
+import { startBundlerStandIn, type BundlerStandIn, type RpcUserOperation } from '../doubles/bundler/index.js';
 import { DEV_KEYS, PUSD_ADDRESS } from '../support/chain.js';
 import { A_DAY_LATER_MS, CASHOUT_ADDRESS, startCustodyFixture, type CustodyFixture } from './fixture.js';
 

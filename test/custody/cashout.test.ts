@@ -17,7 +17,7 @@ import {
   type SmartAccountCashoutRequest,
 } from '../../src/custody/index.js';
 import { erc20TransferAbi } from '../../src/custody/constants.js';
-import { startBundlerStandIn, type BundlerStandIn, type BundlerStandInOptions } from '../../src/sandbox/bundler/index.js';
+import { startBundlerStandIn, type BundlerStandIn, type BundlerStandInOptions } from '../doubles/bundler/index.js';
 import { PUSD_ADDRESS } from '../support/chain.js';
 import {
   A_DAY_LATER_MS,

@@ -24,8 +24,8 @@ import {
 import { permissionEnableData } from '../../src/custody/kernel.js';
 import { sessionLimits } from '../../src/custody/limits.js';
 import { parseApproval, readApproval } from '../../src/custody/policy.js';
-import { decodeSelfCall, initCodeOwner } from '../../src/sandbox/bundler/decode.js';
-import { startBundlerStandIn, type BundlerStandIn, type RpcUserOperation } from '../../src/sandbox/bundler/index.js';
+import { decodeSelfCall, initCodeOwner } from '../doubles/bundler/decode.js';
+import { startBundlerStandIn, type BundlerStandIn, type RpcUserOperation } from '../doubles/bundler/index.js';
 import { DEV_KEYS, PUSD_ADDRESS } from '../support/chain.js';
 import {
   A_DAY_LATER_MS,

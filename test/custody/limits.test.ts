@@ -31,7 +31,7 @@ import {
 import { permissionEnableData } from '../../src/custody/kernel.js';
 import { parseLimit, sessionLimits } from '../../src/custody/limits.js';
 import { buildSessionPolicies, parseApproval, readApproval } from '../../src/custody/policy.js';
-import { startBundlerStandIn, type BundlerStandIn } from '../../src/sandbox/bundler/index.js';
+import { startBundlerStandIn, type BundlerStandIn } from '../doubles/bundler/index.js';
 import { PUSD_ADDRESS } from '../support/chain.js';
 import { APPROVED_AT, APPROVED_AT_MS, CASHOUT_ADDRESS, countingFetch, OWNER_KEY, startCustodyFixture, type CustodyFixture } from './fixture.js';
 

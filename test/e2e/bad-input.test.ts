@@ -14,7 +14,7 @@ import { ConfigStore, type Profile } from '../../src/config/config.js';
 import { SecretVault } from '../../src/config/vault.js';
 import { defaultRegistry, type ExchangeRegistry } from '../../src/exchanges/registry.js';
 import { derivedFunder } from '../../src/exchanges/polymarket/index.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../doubles/kalshi/index.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 import { DEV_KEYS } from '../support/chain.js';
 import { run, scriptedPrompter, tempConfigDir, type RunResult } from '../support/cli.js';

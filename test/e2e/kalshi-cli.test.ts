@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry, type ExchangeRegistry } from '../../src/exchanges/registry.js';
-import { startKalshiSandbox } from '../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox } from '../doubles/kalshi/index.js';
 import { generateKey, pemFingerprint } from '../exchanges/kalshi/helpers.js';
 import { run, tempConfigDir } from '../support/cli.js';
 

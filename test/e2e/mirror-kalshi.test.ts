@@ -11,7 +11,7 @@ import { runCli } from '../../src/cli/program.js';
 import { nonInteractivePrompter } from '../../src/cli/prompter.js';
 import { systemClock } from '../../src/core/runtime.js';
 import { defaultRegistry } from '../../src/exchanges/registry.js';
-import { startKalshiSandbox } from '../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox } from '../doubles/kalshi/index.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 import { generateKey } from '../exchanges/kalshi/helpers.js';
 import { memoryStream, tempConfigDir } from '../support/cli.js';

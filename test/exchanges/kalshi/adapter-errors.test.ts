@@ -14,7 +14,7 @@ import { toMicros } from '../../../src/core/money.js';
 import { silentLogger, systemClock } from '../../../src/core/runtime.js';
 import type { KalshiAdapter } from '../../../src/exchanges/kalshi/adapter.js';
 import { KALSHI_URLS, kalshiVenue } from '../../../src/exchanges/kalshi/index.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey, makeAdapter, offsetClock, pemFingerprint } from './helpers.js';
 
 const TICKER = 'KXERR-1';

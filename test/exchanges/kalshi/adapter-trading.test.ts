@@ -4,7 +4,7 @@ import { BadInputError, InvalidOrderError, NotSupportedError } from '../../../sr
 import { toMicros } from '../../../src/core/money.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { KalshiAdapter } from '../../../src/exchanges/kalshi/adapter.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey, makeAdapter } from './helpers.js';
 
 const TICKER = 'KXTEST-26DEC31-T1';

@@ -11,7 +11,7 @@ import { toMicros } from '../../../src/core/money.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { KalshiAdapter } from '../../../src/exchanges/kalshi/adapter.js';
 import { MAX_COUNT, validateOrder } from '../../../src/exchanges/kalshi/orders.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey, makeAdapter } from './helpers.js';
 
 const TICKER = 'KXBAD-26DEC31-T1';

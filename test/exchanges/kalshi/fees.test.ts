@@ -7,9 +7,9 @@ import { toMicros } from '../../../src/core/money.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import { orderResultFrom } from '../../../src/exchanges/kalshi/orders.js';
 import { feePaid } from '../../../src/exchanges/kalshi/wire.js';
-import { CENT, CENTICENT, fillFee, tradeFee } from '../../../src/sandbox/kalshi/fees.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
-import { fillView } from '../../../src/sandbox/kalshi/views.js';
+import { CENT, CENTICENT, fillFee, tradeFee } from '../../doubles/kalshi/fees.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
+import { fillView } from '../../doubles/kalshi/views.js';
 import { generateKey, makeAdapter } from './helpers.js';
 
 const m = (text: string) => toMicros(text);

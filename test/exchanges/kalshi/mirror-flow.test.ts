@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMicros } from '../../../src/core/money.js';
 import type { Side } from '../../../src/core/types.js';
 import { mapSignal, parseMarketMap } from '../../../src/exchanges/kalshi/market-map.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey, makeAdapter } from './helpers.js';
 
 const key = generateKey();

@@ -16,7 +16,7 @@ import { silentLogger, systemClock, type Clock } from '../../../src/core/runtime
 import type { OrderParams } from '../../../src/core/types.js';
 import type { KalshiAdapter } from '../../../src/exchanges/kalshi/adapter.js';
 import { kalshiVenue } from '../../../src/exchanges/kalshi/index.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey, makeAdapter } from './helpers.js';
 
 const TICKER = 'KXLOST-1';

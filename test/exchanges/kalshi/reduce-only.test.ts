@@ -7,7 +7,7 @@ import { InvalidOrderError } from '../../../src/core/errors.js';
 import { toMicros } from '../../../src/core/money.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import type { KalshiAdapter } from '../../../src/exchanges/kalshi/adapter.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey, makeAdapter } from './helpers.js';
 
 const TICKER = 'KXREDUCE-26DEC31';

@@ -1,7 +1,7 @@
 /** The local Kalshi checks signatures the way Kalshi does: each malformed request is a 401. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constants, sign } from 'node:crypto';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey } from './helpers.js';
 
 const owner = generateKey();

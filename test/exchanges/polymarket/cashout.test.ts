@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError, InsufficientFundsError, NetworkError, OutcomeUnknownError } from '../../../src/core/errors.js';
 import { derivedFunder } from '../../../src/exchanges/polymarket/funding.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
-import { startRelayerStandIn, type RelayerStandIn } from '../../../src/sandbox/relayer/index.js';
+import { startRelayerStandIn, type RelayerStandIn } from '../../doubles/relayer/index.js';
 import { startAnvil, type LocalChain } from '../../support/chain.js';
 import { adapterFor, newKey } from './helpers.js';
 

@@ -23,8 +23,8 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toMicros } from '../../core/money.js';
-import { systemClock, type Clock } from '../../core/runtime.js';
+import { toMicros } from '../../../src/core/money.js';
+import { systemClock, type Clock } from '../../../src/core/runtime.js';
 import { KeyRing, authenticate, type RegisteredKey } from './auth.js';
 import { KalshiExchange, type Market, type MarketStatus } from './exchange.js';
 import { CENT, CENTICENT, DEFAULT_FEE_RATES } from './fees.js';

@@ -19,7 +19,7 @@
  * getting_started/order_errors) rather than placed for 0, and the order's initial count is the capped one.
  */
 import { randomUUID } from 'node:crypto';
-import { MICRO, mulMicros, type Micros } from '../../core/money.js';
+import { MICRO, mulMicros, type Micros } from '../../../src/core/money.js';
 import { CENT, DEFAULT_FEE_RATES, fillFee, tradeFee, worstFee, type FeeRates } from './fees.js';
 import { KalshiHttpError, badRequest, dollars, fixedCount, parseRequestFixed } from './format.js';
 

@@ -1,5 +1,5 @@
 /** Kalshi's wire number formats for the local Kalshi: dollar strings, fixed-point counts, errors. */
-import { MICRO, toMicros, type Micros } from '../../core/money.js';
+import { MICRO, toMicros, type Micros } from '../../../src/core/money.js';
 
 /** "0.5600": 4 decimals, 6 when the amount needs them (fee/cost math can reach 6). */
 export function dollars(value: Micros): string {

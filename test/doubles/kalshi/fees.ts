@@ -14,7 +14,7 @@
  * pays back a whole cent once it exceeds $0.01. Net fee = trade fee + rounding fee - rebate. With whole
  * cents and whole contracts at cent precision this equals the fee schedule's "round up to the next cent".
  */
-import { MICRO, type Micros } from '../../core/money.js';
+import { MICRO, type Micros } from '../../../src/core/money.js';
 
 /** Fee rates of a market, micro-units (0.07 = 70_000n). */
 export interface FeeRates {

@@ -2,7 +2,7 @@
  * JSON shapes of the local Kalshi's answers, with Kalshi's field names
  * (https://docs.kalshi.com/api-reference: Market, orderbook_fp, Order, Fill, MarketPosition).
  */
-import { MICRO, type Micros } from '../../core/money.js';
+import { MICRO, type Micros } from '../../../src/core/money.js';
 import { dollars, fixedCount } from './format.js';
 import { PRICE_STRUCTURES, type Account, type Fill, type Market, type Order } from './exchange.js';
 
