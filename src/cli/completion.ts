@@ -84,16 +84,19 @@ complete -o default -F _betmirror betmirror
 
 // ---- zsh ----
 
-function zshEscape(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/'/g, "'\\''").replace(/[[\]:]/g, (c) => `\\${c}`);
+/** Inside single quotes; `escape` are the characters zsh gives a meaning there (`]` in an explanation, `:` in a name). */
+function zshQuote(text: string, escape: RegExp): string {
+  return text.replace(/\\/g, '\\\\').replace(/'/g, "'\\''").replace(escape, (c) => `\\${c}`);
 }
+const zshExplanation = (text: string) => zshQuote(text, /[[\]]/g);
+const zshName = (text: string) => zshQuote(text, /:/g);
 
 function zshOption(option: Option): string {
-  const help = zshEscape(option.description);
+  const help = zshExplanation(option.description);
   const repeat = option.variadic ? '*' : '';
   let value = '';
   if (takesValue(option)) {
-    const what = zshEscape(/<([^>]*)>/.exec(option.flags)?.[1]?.replace('...', '') ?? 'value');
+    const what = zshName(/<([^>]*)>/.exec(option.flags)?.[1]?.replace('...', '') ?? 'value');
     value = option.argChoices ? `:${what}:(${option.argChoices.join(' ')})` : FILE_VALUES.has(option.long ?? '') ? `:${what}:_files` : `:${what}: `;
   }
   const all = names(option);
@@ -107,7 +110,7 @@ function zshFunction(command: CommandModel, globals: readonly Option[]): string 
   if (command.subcommands.length === 0) {
     return `${name}() {\n  _arguments -s \\\n    ${options} \\\n    '*:argument: '\n}\n`;
   }
-  const subs = command.subcommands.map((s) => `'${zshEscape(s.path.at(-1)!)}:${zshEscape(s.description)}'`).join(' ');
+  const subs = command.subcommands.map((s) => `'${zshName(s.path.at(-1)!)}:${zshQuote(s.description, /$^/g)}'`).join(' ');
   const cases = command.subcommands
     .map((s) => `    ${s.path.at(-1)}) ${['_betmirror', ...s.path].join('_').replace(/-/g, '_')} ;;`)
     .join('\n');
