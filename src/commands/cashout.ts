@@ -200,5 +200,6 @@ function rememberDestination(ctx: CommandContext, venue: VenueDefinition, destin
 }
 
 function render(result: CashoutCommandResult): string {
-  return `${result.dryRun ? 'dry run, nothing sent: ' : ''}$${result.amount.toFixed(2)} to ${result.destination} via ${result.method}\ntx: ${result.txHash}`;
+  const head = `${result.dryRun ? 'dry run, nothing sent: ' : ''}$${result.amount.toFixed(2)} to ${result.destination} via ${result.method}`;
+  return result.txHash ? `${head}\ntx: ${result.txHash}` : head;
 }
