@@ -49,7 +49,7 @@ export function exchangeFlag(ids: readonly string[], description = "venue (defau
  * request sent, so the answer is "not supported" (exit 3) whatever the credentials.
  */
 export function requireCapability(venue: VenueDefinition, capability: keyof Capabilities, what: string, hint?: string): void {
-  if (venue.capabilities[capability]) return;
+  if (venue.has[capability]) return;
   throw new NotSupportedError(`${venue.title} ${what}`, hint ? { hint } : {});
 }
 

@@ -130,10 +130,10 @@ export interface VenueDefinition {
   id: string;
   title: string;
   /**
-   * What the venue's adapter can do, known without credentials (ccxt's static `has`), so a command
-   * refuses what the venue cannot do before it reads a secret. Equals `create(...).has`.
+   * What the venue can do, known without credentials (ccxt's `has`), so a command refuses what the
+   * venue cannot do before it reads a secret. The adapter's `has` is the same.
    */
-  capabilities: Capabilities;
+  has: Readonly<Capabilities>;
   settings: readonly SettingSpec[];
   secrets: readonly SecretSpec[];
   /** What the venue can do, known without credentials (ccxt's `has`); the adapter's `has` is the same. */

@@ -124,7 +124,7 @@ describe('capabilities are checked before secrets are read', () => {
     for (const id of registry.ids()) {
       const venue = await registry.get(id);
       const adapter = venue.create({ settings: {}, secrets: {}, fetch: globalThis.fetch, clock: systemClock, logger: silentLogger });
-      expect(venue.capabilities, id).toEqual(adapter.has);
+      expect(venue.has, id).toEqual(adapter.has);
     }
   });
 });

@@ -175,7 +175,7 @@ function echoVenue(kind: Kind): VenueDefinition {
   return {
     id: 'echo',
     title: 'Echo',
-    capabilities: { cashout: false, orderBook: false, positions: false, openOrders: false, fetchOrder: false, marketableOrders: false, expiringOrders: false },
+    has: { cashout: false, orderBook: false, positions: false, openOrders: false, fetchOrder: false, marketableOrders: false, expiringOrders: false },
     settings: [
       { key: 'rpcUrl', env: 'ECHO_RPC_URL', description: 'JSON-RPC URL' },
       { key: 'fail', description: 'fail the permission check' },

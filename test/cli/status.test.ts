@@ -48,7 +48,7 @@ function stateWithHistory(configDir: string): string {
 
 /** Gamma answering for TOKEN_A only, as production does (JSON-encoded lists). */
 function gamma(requests: string[]): typeof fetch {
-  return (async (input: RequestInfo | URL) => {
+  return (async (input: string | URL | Request) => {
     const url = String(input);
     requests.push(url);
     const rows = url.includes(TOKEN_A)

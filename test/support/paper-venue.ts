@@ -30,7 +30,7 @@ export function paperVenue(state: PaperState, options: { cashout?: boolean } = {
   return {
     id: 'paper',
     title: 'Paper',
-    capabilities: paperCapabilities(options.cashout ?? true),
+    has: paperCapabilities(options.cashout ?? true),
     settings: [{ key: 'account', env: 'PAPER_ACCOUNT', description: 'account name', default: 'paper-1' }],
     secrets: [
       { key: 'privateKey', env: PAPER_KEY_ENV, description: 'private key', required: true },

@@ -10,7 +10,7 @@ export const kalshiVenue: VenueDefinition = {
   id: 'kalshi',
   title: 'Kalshi',
   // As KalshiAdapter.has: withdrawals are not part of Kalshi's trading API (VENUES.md section 3).
-  capabilities: { cashout: false, orderBook: true, positions: true, openOrders: true, fetchOrder: true, marketableOrders: true, expiringOrders: true },
+  has: { cashout: false, orderBook: true, positions: true, openOrders: true, fetchOrder: true, marketableOrders: true, expiringOrders: true },
   settings: [
     {
       key: 'env',

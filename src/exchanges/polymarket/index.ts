@@ -7,7 +7,7 @@ export const polymarketVenue: VenueDefinition = {
   id: 'polymarket',
   title: 'Polymarket',
   // As PolymarketAdapter.has.
-  capabilities: { cashout: true, orderBook: true, positions: true, openOrders: true, fetchOrder: true, marketableOrders: true, expiringOrders: true, orderIdBeforeSend: true },
+  has: { cashout: true, orderBook: true, positions: true, openOrders: true, fetchOrder: true, marketableOrders: true, expiringOrders: true, orderIdBeforeSend: true },
   settings: POLYMARKET_SETTINGS,
   secrets: POLYMARKET_SECRETS,
   create: (context) => new PolymarketAdapter(context),
