@@ -136,8 +136,6 @@ export interface VenueDefinition {
   has: Readonly<Capabilities>;
   settings: readonly SettingSpec[];
   secrets: readonly SecretSpec[];
-  /** What the venue can do, known without credentials (ccxt's `has`); the adapter's `has` is the same. */
-  has?: Readonly<Capabilities>;
   /** Trading rules that hold on every market of the venue, where the venue has such (its fetchInstrumentRules agrees). */
   rules?: Readonly<VenueRules>;
   /**

@@ -31,9 +31,9 @@ describe('the published package', () => {
     expect(files.filter((path) => !path.endsWith('.js') && path.startsWith('dist/'))).toEqual([]);
   });
 
-  it('ships no test double: only the local Polymarket that `betmirror sandbox` and `mirror --sandbox` run', () => {
+  it('ships no test double: only the local venues that `betmirror sandbox` and `mirror --sandbox` run', () => {
     const sandbox = [...new Set(files.filter((path) => path.startsWith('dist/sandbox/')).map((path) => path.split('/')[2]))];
-    expect(sandbox).toEqual(['polymarket']);
+    expect(sandbox).toEqual(['polymarket', 'predictbase']);
     for (const double of ['kalshi', 'relayer', 'bundler', 'doubles', 'test/']) {
       expect(files.filter((path) => path.includes(`sandbox/${double}`) || path.startsWith(double))).toEqual([]);
     }

@@ -10,7 +10,7 @@ import { silentLogger, systemClock } from '../../src/core/runtime.js';
 import type { Outcome } from '../../src/core/types.js';
 import type { IExchangeAdapter } from '../../src/exchanges/adapter.js';
 import { defaultRegistry } from '../../src/exchanges/registry.js';
-import { startKalshiSandbox } from '../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox } from '../doubles/kalshi/index.js';
 import { startPolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 import { startPredictBaseSandbox } from '../../src/sandbox/predictbase/index.js';
 import { generateKey } from '../exchanges/kalshi/helpers.js';
