@@ -25,7 +25,7 @@ describe('betmirror completion', () => {
     const bash = await script('bash');
     expect(bashComplete(bash, 'betmirror bal')).toEqual(['balance']);
     expect(bashComplete(bash, 'betmirror st')).toEqual(['status']);
-    expect(bashComplete(bash, 'betmirror balance --exchange ')).toEqual(['polymarket', 'kalshi']);
+    expect(bashComplete(bash, 'betmirror balance --exchange ')).toEqual(['polymarket', 'kalshi', 'predictbase']);
     expect(bashComplete(bash, 'betmirror mirror --sizing ')).toEqual(['proportional', 'fixed', 'percent']);
     expect(bashComplete(bash, 'betmirror mirror --source ')).toEqual(['data-api', 'rtds', 'onchain']);
     expect(bashComplete(bash, 'betmirror cashout --exchange kalshi --a')).toEqual(['--amount', '--all']);
@@ -42,8 +42,8 @@ describe('betmirror completion', () => {
   it('zsh: a #compdef function per command, with descriptions, choices and file values', async () => {
     const zsh = await script('zsh');
     expect(zsh.split('\n')[0]).toBe('#compdef betmirror');
-    expect(zsh).toContain("    '(-e --exchange)'{-e,--exchange}'[venue (default: the profile'\\''s exchange, else polymarket)]:id:(polymarket kalshi)' \\\n");
-    expect(zsh).toContain("    '--market-map[Kalshi: JSON map from Polymarket outcomes to Kalshi markets (see README)]:file:_files' \\\n");
+    expect(zsh).toContain("    '(-e --exchange)'{-e,--exchange}'[venue (default: the profile'\\''s exchange, else polymarket)]:id:(polymarket kalshi predictbase)' \\\n");
+    expect(zsh).toContain("    '--market-map[Kalshi, PredictBase: JSON map from Polymarket outcomes to their markets (see README)]:file:_files' \\\n");
     expect(zsh).toContain("    '*--source[where whale fills are seen (repeat or comma-separate)]:name:(data-api rtds onchain)' \\\n");
     expect(zsh).toContain("commands=('list:List the profiles; the active one is marked *' ");
     for (const name of ['auth', 'balance', 'mirror', 'status', 'order', 'cancel', 'cashout', 'profile', 'profile_use', 'sandbox', 'completion']) {

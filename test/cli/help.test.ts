@@ -51,7 +51,7 @@ describe('--help', () => {
 
   it('lists the valid --exchange ids', async () => {
     for (const name of VENUE_COMMANDS) {
-      expect((await help([name])).replace(/\s+/g, ' '), name).toMatch(/-e, --exchange <id> .*\(choices: polymarket, kalshi\)/);
+      expect((await help([name])).replace(/\s+/g, ' '), name).toMatch(/-e, --exchange <id> .*\(choices: polymarket, kalshi, predictbase\)/);
     }
   });
 
@@ -76,6 +76,6 @@ describe('--help', () => {
     await run(['--help'], { registry });
     expect(loaded).toEqual([]);
     await run(['balance', '--help'], { registry });
-    expect(loaded).toEqual(['polymarket', 'kalshi']);
+    expect(loaded).toEqual(['polymarket', 'kalshi', 'predictbase']);
   });
 });

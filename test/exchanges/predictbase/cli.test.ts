@@ -81,7 +81,7 @@ describe('betmirror on the local PredictBase', () => {
     const before = venue.requests.length;
     const result = await cli(['cashout', '--exchange', 'predictbase', '--amount', '10', '--to', `0x${'3'.repeat(40)}`, '--yes']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('predictbase cannot cash out through its API');
+    expect(result.stderr).toContain('PredictBase cannot cash out through its API');
     expect(venue.requests.length).toBe(before);
   });
 });
