@@ -105,6 +105,8 @@ export class Output {
       text: this.redactor.redact(text),
       stream: this.io.stderr as NodeJS.WritableStream,
       isEnabled: true,
+      // Keys typed while it spins stay for the prompt that may follow; Ctrl-C stays a signal.
+      discardStdin: false,
       color: colored ? 'cyan' : false,
     }).start();
     const end = (symbol: string, next?: string) => void spinner.stopAndPersist({ symbol, ...(next ? { text: this.redactor.redact(next) } : {}) });
