@@ -49,7 +49,7 @@ export function register(program: Command, context: ContextFactory, info: Progra
   const group = program
     .command('profile')
     .description('List, switch, show and remove profiles (created by `auth --profile <name>`)')
-    .addHelpText('after', '\nExamples:\n  $ betmirror profile list\n  $ betmirror profile use work\n  $ betmirror profile show work --json\n  $ betmirror profile remove old --yes\n');
+    .addHelpText('after', '\nExamples:\n  $ betmirror profile list\n  $ betmirror profile use work\n  $ betmirror profile show work --json\n  $ betmirror profile remove old --yes');
   declare(group, context, info, {
     name: 'list',
     summary: 'List the profiles; the active one is marked *',

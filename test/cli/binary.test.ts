@@ -9,9 +9,13 @@ const bin = new URL('../../bin/betmirror', import.meta.url).pathname;
 const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 function betmirror(...args: string[]) {
+  return betmirrorWith({}, ...args);
+}
+
+function betmirrorWith(env: Record<string, string>, ...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, BETMIRROR_CONFIG_DIR: tempConfigDir() },
+    env: { PATH: process.env.PATH, BETMIRROR_CONFIG_DIR: tempConfigDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -23,10 +27,28 @@ describe('betmirror binary', () => {
     expect(result.stdout.trim()).toBe(version);
   });
 
-  it('lists the six subcommands', () => {
+  it('lists its subcommands', () => {
     const result = betmirror('--help');
     expect(result.status).toBe(0);
-    for (const name of ['auth', 'balance', 'mirror', 'order', 'cancel', 'cashout']) expect(result.stdout).toContain(`  ${name}`);
+    for (const name of ['auth', 'balance', 'mirror', 'status', 'order', 'cancel', 'cashout', 'profile', 'sandbox', 'completion']) expect(result.stdout).toContain(`  ${name}`);
+  });
+
+  it('piped, it prints no colour unless FORCE_COLOR asks for it', () => {
+    expect(betmirror('balance', '--exchange', 'nope').stderr).toMatch(/^error: unknown exchange "nope"/);
+    expect(betmirrorWith({ FORCE_COLOR: '1' }, 'balance', '--exchange', 'nope').stderr).toMatch(/^\u001b\[31merror:\u001b\[39m unknown exchange "nope"/);
+  });
+
+  it('status of a profile no mirror has run on, as JSON', () => {
+    const result = betmirror('status', '--json');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ profile: 'default', running: false, hasState: false, positions: [] });
+  });
+
+  it('prints a bash completion script bash accepts', () => {
+    const result = betmirror('completion', 'bash');
+    expect(result.status).toBe(0);
+    const check = spawnSync('bash', ['--norc', '--noprofile', '-n'], { input: result.stdout, encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
   });
 
   it('exits 2 naming the valid exchanges for an unknown one', () => {
