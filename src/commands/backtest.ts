@@ -5,8 +5,10 @@
  * drawdown, what was skipped and why, and the same at other latencies.
  */
 import { writeFile } from 'node:fs/promises';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { list, toggle, value, valueWithDefault, type Options } from '../cli/flags.js';
 import { BadInputError } from '../core/errors.js';
 import { MICRO, toMicros } from '../core/money.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
@@ -14,49 +16,44 @@ import { equityChart } from '../research/chart.js';
 import { backtestResult, type BacktestResult } from '../research/present.js';
 import { reportHtml } from '../research/report-html.js';
 import { checkWallets, withResearchSource } from '../research/shell.js';
+import { pickMirrorFlags, toRawSettings } from './mirror-flags.js';
 import { parseAmount } from './parse.js';
 
 /** The mirror flags that shape a copy decision; backtest takes them from `mirror`'s own declarations. */
-export const MIRROR_DECISION_FLAGS = [
-  'sizing', 'multiplier', 'fixed-usd', 'percent', 'max-per-trade', 'max-per-market', 'max-exposure', 'max-daily-volume',
-  'daily-loss-limit', 'max-copy-fraction', 'max-signal-age', 'max-slippage', 'order-type', 'allow', 'deny',
-];
+const DECISION_KEYS = [
+  'sizing', 'multiplier', 'fixedUsd', 'percent', 'maxPerTrade', 'maxPerMarket', 'maxExposure', 'maxDailyVolume',
+  'dailyLossLimit', 'maxCopyFraction', 'maxSignalAge', 'maxSlippage', 'orderType', 'allow', 'deny',
+] as const;
+export const MIRROR_DECISION_FLAGS: readonly string[] = DECISION_KEYS.map((key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
 
 /** With --sandbox and no sizing flags: $20 per copy (proportional sizing needs a whale's cash, which history lacks). */
 const SANDBOX_DEFAULTS: RawMirrorSettings = { sizing: 'fixed', 'fixed-usd': '20' };
 
-export interface BacktestOptions {
-  follow?: string[];
-  since: string;
-  latency: string;
-  bankroll: string;
-  fillSlippage: string;
-  report?: string;
-  sandbox?: boolean;
-  [flag: string]: string | string[] | boolean | undefined;
-}
+const text = (v: string) => v;
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  const command = program
-    .command('backtest')
-    .description('Replay wallets\' past trades through the mirror\'s own rules: what copying them would have made')
-    .option('-f, --follow <wallet...>', 'wallet(s) to replay (with --sandbox: default the scripted wallets)')
-    .option('--since <when>', 'start: a date (2026-10-01) or an age (30d, 12h)', '30d')
-    .option('--latency <time>', 'delay from the whale\'s fill to our order: 500ms, 2s, 1m', '2s')
-    .option('--bankroll <usd>', 'starting cash', '1000')
-    .option('--fill-slippage <pct>', 'percent paid beyond the market price when a copy fills', '0.5')
-    .option('--report <file.html>', 'also write a self-contained HTML report (equity, drawdown, trades)')
-    .option('--sandbox', 'replay the local sandbox\'s scripted wallets (no network)');
-  const mirror = program.commands.find((c) => c.name() === 'mirror');
-  for (const option of mirror?.options ?? []) {
-    if (MIRROR_DECISION_FLAGS.includes(option.name())) command.addOption(new Option(option.flags, option.description));
-  }
-  command
-    .addHelpText('after', '\nExamples:\n  $ betmirror backtest --follow 0x1f2e...9a --since 30d --latency 2s --max-per-trade 25\n  $ betmirror backtest --sandbox --report backtest.html\n')
-    .action(async (options: BacktestOptions, cmd: Command) => {
-      const ctx = context(cmd);
-      ctx.output.result(await run(options, ctx), render);
-    });
+const flags = () => ({
+  follow: list('-f, --follow <wallet...>', 'wallet(s) to replay (with --sandbox: default the scripted wallets)', text),
+  since: valueWithDefault('--since <when>', 'start: a date (2026-10-01) or an age (30d, 12h)', text, '30d'),
+  latency: valueWithDefault('--latency <time>', "delay from the whale's fill to our order: 500ms, 2s, 1m", text, '2s'),
+  bankroll: valueWithDefault('--bankroll <usd>', 'starting cash', text, '1000'),
+  fillSlippage: valueWithDefault('--fill-slippage <pct>', 'percent paid beyond the market price when a copy fills', text, '0.5'),
+  report: value('--report <file.html>', 'also write a self-contained HTML report (equity, drawdown, trades)', text),
+  sandbox: toggle('--sandbox', "replay the local sandbox's scripted wallets (no network)"),
+  // A profile's mirror settings apply here too, under these flags (they are the mirror's declarations).
+  ...pickMirrorFlags(DECISION_KEYS),
+});
+
+export type BacktestOptions = Options<ReturnType<typeof flags>>;
+
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'backtest',
+    summary: "Replay wallets' past trades through the mirror's own rules: what copying them would have made",
+    flags: flags(),
+    examples: ['$ betmirror backtest --follow 0x1f2e...9a --since 30d --latency 2s --max-per-trade 25', '$ betmirror backtest --sandbox --report backtest.html --json'],
+    profileSettings: (ctx) => ctx.profile.mirror ?? {},
+    action: async (options, ctx) => ctx.output.result(await run(options, ctx), render),
+  });
 }
 
 export async function run(options: BacktestOptions, ctx: CommandContext): Promise<BacktestResult> {
@@ -68,12 +65,8 @@ export async function run(options: BacktestOptions, ctx: CommandContext): Promis
   if (slippagePercent < 0n || slippagePercent >= 100n * MICRO) throw new BadInputError(`--fill-slippage is a percent from 0 to below 100 (got ${options.fillSlippage})`);
   const given = checkWallets('--follow', options.follow ?? []);
   if (given.length === 0 && !options.sandbox) throw new BadInputError('nothing to replay: pass --follow <wallet>', { hint: 'or try `betmirror backtest --sandbox`' });
-  const flags = Object.fromEntries(
-    Object.entries(options)
-      .map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value] as const)
-      .filter(([flag]) => MIRROR_DECISION_FLAGS.includes(flag)),
-  );
-  const settings = parseMirrorSettings({ ...(options.sandbox ? SANDBOX_DEFAULTS : {}), ...(ctx.profile.mirror ?? {}), ...flags });
+  // Flags > the profile's mirror settings (both in `options`) > the sandbox's defaults > the settings' own.
+  const settings = parseMirrorSettings({ ...(options.sandbox ? SANDBOX_DEFAULTS : {}), ...toRawSettings(options) });
 
   // The replay pulls in the venue's fee code (and its official client): loaded only to backtest.
   const [{ loadBacktestData }, { runBacktest }] = await Promise.all([import('../research/load.js'), import('../research/summary.js')]);

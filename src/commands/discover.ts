@@ -2,21 +2,37 @@
  * `betmirror discover`: candidate wallets from Polymarket's public leaderboard, optionally only those
  * with at least N trades in the period. A starting point for `vet`, never a recommendation.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { toggle, value, valueWithDefault, type Options } from '../cli/flags.js';
+import { BadInputError } from '../core/errors.js';
 import { microsToNumber } from '../core/money.js';
 import type { LeaderboardOrder, Period } from '../research/client.js';
 import { withResearchSource } from '../research/shell.js';
 import { parsePositiveInt } from './parse.js';
 
-export interface DiscoverOptions {
-  period: Period;
-  order: LeaderboardOrder;
-  minTrades?: string;
-  limit: string;
-  addresses?: boolean;
-  sandbox?: boolean;
+const text = (v: string) => v;
+const PERIODS: readonly Period[] = ['day', 'week', 'month', 'all'];
+const ORDERS: readonly LeaderboardOrder[] = ['pnl', 'volume'];
+
+function oneOf<T extends string>(flag: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!choices.includes(value as T)) throw new BadInputError(`${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)} (got ${value})`);
+    return value as T;
+  };
 }
+
+const flags = {
+  period: valueWithDefault('--period <period>', 'leaderboard window', oneOf('--period', PERIODS), 'month' as Period, { choices: PERIODS }),
+  order: valueWithDefault('--order <by>', 'rank by profit or by volume', oneOf('--order', ORDERS), 'pnl' as LeaderboardOrder, { choices: ORDERS }),
+  minTrades: value('--min-trades <n>', "only wallets with at least this many trades in the period (reads each one's activity)", text),
+  limit: valueWithDefault('--limit <n>', 'how many wallets (the leaderboard pages by 50)', text, '20'),
+  addresses: toggle('--addresses', 'print only the addresses, one per line (a --follow-file)'),
+  sandbox: toggle('--sandbox', "read the local sandbox's scripted wallets (no network)"),
+};
+
+export type DiscoverOptions = Options<typeof flags>;
 
 export interface DiscoverResult {
   period: Period;
@@ -27,23 +43,18 @@ export interface DiscoverResult {
 
 const PERIOD_SECONDS: Record<Period, number | undefined> = { day: 86_400, week: 7 * 86_400, month: 30 * 86_400, all: undefined };
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  program
-    .command('discover')
-    .description('List candidate wallets from the Polymarket leaderboard (then vet and backtest them)')
-    .addOption(new Option('--period <period>', 'leaderboard window').choices(['day', 'week', 'month', 'all']).default('month'))
-    .addOption(new Option('--order <by>', 'rank by profit or by volume').choices(['pnl', 'volume']).default('pnl'))
-    .option('--min-trades <n>', 'only wallets with at least this many trades in the period (reads each one\'s activity)')
-    .option('--limit <n>', 'how many wallets (the leaderboard pages by 50)', '20')
-    .option('--addresses', 'print only the addresses, one per line (a --follow-file)')
-    .option('--sandbox', 'read the local sandbox\'s scripted wallets (no network)')
-    .addHelpText('after', '\nExamples:\n  $ betmirror discover --period week --order pnl --min-trades 20 --limit 10\n  $ betmirror discover --sandbox --addresses > candidates.txt\n')
-    .action(async (options: DiscoverOptions, command: Command) => {
-      const ctx = context(command);
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'discover',
+    summary: 'List candidate wallets from the Polymarket leaderboard (then vet and backtest them)',
+    flags,
+    examples: ['$ betmirror discover --period week --order pnl --min-trades 20 --limit 10', '$ betmirror discover --sandbox --addresses > candidates.txt'],
+    action: async (options, ctx) => {
       const result = await run(options, ctx);
       if (options.addresses && !ctx.output.json) ctx.output.result(result, renderAddresses);
       else ctx.output.result(result, render);
-    });
+    },
+  });
 }
 
 export async function run(options: DiscoverOptions, ctx: CommandContext): Promise<DiscoverResult> {

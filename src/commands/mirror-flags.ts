@@ -24,7 +24,7 @@ const MIRROR_ORDER_TYPES = ['fak', 'fok'] as const;
 function oneOf<T extends string>(flag: string, choices: readonly T[]): (value: string) => T {
   return (value) => {
     const choice = value.toLowerCase() as T;
-    if (!choices.includes(choice)) throw new BadInputError(`${flag} must be one of ${choices.join(', ')} (got ${value})`);
+    if (!choices.includes(choice)) throw new BadInputError(`${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)} (got ${value})`);
     return choice;
   };
 }
@@ -35,7 +35,8 @@ const ms = (flag: string) => (value: string) => parseMs(flag, value);
 const text = (value: string) => value;
 const profile = true;
 
-export const MIRROR_FLAGS = {
+/** A fresh table (commander options belong to one command each): `mirror` declares it, `backtest` a part of it. */
+export const mirrorFlags = () => ({
   source: list('--source <name...>', 'where whale fills are seen (repeat or comma-separate)', oneOf('--source', SOURCE_NAMES), {
     choices: SOURCE_NAMES,
     defaultText: DEFAULT_SOURCES.join(','),
@@ -75,17 +76,24 @@ export const MIRROR_FLAGS = {
     profile,
   }),
   dryRun: toggle('--dry-run', 'decide and sign everything, send nothing', { profile }),
-};
+});
 
-export type MirrorFlagOptions = Options<typeof MIRROR_FLAGS>;
+export type MirrorFlags = ReturnType<typeof mirrorFlags>;
+export type MirrorFlagOptions = Options<MirrorFlags>;
+
+/** The part of the table named by long flag names (without `--`), e.g. the flags that shape a copy decision. */
+export function pickMirrorFlags<K extends keyof MirrorFlags>(keys: readonly K[]): Pick<MirrorFlags, K> {
+  const all = mirrorFlags();
+  return Object.fromEntries(keys.map((key) => [key, all[key]])) as Pick<MirrorFlags, K>;
+}
 
 /**
  * The typed flags as src/mirror/settings.ts reads them (by flag name). Only what was given (on the
  * command line or in the profile) is passed, so the settings' own defaults apply to the rest.
  */
-export function toRawSettings(options: MirrorFlagOptions): RawMirrorSettings {
+export function toRawSettings(options: Partial<MirrorFlagOptions>): RawMirrorSettings {
   const raw: RawMirrorSettings = {};
-  for (const [key, flag] of Object.entries(MIRROR_FLAGS)) {
+  for (const [key, flag] of Object.entries(mirrorFlags())) {
     const given = options[key as keyof MirrorFlagOptions];
     if (given === undefined) continue;
     const name = flag.option.long!.slice(2);

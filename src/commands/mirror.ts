@@ -18,7 +18,7 @@ import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.
 import type { MarketMapper } from '../mirror/types.js';
 import { mapFill, parseMarketMap } from '../mirror/market-map.js';
 import { cashoutLists, parseDestination, refuseNeverDestination, refuseOutsideAllowList } from './destination.js';
-import { MIRROR_FLAGS, toRawSettings } from './mirror-flags.js';
+import { mirrorFlags, toRawSettings } from './mirror-flags.js';
 import { whaleIntervalFlag } from './sandbox.js';
 import { exchangeFlag, openVenue, resolveSettings } from './venue.js';
 
@@ -31,7 +31,7 @@ const flags = (info: ProgramInfo) => ({
   marketMap: value('--market-map <file>', 'Kalshi, PredictBase: JSON map from Polymarket outcomes to their markets (see README)', text),
   sandbox: toggle('--sandbox', 'run against a local Polymarket with scripted whales (no account, no network)'),
   whaleInterval: whaleIntervalFlag('with --sandbox: how often the scripted whales trade'),
-  ...MIRROR_FLAGS,
+  ...mirrorFlags(),
 });
 
 export type MirrorCommandOptions = Options<ReturnType<typeof flags>>;

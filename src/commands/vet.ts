@@ -5,19 +5,26 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
+import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
+import { toggle, value, type Options } from '../cli/flags.js';
 import { BadInputError } from '../core/errors.js';
 import { vetRow, type VetRow } from '../research/present.js';
 import { checkWallets, withResearchSource } from '../research/shell.js';
 import { DEFAULT_THRESHOLDS, vet, type VetThresholds } from '../research/vet.js';
 
-export interface VetOptions {
-  minResolved?: string;
-  minEdge?: string;
-  maxIdleDays?: string;
-  maxTopMarketShare?: string;
-  addresses?: boolean;
-  sandbox?: boolean;
-}
+const text = (v: string) => v;
+
+// Checked together in parseThresholds; the defaults shown are the ones it applies.
+const flags = {
+  minResolved: value('--min-resolved <n>', 'resolved positions needed before trusting a win rate', text, { defaultText: String(DEFAULT_THRESHOLDS.minResolved) }),
+  minEdge: value('--min-edge <x>', 'win-rate lower bound minus average price paid must exceed this', text, { defaultText: String(DEFAULT_THRESHOLDS.minEdge) }),
+  maxIdleDays: value('--max-idle-days <n>', 'days without a trade before "inactive"', text, { defaultText: String(DEFAULT_THRESHOLDS.maxIdleDays) }),
+  maxTopMarketShare: value('--max-top-market-share <x>', 'share of volume in one market before "concentrated"', text, { defaultText: String(DEFAULT_THRESHOLDS.maxTopMarketShare) }),
+  addresses: toggle('--addresses', 'print only the wallets to follow, one per line (a --follow-file)'),
+  sandbox: toggle('--sandbox', "read the local sandbox's scripted wallets (no network)"),
+};
+
+export type VetOptions = Options<typeof flags>;
 
 export interface VetResult {
   thresholds: VetThresholds;
@@ -26,23 +33,18 @@ export interface VetResult {
   follow: string[];
 }
 
-export function register(program: Command, context: (command: Command) => CommandContext): void {
-  program
-    .command('vet')
-    .description('Grade wallets from their public history: PnL, win rate vs prices paid, luck, activity')
-    .argument('[wallet...]', 'Polymarket wallet(s) (with --sandbox: default the scripted wallets)')
-    .option('--min-resolved <n>', `resolved positions needed before trusting a win rate (default ${DEFAULT_THRESHOLDS.minResolved})`)
-    .option('--min-edge <x>', `win-rate lower bound minus average price paid must exceed this (default ${DEFAULT_THRESHOLDS.minEdge})`)
-    .option('--max-idle-days <n>', `days without a trade before "inactive" (default ${DEFAULT_THRESHOLDS.maxIdleDays})`)
-    .option('--max-top-market-share <x>', `share of volume in one market before "concentrated" (default ${DEFAULT_THRESHOLDS.maxTopMarketShare})`)
-    .option('--addresses', 'print only the wallets to follow, one per line (a --follow-file)')
-    .option('--sandbox', 'read the local sandbox\'s scripted wallets (no network)')
-    .addHelpText('after', '\nExamples:\n  $ betmirror vet 0x1f2e...9a 0x3c4d...8b --min-resolved 20\n  $ betmirror vet --sandbox --json\n')
-    .action(async (wallets: string[], options: VetOptions, command: Command) => {
-      const ctx = context(command);
+export function register(program: Command, context: ContextFactory, info: ProgramInfo): void {
+  declare(program, context, info, {
+    name: 'vet',
+    summary: 'Grade wallets from their public history: PnL, win rate vs prices paid, luck, activity',
+    arguments: [['[wallet...]', 'Polymarket wallet(s) (with --sandbox: default the scripted wallets)']],
+    flags,
+    examples: ['$ betmirror vet 0x1f2e...9a 0x3c4d...8b --min-resolved 20', '$ betmirror vet --sandbox --json'],
+    action: async (options, ctx, wallets) => {
       const result = await run(wallets, options, ctx);
       ctx.output.result(result, options.addresses && !ctx.output.json ? renderAddresses : render);
-    });
+    },
+  });
 }
 
 export async function run(wallets: string[], options: VetOptions, ctx: CommandContext): Promise<VetResult> {

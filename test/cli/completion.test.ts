@@ -54,7 +54,7 @@ describe('betmirror completion', () => {
 
   it('fish: commands offered until one is typed, then that command\'s flags and values', async () => {
     const fish = await script('fish');
-    const top = 'not __fish_seen_subcommand_from auth balance mirror status order cancel cashout profile sandbox completion';
+    const top = 'not __fish_seen_subcommand_from auth balance mirror status order cancel cashout profile sandbox discover vet backtest completion';
     expect(fish).toContain(`complete -c betmirror -n '${top}' -a status -d 'Show the mirror\\'s state from its store: running or not, positions, cash, PnL today, last signals'\n`);
     expect(fish).toContain("complete -c betmirror -n '__fish_seen_subcommand_from order' -l side -x -a 'buy sell' -d 'buy or sell'\n");
     expect(fish).toContain("complete -c betmirror -n '__fish_seen_subcommand_from mirror' -l market-map -r -F -d");

@@ -22,6 +22,9 @@ const COMMANDS = [
   ['profile', 'show'],
   ['profile', 'remove'],
   ['sandbox'],
+  ['discover'],
+  ['vet'],
+  ['backtest'],
   ['completion'],
 ];
 const VENUE_COMMANDS = ['auth', 'balance', 'mirror', 'order', 'cancel', 'cashout'];

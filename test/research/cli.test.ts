@@ -58,7 +58,7 @@ describe('discover', () => {
   it('refuses a bad period with exit 2 and the choices', async () => {
     const result = await cli(['discover', '--period', 'year']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("argument 'year' is invalid. Allowed choices are day, week, month, all.");
+    expect(result.stderr).toBe('error: --period must be day, week, month or all (got year)\n');
   });
 });
 
@@ -177,7 +177,7 @@ describe('backtest', () => {
 
   it('declares no flag of its own for sizing, caps or slippage: they are the mirror\'s declarations', async () => {
     const { createProgram } = await import('../../src/cli/program.js');
-    const program = createProgram({ version: 'x', io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin: {} } } as never, () => undefined as never);
+    const program = createProgram({ version: 'x', exchanges: new ExchangeRegistry([]), io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin: {} } } as never, () => undefined as never);
     const options = (name: string) => program.commands.find((c) => c.name() === name)!.options.map((o) => [o.flags, o.description]);
     const mirror = options('mirror').filter(([flags]) => MIRROR_DECISION_FLAGS.some((f) => flags!.startsWith(`--${f} `)));
     expect(mirror.length).toBe(MIRROR_DECISION_FLAGS.length);
