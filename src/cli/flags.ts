@@ -118,13 +118,6 @@ function readProfile<T>(flag: Flag<T>, name: string, text: string): T {
   }
 }
 
-/** Which long flags of a table a profile may preset, e.g. ['max-per-trade', ...]. */
-export function profileKeys(flags: Flags): string[] {
-  return Object.values(flags)
-    .filter((flag) => flag.profile)
-    .map((flag) => longName(flag.option.flags).slice(2));
-}
-
 export function longName(flags: string): string {
   return /--[\w-]+/.exec(flags)?.[0] ?? flags;
 }
