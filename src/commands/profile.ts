@@ -124,9 +124,13 @@ export function use(ctx: CommandContext, name: string): ProfileChange {
 export function show(ctx: CommandContext, name: string): ProfileView {
   if (name !== DEFAULT_PROFILE) requireKnown(ctx, name);
   const active = ctx.config.activeProfileName();
+  const settings = ctx.config.profile(name);
+  // RPC, bundler and paymaster URLs carry API keys in their path or query: shown masked.
+  for (const venue of Object.values(settings.venues ?? {})) Object.values(venue).forEach((value) => ctx.redactor.addUrls(value));
+  for (const url of [settings.custody?.bundlerUrl, settings.custody?.paymasterUrl]) ctx.redactor.addUrls(url);
   return {
     ...summary(ctx, name, active),
-    settings: ctx.config.profile(name),
+    settings,
     configFile: ctx.config.path,
     secretStorePath: ctx.config.vaultPath(name),
     stateDir: ctx.config.stateDir(name),

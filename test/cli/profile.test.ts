@@ -124,4 +124,13 @@ describe('betmirror profile', () => {
       stateDir: join(configDir, 'state', 'work'),
     });
   });
+
+  it('show: URLs in the settings keep their API keys masked', async () => {
+    const configDir = tempConfigDir();
+    new ConfigStore(configDir).saveProfile('work', { exchange: 'paper', venues: { paper: { rpcUrl: 'https://polygon-mainnet.example.io/v3/abcdef0123456789abcdef0123456789' } } });
+    const result = await run(['profile', 'show', 'work', '--json'], { registry, configDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('abcdef0123456789abcdef0123456789');
+    expect(JSON.parse(result.stdout).settings.venues.paper.rpcUrl).toMatch(/^https:\/\/polygon-mainnet\.example\.io\/v3\/.*redacted/);
+  });
 });
