@@ -100,27 +100,28 @@ export function shortId(id: string | null): string {
 }
 
 /**
- * Polymarket: Gamma's market listing filtered by token ids, used for names only (VENUES.md 1.5b:
- * trading rules come from the CLOB; Gamma's offset listing is deprecated, so a failure here must cost
- * nothing but the title). `outcomes` and `clobTokenIds` are JSON-encoded strings, index-aligned.
- * https://docs.polymarket.com/developers/gamma-markets-api/get-markets
+ * Polymarket: Gamma, for names only, through its documented keyset listing filtered by token (the
+ * request and answer src/mirror/market-titles.ts relies on, with their sources; VENUES.md 1.5b: the
+ * offset listing GET /markets is deprecated). A market's `outcomes` and `clobTokenIds` are JSON-encoded
+ * lists in the same order, which names the token's outcome.
+ *   GET {gamma}/markets/keyset?clob_token_ids=<token>&limit=1 -> {"markets": [{question, outcomes, clobTokenIds, ...}]}
  */
 export function gammaTitleLookup(gammaUrl: string, fetchFn: typeof fetch): TitleLookup {
+  const base = gammaUrl.replace(/\/+$/, '');
   return async (ids, signal) => {
-    const query = ids.map((id) => `clob_token_ids=${encodeURIComponent(id)}`).join('&');
-    const response = await fetchFn(`${gammaUrl.replace(/\/+$/, '')}/markets?${query}`, { signal });
-    if (!response.ok) return new Map();
-    const body = (await response.json()) as unknown;
-    const rows = Array.isArray(body) ? body : Array.isArray((body as { data?: unknown }).data) ? (body as { data: unknown[] }).data : [];
     const found = new Map<string, MarketTitle>();
-    for (const row of rows as Array<{ question?: unknown; outcomes?: unknown; clobTokenIds?: unknown }>) {
-      if (typeof row.question !== 'string') continue;
-      const tokens = jsonList(row.clobTokenIds);
-      const outcomes = jsonList(row.outcomes);
-      tokens.forEach((token, index) => {
-        if (ids.includes(token)) found.set(token, { title: row.question as string, ...(outcomes[index] ? { outcome: outcomes[index] } : {}) });
-      });
-    }
+    // One token's failure costs that token's title only.
+    await Promise.allSettled(
+      ids.map(async (id) => {
+        const response = await fetchFn(`${base}/markets/keyset?clob_token_ids=${encodeURIComponent(id)}&limit=1`, { signal });
+        if (!response.ok) return;
+        const body = (await response.json()) as { markets?: unknown };
+        const [market] = Array.isArray(body.markets) ? (body.markets as Array<{ question?: unknown; outcomes?: unknown; clobTokenIds?: unknown }>) : [];
+        if (typeof market?.question !== 'string') return;
+        const outcome = jsonList(market.outcomes)[jsonList(market.clobTokenIds).indexOf(id)];
+        found.set(id, { title: market.question, ...(outcome ? { outcome } : {}) });
+      }),
+    );
     return found;
   };
 }
@@ -133,7 +134,7 @@ export function gammaTitleLookup(gammaUrl: string, fetchFn: typeof fetch): Title
 export function kalshiTitleLookup(apiUrl: string, fetchFn: typeof fetch): TitleLookup {
   return async (tickers, signal) => {
     const found = new Map<string, MarketTitle>();
-    await Promise.all(
+    await Promise.allSettled(
       tickers.map(async (ticker) => {
         const response = await fetchFn(`${apiUrl.replace(/\/+$/, '')}/markets/${encodeURIComponent(ticker)}`, { signal });
         if (!response.ok) return;

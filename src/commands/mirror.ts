@@ -7,11 +7,9 @@ import type { CommandContext } from '../cli/context.js';
 import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
 import { list, toggle, value, type Options } from '../cli/flags.js';
 import { PASSWORD_ENVIRONMENT } from '../cli/help.js';
-import { gammaTitleLookup, MarketTitles, shortId } from '../cli/titles.js';
 import { BadInputError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import type { MirrorOptions, MirrorSummary } from '../mirror/engine.js';
-import type { MirrorEvent } from '../mirror/events.js';
 import { formatEvent, formatStatus, formatSummary } from '../mirror/render.js';
 import { resolveFollow } from '../mirror/follow.js';
 import { parseMirrorSettings, type RawMirrorSettings } from '../mirror/settings.js';
@@ -129,9 +127,6 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
     throw new BadInputError(`mirroring onto ${setup.exchange} needs --market-map <file>`, { hint: 'see "Mirroring onto Kalshi" (or PredictBase) in the README for the map format' });
   }
   const { runMirror } = await import('../mirror/engine.js'); // heavy (SQLite, chain clients): loaded only to mirror
-  // Human lines name markets by title; the whales' tokens are Polymarket's, so Gamma names them.
-  const gammaUrl = setup.endpoints.gammaUrl;
-  const titles = ctx.output.json || !gammaUrl ? undefined : new MarketTitles(ctx.deps.configDir, gammaTitleLookup(gammaUrl, ctx.deps.fetch));
   const spinner = ctx.output.spinner('starting the mirror');
   let engine: import('../mirror/engine.js').MirrorEngine | undefined;
   const timer = setInterval(() => engine && spinner.update(formatStatus(engine.status())), 1000);
@@ -146,7 +141,7 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
         signal: ctx.deps.signal,
         onEvent: (event) => {
           if (!ctx.output.json && event.type === 'stopped') return;
-          ctx.output.event(event, (e) => (titles ? titled(formatEvent(e), e, titles) : formatEvent(e)));
+          ctx.output.event(event, formatEvent);
           if (engine) spinner.update(formatStatus(engine.status()));
         },
         onReady: (e) => {
@@ -160,22 +155,6 @@ async function mirror(options: MirrorCommandOptions, ctx: CommandContext, setup:
     clearInterval(timer);
     spinner.stop();
   }
-}
-
-/**
- * The event's line with its token named by title. A title the fill carried is kept; otherwise the
- * lookup runs in the background and never delays a copy: this line keeps the id, later ones get the title.
- */
-function titled(line: string, event: MirrorEvent, titles: MarketTitles): string {
-  if (!event.token) return line;
-  const carried = event as MirrorEvent & { title?: unknown; outcome?: unknown };
-  if (typeof carried.title === 'string' && carried.title !== '') {
-    titles.remember(event.token, { title: carried.title, ...(typeof carried.outcome === 'string' ? { outcome: carried.outcome } : {}) });
-  } else if (!titles.known(event.token)) {
-    void titles.load([event.token]);
-    return line;
-  }
-  return line.split(shortId(event.token)).join(titles.label(event.token));
 }
 
 /** The market map (format documented in src/mirror/market-map.ts and the README), read for the venue traded on. */

@@ -235,31 +235,3 @@ describe('flags declared once', () => {
     expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line).type).at(-1)).toBe('summary');
   });
 });
-
-describe("the mirror's human lines name markets by title", () => {
-  it('the first line on a token keeps its id (the lookup never delays a copy); later lines carry the title and outcome', async () => {
-    const { runCli } = await import('../../src/cli/program.js');
-    const { memoryStream } = await import('../support/cli.js');
-    const stdout = memoryStream();
-    const abort = new AbortController();
-    const running = runCli(['mirror', '--sandbox', '--whale-interval', '100'], {
-      io: { stdout, stderr: memoryStream(), stdin: { isTTY: false } },
-      env: {},
-      clock: systemClock,
-      fetch: globalThis.fetch,
-      prompter: scriptedPrompter({}),
-      exchanges: defaultRegistry(),
-      signal: abort.signal,
-      configDir: tempConfigDir(),
-      version: 'test',
-      readTextFile: async () => '',
-    });
-    const titled = /^(copy|fill) .* on "(Will it rain in Sandbox City tomorrow\?|Will Candidate A win the Sandbox election\?)" \((Yes|No)\)/m;
-    for (let waited = 0; waited < 20_000 && !titled.test(stdout.text()); waited += 100) await new Promise((r) => setTimeout(r, 100));
-    abort.abort();
-    expect(await running).toBe(0);
-    const lines = stdout.text().split('\n').filter((line) => /^(copy|fill|skip|miss) /.test(line));
-    expect(lines.some((line) => titled.test(line))).toBe(true);
-    expect(lines[0]).toMatch(/ on \d{6}…\d{4}/);
-  });
-});

@@ -46,17 +46,19 @@ function stateWithHistory(configDir: string): string {
   return stateDir;
 }
 
-/** Gamma answering for TOKEN_A only, as production does (JSON-encoded lists). */
+/** Gamma's keyset listing knowing TOKEN_A only (outcomes and token ids JSON-encoded, as Gamma sends them). */
 function gamma(requests: string[]): typeof fetch {
   return (async (input: string | URL | Request) => {
     const url = String(input);
     requests.push(url);
-    const rows = url.includes(TOKEN_A)
+    const markets = url.includes(TOKEN_A)
       ? [{ question: 'Will BTC close 2026 above $100k?', outcomes: '["Yes","No"]', clobTokenIds: JSON.stringify([TOKEN_A, '1']) }]
       : [];
-    return new Response(JSON.stringify(rows), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ markets }), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
 }
+
+const keyset = (token: string) => `${GAMMA}/markets/keyset?clob_token_ids=${token}&limit=1`;
 
 const env = { POLYMARKET_GAMMA_URL: GAMMA };
 
@@ -90,7 +92,7 @@ describe('betmirror status', () => {
       ],
       recentSkips: [{ at: '2026-11-29T09:00:02.000Z', wallet: W2, token: TOKEN_B, side: 'sell', size: 5, price: 0.6, status: 'skipped', reason: 'no position to sell' }],
     });
-    expect(requests).toEqual([`${GAMMA}/markets?clob_token_ids=${TOKEN_A}&clob_token_ids=${TOKEN_B}`]);
+    expect(requests).toEqual([keyset(TOKEN_A), keyset(TOKEN_B)]);
   });
 
   it('human output names markets by title, and the titles come from the cache the next time', async () => {
@@ -114,7 +116,7 @@ describe('betmirror status', () => {
       "
     `);
     // TOKEN_A's title was cached by the first run; only the still unknown TOKEN_B is asked for.
-    expect(again).toEqual([`${GAMMA}/markets?clob_token_ids=${TOKEN_B}`]);
+    expect(again).toEqual([keyset(TOKEN_B)]);
   });
 
   it('a running mirror: running, its pid and start, read without taking or disturbing its lock', async () => {

@@ -11,7 +11,7 @@ import { systemClock } from '../../../src/core/runtime.js';
 import { loadPrivateKey } from '../../../src/exchanges/kalshi/auth.js';
 import { KalshiClient } from '../../../src/exchanges/kalshi/client.js';
 import { errorInAnswer } from '../../../src/exchanges/kalshi/errors.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { generateKey, makeAdapter } from './helpers.js';
 
 const TICKER = 'KXTWO-26DEC31';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOrderError } from '../../../src/core/errors.js';
 import { toMicros } from '../../../src/core/money.js';
 import { kalshiTakerFee } from '../../../src/exchanges/kalshi/rules.js';
-import { tradeFee, DEFAULT_FEE_RATES, CENT } from '../../../src/sandbox/kalshi/fees.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { tradeFee, DEFAULT_FEE_RATES, CENT } from '../../doubles/kalshi/fees.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { makeAdapter } from './helpers.js';
 
 const m = (text: string) => toMicros(text);

@@ -9,7 +9,7 @@ import { silentLogger, systemClock } from '../../../src/core/runtime.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import { runMirror, type MirrorEngine } from '../../../src/mirror/engine.js';
 import type { MirrorEvent } from '../../../src/mirror/events.js';
-import { startKalshiSandbox, type KalshiSandbox } from '../../../src/sandbox/kalshi/index.js';
+import { startKalshiSandbox, type KalshiSandbox } from '../../doubles/kalshi/index.js';
 import { baseOptions, ManualSource } from '../../mirror/support/engine-harness.js';
 import { fill } from '../../mirror/support/fakes.js';
 import { generateKey, makeAdapter } from './helpers.js';
