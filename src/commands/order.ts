@@ -65,7 +65,7 @@ export function register(program: Command, context: ContextFactory, info: Progra
       const result = await run(options, ctx);
       // Names the market for a person (after the order: a title never delays one); --json keeps ids only.
       const titles = ctx.output.json ? undefined : await marketTitles(ctx, result.exchange);
-      await ctx.output.busy('looking up the market title', async () => titles?.load([result.market]));
+      if (titles) await ctx.output.busy('looking up the market title', () => titles.load([result.market]));
       ctx.output.result(result, (r) => render(r, titles?.known(r.market) ? titles.label(r.market, r.outcome?.toUpperCase()) : undefined));
     },
   });
