@@ -8,7 +8,7 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 /** Flags whose value is a file path: the shell completes file names there. */
-const FILE_VALUES = new Set(['--market-map', '--private-key-file']);
+const FILE_VALUES = new Set(['--market-map', '--private-key-file', '--follow-file', '--report']);
 
 interface CommandModel {
   /** e.g. ['profile', 'use']. */

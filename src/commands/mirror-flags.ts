@@ -12,9 +12,9 @@ import {
   DEFAULT_MAX_COPY_PERCENT,
   DEFAULT_MAX_SIGNAL_AGE_MS,
   DEFAULT_POLL_INTERVAL_MS,
-  DEFAULT_SOURCES,
   type RawMirrorSettings,
 } from '../mirror/settings.js';
+import { DEFAULT_SOURCES_HELP } from '../mirror/sources/source.js';
 import { SOURCE_NAMES, type SizingMode, type SourceName } from '../mirror/types.js';
 import { parseAmount, parseAmountOrZero, parseMs } from './parse.js';
 
@@ -37,9 +37,10 @@ const profile = true;
 
 /** A fresh table (commander options belong to one command each): `mirror` declares it, `backtest` a part of it. */
 export const mirrorFlags = () => ({
-  source: list('--source <name...>', 'where whale fills are seen (repeat or comma-separate)', oneOf('--source', SOURCE_NAMES), {
+  source: list('--source <name...>', 'where whale fills are seen, raced: the first to see a fill is acted on (repeat or comma-separate)', oneOf('--source', SOURCE_NAMES), {
     choices: SOURCE_NAMES,
-    defaultText: DEFAULT_SOURCES.join(','),
+    // The one default list (src/mirror/sources/source.ts), as its own help text says which apply when.
+    defaultText: DEFAULT_SOURCES_HELP,
     profile,
   }),
   pollInterval: value('--poll-interval <ms>', 'Data API / chain polling period in milliseconds', ms('--poll-interval'), { defaultText: String(DEFAULT_POLL_INTERVAL_MS), profile }),

@@ -44,7 +44,8 @@ describe('betmirror completion', () => {
     expect(zsh.split('\n')[0]).toBe('#compdef betmirror');
     expect(zsh).toContain("    '(-e --exchange)'{-e,--exchange}'[venue (default: the profile'\\''s exchange, else polymarket)]:id:(polymarket kalshi predictbase)' \\\n");
     expect(zsh).toContain("    '--market-map[Kalshi, PredictBase: JSON map from Polymarket outcomes to their markets (see README)]:file:_files' \\\n");
-    expect(zsh).toContain("    '*--source[where whale fills are seen (repeat or comma-separate)]:name:(data-api rtds onchain)' \\\n");
+    expect(zsh).toContain("    '*--source[where whale fills are seen, raced: the first to see a fill is acted on (repeat or comma-separate)]:name:(data-api rtds onchain)' \\\n");
+    expect(zsh).toContain("    '--follow-file[a file of wallets to follow: one address per line, # comments (adds to --follow)]:path:_files' \\\n");
     expect(zsh).toContain("commands=('list:List the profiles; the active one is marked *' ");
     for (const name of ['auth', 'balance', 'mirror', 'status', 'order', 'cancel', 'cashout', 'profile', 'profile_use', 'sandbox', 'completion']) {
       expect(zsh, name).toContain(`\n_betmirror_${name}() {\n`);

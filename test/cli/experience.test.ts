@@ -204,10 +204,10 @@ describe('flags declared once', () => {
     }
   });
 
-  it("the mirror's help shows the detection sources the settings default to", async () => {
-    const { DEFAULT_SOURCES } = await import('../../src/mirror/settings.js');
+  it("the mirror's help shows the detection sources the engine defaults to, from their one declaration", async () => {
+    const { DEFAULT_SOURCES_HELP } = await import('../../src/mirror/sources/source.js');
     const help = (await run(['mirror', '--help'], { registry: defaultRegistry() })).stdout.replace(/\s+/g, ' ');
-    expect(help).toContain(`(choices: data-api, rtds, onchain; default: ${DEFAULT_SOURCES.join(',')})`);
+    expect(help).toContain(`(choices: data-api, rtds, onchain; default: ${DEFAULT_SOURCES_HELP})`);
   });
 
   it("a profile's mirror setting is read by the flag's own parser: a bad one is refused naming it, nothing starts", async () => {
