@@ -34,6 +34,12 @@ export async function main(proc: NodeJS.Process): Promise<void> {
   const redactor = new Redactor();
   argv.forEach((arg) => redactor.addUrls(arg));
   const io = { stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin };
+  // The reader of our output went away (`betmirror ... | head`): nobody is listening, so stop as on
+  // Ctrl-C (a mirror finishes its in-flight orders and flushes its state) and say nothing more.
+  proc.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (!interrupt.signal.aborted) interrupt.abort(new Error('stdout closed'));
+  });
   proc.on('uncaughtException', (error) => {
     // A library's stray rejection or unhandled 'error' event would otherwise be printed by Node, unredacted.
     const output = new Output(io, { json: argv.includes('--json'), verbose: argv.includes('--verbose') || argv.includes('-v'), env }, redactor);

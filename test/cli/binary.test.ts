@@ -51,6 +51,15 @@ describe('betmirror binary', () => {
     expect(check.status, check.stderr).toBe(0);
   });
 
+  it('stops quietly when the reader of its output goes away (`| head -1`)', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" backtest --help | head -1`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, BETMIRROR_CONFIG_DIR: tempConfigDir() },
+    });
+    expect(result.stdout).toBe('Usage: betmirror backtest [options]\n');
+    expect(result.stderr).toBe('');
+  });
+
   it('exits 2 naming the valid exchanges for an unknown one', () => {
     const result = betmirror('balance', '--exchange', 'nope');
     expect(result.status).toBe(2);
