@@ -307,6 +307,7 @@ export class MirrorEngine {
             token: race.fill.token,
             market: race.fill.market ?? null,
             title: race.fill.title ?? null,
+            outcome: race.fill.outcome ?? null,
             side: race.fill.side,
             whaleSize: usd(race.fill.size),
             whalePrice: usd(race.fill.price),

@@ -27,6 +27,8 @@ export interface MirrorEvent {
   market: string | null;
   /** The market's name for people (the fill's, else the venue's, else Gamma's); null when none is known yet. */
   title: string | null;
+  /** The outcome the fill traded, as the venue names it ("Yes", "Trump"); null when the source gave none. */
+  outcome: string | null;
   side: Side | null;
   /** The whale's fill: shares and price. */
   whaleSize: number | null;
@@ -68,6 +70,7 @@ const EMPTY: Omit<MirrorEvent, 'type' | 'at'> = {
   token: null,
   market: null,
   title: null,
+  outcome: null,
   side: null,
   whaleSize: null,
   whalePrice: null,

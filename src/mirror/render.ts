@@ -4,9 +4,12 @@ import type { MirrorEvent, MirrorStatus } from './events.js';
 
 const short = (id: string | null) => (id && id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : (id ?? '?'));
 const n = (v: number | null, digits = 2) => (v === null ? '?' : v.toFixed(digits));
+/** ` ("Will it rain tomorrow?" Yes)`: people know markets by title, and a title alone names two tokens. */
+const named = (e: Pick<MirrorEvent, 'title' | 'outcome'>) =>
+  e.title ? ` ("${e.title}"${e.outcome ? ` ${e.outcome}` : ''})` : e.outcome ? ` (${e.outcome})` : '';
 
 export function formatEvent(e: MirrorEvent): string {
-  const who = `${short(e.wallet)} ${e.side?.toUpperCase() ?? ''} ${n(e.whaleSize)} @ ${n(e.whalePrice, 3)} on ${short(e.token)}${e.title ? ` (${e.title})` : ''}`;
+  const who = `${short(e.wallet)} ${e.side?.toUpperCase() ?? ''} ${n(e.whaleSize)} @ ${n(e.whalePrice, 3)} on ${short(e.token)}${named(e)}`;
   switch (e.type) {
     case 'started':
       return `mirror ${e.status}: ${e.detail ?? ''}`;

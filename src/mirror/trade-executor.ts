@@ -310,6 +310,7 @@ export class TradeExecutor {
       token: fill.token,
       market: fill.market ?? null,
       title: fill.title ?? this.deps.titles?.titleOf(fill.token) ?? null,
+      outcome: fill.outcome ?? null,
       side: fill.side,
       whaleSize: usd(fill.size),
       whalePrice: usd(fill.price),

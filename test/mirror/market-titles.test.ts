@@ -29,7 +29,7 @@ async function copyWithGamma(failure: 404 | 500 | 'hang' | undefined, title?: st
   const venue = new FakeVenue(M(100));
   const h = await startHarness({ risk: fixed5, endpoints: { dataApiUrl: 'http://unused.invalid', gammaUrl: sandbox.gammaUrl } }, { venue, fetch: globalThis.fetch });
   try {
-    h.sources[0]!.push(fill({ token, timestamp: h.clock.now(), seenAt: h.clock.now(), title }));
+    h.sources[0]!.push(fill({ token, timestamp: h.clock.now(), seenAt: h.clock.now(), title, outcome: 'Yes' }));
     await h.engine.executor.drain();
     const first = h.events.filter((e) => e.type === 'order');
     // A later signal on the token, once any lookup had time to answer.
@@ -52,7 +52,10 @@ describe('market titles', () => {
     expect(gamma).toEqual([`/gamma/markets/keyset?clob_token_ids=${token}&limit=1`]);
     expect(orders.map((e) => e.status)).toEqual(['filled', 'filled']);
     expect(orders[1]!.title).toBe(sandbox.markets[0]!.question);
-    expect(formatEvent(orders[1]!)).toContain(`(${sandbox.markets[0]!.question})`);
+    // The first fill carried its outcome, the second none: each line says what it knows.
+    expect(orders.map((e) => e.outcome)).toEqual(['Yes', null]);
+    expect(formatEvent(orders[0]!)).toMatch(/ Yes\): 10\.00 shares/);
+    expect(formatEvent(orders[1]!)).toContain(`("${sandbox.markets[0]!.question}")`);
     expect(venue.orders.map((o) => o.size)).toEqual([M(10), M(10)]);
   });
 

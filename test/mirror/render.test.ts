@@ -12,6 +12,13 @@ describe('human output', () => {
     const line = formatEvent(makeEvent('order', 0, { ...base, status: 'filled', filledSize: 9.43, filledValue: 4.99, orderId: '0x1e9e8760da6539eed2682750206705e06c6be81c' }));
     expect(line).toBe('fill  0x42b5…22d4 BUY 10.00 @ 0.530 on 252139…7345: 9.43 shares for $4.99 (order 0x1e9e…e81c)');
   });
+  it('names the market by title and outcome, by outcome alone when no title is known yet', () => {
+    const fill = { ...base, status: 'filled', filledSize: 9.43, filledValue: 4.99, orderId: '0x1e9e8760da6539eed2682750206705e06c6be81c' };
+    expect(formatEvent(makeEvent('order', 0, { ...fill, title: 'Will it rain in Sandbox City tomorrow?', outcome: 'No' }))).toBe(
+      'fill  0x42b5…22d4 BUY 10.00 @ 0.530 on 252139…7345 ("Will it rain in Sandbox City tomorrow?" No): 9.43 shares for $4.99 (order 0x1e9e…e81c)',
+    );
+    expect(formatEvent(makeEvent('order', 0, { ...fill, outcome: 'Yes' }))).toBe('fill  0x42b5…22d4 BUY 10.00 @ 0.530 on 252139…7345 (Yes): 9.43 shares for $4.99 (order 0x1e9e…e81c)');
+  });
   it('one status line: wallets, signals, positions, cash, PnL', () => {
     const line = formatStatus({
       wallets: ['0xa', '0xb'],
