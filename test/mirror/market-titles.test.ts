@@ -54,7 +54,7 @@ describe('market titles', () => {
     expect(orders[1]!.title).toBe(sandbox.markets[0]!.question);
     // The first fill carried its outcome, the second none: each line says what it knows.
     expect(orders.map((e) => e.outcome)).toEqual(['Yes', null]);
-    expect(formatEvent(orders[0]!)).toMatch(/ Yes\): 10\.00 shares/);
+    expect(formatEvent(orders[0]!)).toMatch(/Yes\): 10\.00 shares/);
     expect(formatEvent(orders[1]!)).toContain(`("${sandbox.markets[0]!.question}")`);
     expect(venue.orders.map((o) => o.size)).toEqual([M(10), M(10)]);
   });
