@@ -295,7 +295,8 @@ function fakeProcess(argv: string[]) {
   return Object.assign(new EventEmitter(), {
     argv: ['node', 'betmirror', ...argv],
     env: { HOME: tempConfigDir() },
-    stdout: memoryStream(),
+    // The real stdout is a stream the entry point listens on (a closed pipe stops the command).
+    stdout: Object.assign(new EventEmitter(), memoryStream()),
     stderr: memoryStream(),
     stdin: { isTTY: false },
     exitCode: undefined as number | undefined,
