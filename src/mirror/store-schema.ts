@@ -117,45 +117,31 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: 'compact signals (fingerprint, dictionary, integer micro-units, recording order)',
     up: (db) => {
+      // Every amount is checked before anything is written: one the old format could not have
+      // written stops the upgrade, and this migration rolls back whole.
+      const amounts = db.prepare(`SELECT key, ${LEGACY_AMOUNTS.join(', ')} FROM signals`).iterate() as IterableIterator<LegacyAmounts>;
+      for (const row of amounts) for (const column of LEGACY_AMOUNTS) checkMicros(row, column);
       db.exec(COMPACT);
-      const names = nameIds(db);
-      const insert = db.prepare(
+      db.exec(`INSERT OR IGNORE INTO names (text) SELECT wallet FROM signals UNION SELECT token FROM signals UNION SELECT market FROM signals WHERE market IS NOT NULL
+               UNION SELECT source FROM signals UNION SELECT reason FROM signals WHERE reason IS NOT NULL`);
+      // Pure functions of one value (SQLite calls back into them; they must not touch the database).
+      db.function('betmirror_fingerprint', { deterministic: true }, (key) => fingerprint(key as string));
+      db.function('betmirror_order_id', { deterministic: true }, (id) => encodeOrderId(id as string | null));
+      const status = `CASE status ${STATUS_CODES.map((name, code) => `WHEN '${name}' THEN ${code}`).join(' ')} END`;
+      const name = (column: string) => `(SELECT id FROM names WHERE text = ${column})`;
+      // In the order the signals were seen, so the recording order (what pruning reads) holds for them too.
+      // Recorded when first seen: the old format kept no other first-write time.
+      db.exec(
         `INSERT INTO signals_v2 (fp, key, client_id, at, wallet, token, market, side, size, price, fill_age, seen_age, source, status, reason,
            order_id, copy_side, copy_size, copy_price, filled_size, filled_value, updated_after, venue)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         SELECT betmirror_fingerprint(key),
+           CASE WHEN status IN ('seen', 'intent', 'unknown') THEN key END, CASE WHEN status IN ('seen', 'intent', 'unknown') THEN client_id END,
+           seen_at, ${name('wallet')}, ${name('token')}, ${name('market')}, CASE side WHEN 'sell' THEN 1 WHEN 'buy' THEN 0 END,
+           CAST(size AS INTEGER), CAST(price AS INTEGER), seen_at - fill_ts, 0, ${name('source')}, ${status}, ${name('reason')},
+           betmirror_order_id(order_id), CASE copy_side WHEN 'sell' THEN 1 WHEN 'buy' THEN 0 END,
+           CAST(copy_size AS INTEGER), CAST(copy_price AS INTEGER), CAST(filled_size AS INTEGER), CAST(filled_value AS INTEGER), updated_at - seen_at, venue
+         FROM signals ORDER BY seen_at, key`,
       );
-      const rows = db.prepare('SELECT * FROM signals ORDER BY seen_at, key').safeIntegers(true).iterate() as IterableIterator<LegacyRow>;
-      for (const row of rows) {
-        const status = row.status as SignalStatus;
-        const unresolved = status === 'seen' || status === 'intent' || status === 'unknown';
-        // Recorded when first seen: the legacy format kept no other first-write time.
-        const at = row.seen_at;
-        insert.run(
-          fingerprint(row.key),
-          unresolved ? row.key : null,
-          unresolved ? row.client_id : null,
-          at,
-          names(row.wallet),
-          names(row.token),
-          row.market === null ? null : names(row.market),
-          sideCode(row.side as Side),
-          micros(row, 'size'),
-          micros(row, 'price'),
-          at - row.fill_ts,
-          0n,
-          names(row.source),
-          statusCode(status),
-          row.reason === null ? null : names(row.reason),
-          encodeOrderId(row.order_id),
-          row.copy_side === null ? null : sideCode(row.copy_side as Side),
-          micros(row, 'copy_size'),
-          micros(row, 'copy_price'),
-          micros(row, 'filled_size'),
-          micros(row, 'filled_value'),
-          row.updated_at - at,
-          row.venue,
-        );
-      }
       db.exec('DROP TABLE signals; ALTER TABLE signals_v2 RENAME TO signals;');
       db.exec(COMPACT_INDEXES);
     },
@@ -164,48 +150,16 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** `names` ids by text, inserting what is missing (a migration's own cache; the store keeps its own). */
-function nameIds(db: Database.Database): (text: string) => number {
-  const cache = new Map<string, number>();
-  const find = db.prepare('SELECT id FROM names WHERE text = ?').pluck();
-  const add = db.prepare('INSERT INTO names (text) VALUES (?)');
-  return (text) => {
-    let id = cache.get(text);
-    if (id === undefined) {
-      id = (find.get(text) as number | undefined) ?? Number(add.run(text).lastInsertRowid);
-      cache.set(text, id);
-    }
-    return id;
-  };
-}
+const LEGACY_AMOUNTS = ['size', 'price', 'copy_size', 'copy_price', 'filled_size', 'filled_value'] as const;
+type LegacyAmounts = Record<(typeof LEGACY_AMOUNTS)[number], string | null> & { key: string };
 
-type LegacyAmount = 'size' | 'price' | 'copy_size' | 'copy_price' | 'filled_size' | 'filled_value';
-interface LegacyRow extends Record<LegacyAmount, string | null> {
-  key: string;
-  wallet: string;
-  token: string;
-  market: string | null;
-  side: string;
-  fill_ts: bigint;
-  source: string;
-  seen_at: bigint;
-  status: string;
-  reason: string | null;
-  client_id: string | null;
-  order_id: string | null;
-  copy_side: string | null;
-  updated_at: bigint;
-  venue: string | null;
-}
-
-/** A legacy text amount as an exact integer; anything else stops the upgrade (nothing is changed). */
-function micros(row: LegacyRow, column: LegacyAmount): bigint | null {
+/** A legacy text amount must be an exact 64-bit integer of micro-units (what CAST then keeps exactly). */
+function checkMicros(row: LegacyAmounts, column: (typeof LEGACY_AMOUNTS)[number]): void {
   const text = row[column];
-  if (text === null) return null;
-  if (!/^-?\d+$/.test(text) || BigInt(text) !== BigInt.asIntN(64, BigInt(text))) {
+  if (text === null) return;
+  if (typeof text !== 'string' || !/^-?\d+$/.test(text) || BigInt(text) !== BigInt.asIntN(64, BigInt(text))) {
     throw new Error(`signal ${row.key}: ${column} "${text}" is not an amount in micro-units`);
   }
-  return BigInt(text);
 }
 
 /**
