@@ -22,7 +22,7 @@ import { OnchainSource } from './sources/onchain.js';
 import { RtdsSource } from './sources/rtds.js';
 import { defaultSources, type FillSource } from './sources/source.js';
 import { StateLock } from './lock.js';
-import { MirrorStore, PRUNE_BATCH, PRUNE_EVERY_MS } from './store.js';
+import { MirrorStore, PRUNE_EVERY_MS } from './store.js';
 import { TradeExecutor } from './trade-executor.js';
 import { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_RACE_WINDOW_MS, TradeMonitor } from './trade-monitor.js';
 import { DEFAULT_MAX_SIGNAL_AGE_MS, DEFAULT_RETENTION_MS } from './settings.js';
@@ -328,8 +328,8 @@ export class MirrorEngine {
       void fm.trigger('start').catch((e: Error) => logger.warn(`cashout: ${e.message}`));
       this.timers.push(every(clock, Math.min(options.cashout!.intervalMs, 60_000), () => void fm.tick().catch((e: Error) => logger.warn(`cashout: ${e.message}`))));
     }
-    // Settled signals past the retention window are only history: pruned a batch at a time.
-    this.timers.push(every(clock, PRUNE_EVERY_MS, () => this.store.prune(this.pruneBefore(), PRUNE_BATCH)));
+    // Settled signals past the retention window are only history: pruned a slice at a time.
+    this.timers.push(every(clock, PRUNE_EVERY_MS, () => this.store.pruneStep(this.pruneBefore())));
     this.timers.push(every(clock, ALIVE_EVERY_MS, () => this.markAlive()));
     if (!options.dryRun) {
       this.timers.push(every(clock, options.bookSyncIntervalMs ?? DEFAULT_BOOK_SYNC_INTERVAL_MS, () => void this.periodicSync().catch((e: Error) => logger.warn(`books: ${e.message}`))));

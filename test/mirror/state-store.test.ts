@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadInputError, ConfigError } from '../../src/core/errors.js';
 import { parseMirrorSettings } from '../../src/mirror/settings.js';
-import { MirrorStore } from '../../src/mirror/store.js';
+import { MirrorStore, PRUNE_SLICES } from '../../src/mirror/store.js';
 import { fingerprint, fingerprintKey, SCHEMA_VERSION } from '../../src/mirror/store-schema.js';
 import { fill, FakeVenue, M, ManualClock } from './support/fakes.js';
 import { startHarness, tempStateDir } from './support/engine-harness.js';
@@ -53,14 +53,27 @@ describe('retention: pruning keeps what a restart needs', () => {
     expect(store.size).toBe(4);
   });
 
-  it('prunes oldest first, at most `limit` per call', () => {
+  it('a periodic step prunes one slice of the key space; PRUNE_SLICES steps cover it all, then it starts over', () => {
     const store = new MirrorStore(':memory:');
-    for (let i = 1; i <= 5; i++) skip(store, `k${i}`, i * 1_000);
-    expect(store.prune(4_500, 2)).toBe(2);
-    expect(['k1', 'k2', 'k3', 'k4', 'k5'].map((k) => store.has(k))).toEqual([false, false, true, true, true]);
-    expect(store.prune(4_500, 2)).toBe(2);
-    expect(['k3', 'k4', 'k5'].map((k) => store.has(k))).toEqual([false, false, true]);
-    expect(store.prune(4_500, 2)).toBe(0);
+    const keys = Array.from({ length: 200 }, (_, i) => `old-${i}`);
+    for (const key of keys) skip(store, key, 1_000);
+    skip(store, 'fresh', 10_000);
+    const slice = (key: string) => Number((fingerprint(key) + 2n ** 63n) / (2n ** 64n / BigInt(PRUNE_SLICES)));
+    const inSlice = (n: number) => keys.filter((k) => slice(k) === n);
+    expect(inSlice(0).length).toBeGreaterThan(0);
+
+    expect(store.pruneStep(5_000)).toBe(inSlice(0).length);
+    expect(keys.filter((k) => !store.has(k))).toEqual(inSlice(0));
+    expect(store.pruneStep(5_000)).toBe(inSlice(1).length);
+    expect(keys.filter((k) => !store.has(k))).toEqual(keys.filter((k) => slice(k) <= 1));
+    for (let n = 2; n < PRUNE_SLICES; n++) store.pruneStep(5_000);
+    expect(keys.filter((k) => store.has(k))).toEqual([]);
+    expect(store.has('fresh')).toBe(true);
+    // Round again: slice 0 first.
+    skip(store, inSlice(0)[0]!, 2_000);
+    skip(store, inSlice(1)[0]!, 2_000);
+    expect(store.pruneStep(5_000)).toBe(1);
+    expect([inSlice(0)[0], inSlice(1)[0]].map((k) => store.has(k!))).toEqual([false, true]);
   });
 
   it('a restart after pruning copies nothing twice', async () => {
