@@ -12,11 +12,11 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_RETENTION_MS } from '../src/mirror/store.js';
+import { DEFAULT_RETENTION_MS } from '../src/mirror/settings.js';
 import { latency, throughput } from './latency.js';
 import { scalePolling } from './scale-polling.js';
 import { printRtdsFirehose } from './scale-rtds.js';
-import { printStoreScale } from './scale-store.js';
+import { printStoreScale, storeBenchDir } from './scale-store.js';
 
 /**
  * Memory runs in a fresh process (with --expose-gc) so earlier sections do not blur its RSS. V8's
@@ -55,7 +55,7 @@ if (wanted('scale')) {
   console.log(' a. RTDS firehose (real RtdsSource + TradeMonitor over a local websocket)');
   await printRtdsFirehose();
   await scalePolling(); // b. 1,000 wallets on Data API polling (prints its own heading)
-  console.log(` c. State store after ${signals.toLocaleString('en-US')} signals (on disk in ${process.env.BENCH_DIR ?? 'the temp directory'})`);
+  console.log(` c. State store after ${signals.toLocaleString('en-US')} signals (files in ${storeBenchDir()})`);
   // BENCH_RETENTION_MS: the window to measure besides the mirror's minimum (default: the mirror's default).
   for (const retention of new Set([Number(process.env.BENCH_RETENTION_MS ?? DEFAULT_RETENTION_MS), 3_600_000])) printStoreScale(signals, retention);
 }

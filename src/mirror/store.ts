@@ -412,7 +412,14 @@ export class MirrorStore {
 
   /** Several writes as one commit. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      // Names added inside it were rolled back with it (and their ids may be given to other names).
+      this.nameIds.clear();
+      this.nameTexts.clear();
+      throw error;
+    }
   }
 
   /**

@@ -145,6 +145,25 @@ describe('a signal survives the store exactly', () => {
   });
 });
 
+describe('the names dictionary', () => {
+  it('a rolled-back transaction takes the names it added with it: no name ever reads back as another', () => {
+    const store = new MirrorStore(':memory:');
+    intent(store, 'k1', 1_000);
+    expect(() =>
+      store.transaction(() => {
+        store.recordOutcome('k1', { status: 'failed', reason: 'reason-a' }, 1_100);
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(store.get('k1')).toMatchObject({ status: 'intent', reason: null });
+    store.recordDecision('k2', fill(), { reason: 'reason-b' }, 1_200);
+    store.recordDecision('k3', fill(), { reason: 'reason-a' }, 1_300);
+    expect(['k2', 'k3'].map((k) => store.get(k)!.reason)).toEqual(['reason-b', 'reason-a']);
+    // And from a fresh connection's point of view too.
+    expect(store.all().map((r) => r.reason)).toEqual([null, 'reason-b', 'reason-a']);
+  });
+});
+
 /** The schema every betmirror before versioning created (store.ts before this change), verbatim. */
 const LEGACY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS signals (
