@@ -3,7 +3,7 @@
  * and the compact encoding of a signal. A store is upgraded in place, one migration per commit; a store
  * written by a newer betmirror is refused, never downgraded.
  *
- * Why the signals table looks the way it does (measured with bench/run.ts, section 5, and the figures
+ * Why the signals table looks the way it does (measured with `npm run bench -- --only scale` (section 4c), figures
  * in the README): the first format spent ~540 bytes per skipped signal and ~700 per copied one, mostly
  * on text (a 160-character fill key as the primary key, token ids, wallets and amounts as text). Now:
  * - the fill key is kept as its 64-bit fingerprint (`fp`); the key text and the client id only while
