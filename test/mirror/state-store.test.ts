@@ -146,6 +146,30 @@ describe('a signal survives the store exactly', () => {
 });
 
 describe('the names dictionary', () => {
+  it('names no signal refers to any more are dropped by the full prune, at most once a day', () => {
+    const path = join(tempStateDir(), 'mirror.sqlite');
+    const store = new MirrorStore(path);
+    const names = () => {
+      const db = new Database(path, { readonly: true });
+      const texts = db.prepare('SELECT text FROM names ORDER BY text').pluck().all() as string[];
+      db.close();
+      return texts;
+    };
+    store.recordDecision('k1', fill({ wallet: '0xold', token: 'T-old', market: 'C-old', timestamp: 1_000, seenAt: 1_000 }), { reason: 'r-old' }, 1_000);
+    skip(store, 'k2', 100_000_000);
+    expect(store.prune(5_000)).toBe(1);
+    expect(names()).toEqual(['0xwhale', 'C1', 'T1', 'below_minimum', 'data-api']);
+    store.recordDecision('k3', fill({ timestamp: 6_000, seenAt: 6_000 }), { reason: 'r-gone' }, 6_000);
+    expect(store.prune(7_000)).toBe(1);
+    // Swept 2 s of cutoff ago: not again yet.
+    expect(names()).toContain('r-gone');
+    expect(store.prune(5_000 + 86_400_000)).toBe(0);
+    expect(names()).toEqual(['0xwhale', 'C1', 'T1', 'below_minimum', 'data-api']);
+    // The cache forgot the dropped names too: a new one is stored and read back right.
+    store.recordDecision('k4', fill({ timestamp: 100_000_001, seenAt: 100_000_001 }), { reason: 'r-new' }, 100_000_001);
+    expect(store.get('k4')!.reason).toBe('r-new');
+    store.close();
+  });
   it('a rolled-back transaction takes the names it added with it: no name ever reads back as another', () => {
     const store = new MirrorStore(':memory:');
     intent(store, 'k1', 1_000);
