@@ -98,7 +98,7 @@ export function printStoreScale(total: number, retentionMs: number): void {
   const r = storeScale(total, retentionMs);
   const seconds = (performance.now() - started) / 1000;
   const n = (v: number) => v.toLocaleString('en-US');
-  console.log(`  retention ${(retentionMs / 3_600_000).toFixed(1)} h: ${n(r.written)} signals written (50/s simulated, 20% copied), ${n(r.retained)} retained; full prune (as at start) ${r.startPruneMs.toFixed(0)} ms`);
+  console.log(`  retention ${(retentionMs / 3_600_000).toFixed(1)} h: ${n(r.written)} signals written (50/s simulated, 20% copied), ${n(r.retained)} retained; full prune at start (with the daily names sweep) ${r.startPruneMs.toFixed(0)} ms`);
   console.log(
     `    on disk ${(r.bytes / 1024 / 1024).toFixed(1)} MB = ${(r.bytes / r.retained).toFixed(1)} bytes per retained signal; prune step (1/${PRUNE_SLICES} of the table every ${PRUNE_EVERY_MS / 1000} s) p50 ${r.prune.p50.toFixed(2)} ms, p99 ${r.prune.p99.toFixed(2)} ms; ${n(Math.round(r.written / seconds))} signals/s written`,
   );
