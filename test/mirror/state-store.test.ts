@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { BadInputError, ConfigError } from '../../src/core/errors.js';
 import { parseMirrorSettings } from '../../src/mirror/settings.js';
 import { MirrorStore, PRUNE_SLICES } from '../../src/mirror/store.js';
+import { openStoreReadOnly, recentSignals, walletsSeen } from '../../src/mirror/store-read.js';
 import { fingerprint, fingerprintKey, SCHEMA_VERSION } from '../../src/mirror/store-schema.js';
 import { fill, FakeVenue, M, ManualClock } from './support/fakes.js';
 import { startHarness, tempStateDir } from './support/engine-harness.js';
@@ -281,6 +282,34 @@ describe('schema versioning', () => {
     ]);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name IN ('names', 'signals_v2')").all()).toEqual([]);
     raw.close();
+  });
+
+  it('status reads recent signals from either format, without upgrading the file', () => {
+    const legacy = legacyStore(true);
+    const dir = legacy.slice(0, -'/mirror.sqlite'.length);
+    const before = openStoreReadOnly(dir)!;
+    const legacyView = [recentSignals(before, 5), recentSignals(before, 5, 'skipped'), walletsSeen(before)];
+    expect(before.pragma('user_version', { simple: true })).toBe(0);
+    before.close();
+    expect(legacyView).toEqual([
+      [
+        { key: K_INTENT, wallet: '0xother', token: 'T2', side: 'sell', size: '7500000', price: '990000', status: 'intent', reason: null, seenAt: 2_400 },
+        { key: K_FILLED, wallet: '0xwhale', token: '71321045679252212594626385532706912750332728571942532289631379312455583992563', side: 'buy', size: '20000000', price: '510000', status: 'filled', reason: null, seenAt: 1_200 },
+        { key: K_SKIP, wallet: '0xwhale', token: 'T1', side: 'buy', size: '1000000', price: '10000', status: 'skipped', reason: 'below_minimum', seenAt: 900 },
+      ],
+      [{ key: K_SKIP, wallet: '0xwhale', token: 'T1', side: 'buy', size: '1000000', price: '10000', status: 'skipped', reason: 'below_minimum', seenAt: 900 }],
+      ['0xother', '0xwhale'],
+    ]);
+    new MirrorStore(legacy).close();
+    const after = openStoreReadOnly(dir)!;
+    // The same, except that settled signals answer by their fingerprint.
+    const settled = (key: string) => fingerprintKey(fingerprint(key));
+    expect([recentSignals(after, 5), recentSignals(after, 5, 'skipped'), walletsSeen(after)]).toEqual([
+      [legacyView[0]![0], { ...(legacyView[0]![1] as object), key: settled(K_FILLED) }, { ...(legacyView[0]![2] as object), key: settled(K_SKIP) }],
+      [{ ...(legacyView[1]![0] as object), key: settled(K_SKIP) }],
+      ['0xother', '0xwhale'],
+    ]);
+    after.close();
   });
 
   it('a store written by a newer betmirror is refused, untouched', () => {
