@@ -12,6 +12,8 @@ import {
   DEFAULT_MAX_COPY_PERCENT,
   DEFAULT_MAX_SIGNAL_AGE_MS,
   DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_RETENTION_MS,
+  parseRetentionMs,
   type RawMirrorSettings,
 } from '../mirror/settings.js';
 import { DEFAULT_SOURCES_HELP } from '../mirror/sources/source.js';
@@ -59,6 +61,10 @@ export const mirrorFlags = () => ({
   }),
   maxSignalAge: value('--max-signal-age <ms>', 'skip (and report) whale fills older than this, e.g. after a restart', ms('--max-signal-age'), {
     defaultText: String(DEFAULT_MAX_SIGNAL_AGE_MS),
+    profile,
+  }),
+  signalRetention: value('--signal-retention <ms>', 'keep settled signals in the state store this long, then prune them (at least 3600000)', parseRetentionMs, {
+    defaultText: String(DEFAULT_RETENTION_MS),
     profile,
   }),
   maxSlippage: value('--max-slippage <pct>', "worst price vs the whale's, in percent", usdOrZero('--max-slippage'), { defaultText: '2', profile }),

@@ -22,10 +22,10 @@ import { OnchainSource } from './sources/onchain.js';
 import { RtdsSource } from './sources/rtds.js';
 import { defaultSources, type FillSource } from './sources/source.js';
 import { StateLock } from './lock.js';
-import { MirrorStore } from './store.js';
+import { MirrorStore, PRUNE_EVERY_MS } from './store.js';
 import { TradeExecutor } from './trade-executor.js';
 import { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_RACE_WINDOW_MS, TradeMonitor } from './trade-monitor.js';
-import { DEFAULT_MAX_SIGNAL_AGE_MS } from './settings.js';
+import { DEFAULT_MAX_SIGNAL_AGE_MS, DEFAULT_RETENTION_MS } from './settings.js';
 import type { MarketMapper, RiskConfig, SourceName, WhaleFill } from './types.js';
 import { WhaleBalanceCache, type WhaleValueFetcher } from './whale-balance-cache.js';
 import { WhalePositions, type WhalePositionsFetcher } from './whale-positions.js';
@@ -59,6 +59,8 @@ export interface MirrorOptions {
   activityPageLimit?: number;
   /** Signals older than this are skipped and reported, never copied (default 120 000 ms). */
   maxSignalAgeMs?: number;
+  /** Settled signals are pruned from the store after this long (default a day; never under twice the dedup window). */
+  retentionMs?: number;
   /** How often the books are checked against the venue's cash and holdings (default 60 000 ms). */
   bookSyncIntervalMs?: number;
 }
@@ -187,6 +189,7 @@ export class MirrorEngine {
     this.startAt = resuming ? Math.max(resume.startAt, resume.aliveAt - RESUME_LAG_MS) : this.baselineAt;
     this.markAlive();
 
+    if (!options.dryRun) this.store.prune(this.pruneBefore());
     await adapter.initialize();
     const totals = this.store.totals();
     const cash = totals?.cash ?? (await adapter.fetchBalance()).cash;
@@ -325,8 +328,8 @@ export class MirrorEngine {
       void fm.trigger('start').catch((e: Error) => logger.warn(`cashout: ${e.message}`));
       this.timers.push(every(clock, Math.min(options.cashout!.intervalMs, 60_000), () => void fm.tick().catch((e: Error) => logger.warn(`cashout: ${e.message}`))));
     }
-    // Settled signals older than a week are only history: keep the store file from growing forever.
-    this.timers.push(every(clock, 3_600_000, () => this.store.prune(clock.now() - 7 * 86_400_000)));
+    // Settled signals past the retention window are only history: pruned a slice at a time.
+    this.timers.push(every(clock, PRUNE_EVERY_MS, () => this.store.pruneStep(this.pruneBefore())));
     this.timers.push(every(clock, ALIVE_EVERY_MS, () => this.markAlive()));
     if (!options.dryRun) {
       this.timers.push(every(clock, options.bookSyncIntervalMs ?? DEFAULT_BOOK_SYNC_INTERVAL_MS, () => void this.periodicSync().catch((e: Error) => logger.warn(`books: ${e.message}`))));
@@ -337,6 +340,12 @@ export class MirrorEngine {
   /** Nothing running: no signal or settlement in a token queue, no periodic sync (tests wait for it). */
   get idle(): boolean {
     return !this.syncing && (this.executor?.inFlight ?? 0) === 0;
+  }
+
+  /** Settled signals recorded before this are pruned; never inside twice the dedup window a restart relies on. */
+  private pruneBefore(): number {
+    const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+    return this.deps.clock.now() - Math.max(this.options.retentionMs ?? DEFAULT_RETENTION_MS, 2 * window);
   }
 
   private markAlive(): void {

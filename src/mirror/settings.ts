@@ -6,6 +6,7 @@ import { BadInputError } from '../core/errors.js';
 import { MAX_TIMER_MS } from '../core/runtime.js';
 import { MICRO, toMicros, type Micros } from '../core/money.js';
 import { DEFAULT_CASHOUT_INTERVAL_MS, type FundManagerConfig } from './fund-manager.js';
+import { DEFAULT_DEDUP_WINDOW_MS } from './trade-monitor.js';
 import { SOURCE_NAMES, type CapsConfig, type RiskConfig, type SizingMode, type SourceName } from './types.js';
 
 /** Flag name (without --) -> value; lists as arrays or comma-separated strings. */
@@ -16,6 +17,8 @@ export interface MirrorSettings {
   sources?: SourceName[];
   pollIntervalMs: number;
   maxSignalAgeMs: number;
+  /** Settled signals are kept in the state store this long (ms), then pruned. */
+  retentionMs: number;
   risk: RiskConfig;
   cashout?: FundManagerConfig;
   dryRun: boolean;
@@ -27,6 +30,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 /** One copied buy uses at most this percent of our equity unless told otherwise. */
 export const DEFAULT_MAX_COPY_PERCENT = 10;
 export const DEFAULT_MAX_SIGNAL_AGE_MS = 120_000;
+/** Settled signals stay in the state store a day (history for people), far beyond what a restart needs. */
+export const DEFAULT_RETENTION_MS = 24 * 3_600_000;
 /** A copy 100x the whale's proportion is already beyond any sane use; more is a typo. */
 const MAX_MULTIPLIER = 100n;
 
@@ -91,10 +96,31 @@ export function parseMirrorSettings(raw: RawMirrorSettings): MirrorSettings {
     sources: sources.length > 0 ? [...new Set(sources as SourceName[])] : undefined,
     pollIntervalMs: int('poll-interval', raw['poll-interval']) ?? DEFAULT_POLL_INTERVAL_MS,
     maxSignalAgeMs: int('max-signal-age', raw['max-signal-age']) ?? DEFAULT_MAX_SIGNAL_AGE_MS,
+    retentionMs: retention(raw['signal-retention']),
     risk,
     cashout,
     dryRun: raw['dry-run'] === true || raw['dry-run'] === 'true',
   };
+}
+
+/**
+ * Never below twice the dedup window: a restart decides "already copied" from the store for any fill
+ * up to one window old (older ones are refused whatever --max-signal-age says), so the record must
+ * outlive that with margin for the sources' clocks.
+ */
+export const MIN_RETENTION_MS = 2 * DEFAULT_DEDUP_WINDOW_MS;
+
+function retention(value: RawMirrorSettings[string]): number {
+  const text = str(value);
+  return text === undefined ? DEFAULT_RETENTION_MS : parseRetentionMs(text);
+}
+
+/** --signal-retention: whole milliseconds, at least MIN_RETENTION_MS (no timer waits that long, so no timer limit). */
+export function parseRetentionMs(text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < MIN_RETENTION_MS) {
+    throw new BadInputError(`--signal-retention must be at least ${MIN_RETENTION_MS} ms (twice the 30-minute dedup window a restart relies on) (got ${text})`);
+  }
+  return Number(text);
 }
 
 function str(value: RawMirrorSettings[string]): string | undefined {

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignalStatus } from './store.js';
+import { SIDE_CODES, STATUS_CODES, statusCode } from './store-schema.js';
 
 export interface LockState {
   running: boolean;
@@ -72,17 +73,37 @@ export interface RecentSignal {
   seenAt: number;
 }
 
-/** The latest signals, newest first; `skipped` only the skips. */
+/** The latest signals, newest first; `skipped` only the skips. Reads the store's format of either version. */
 export function recentSignals(db: Database.Database, limit: number, only?: 'skipped'): RecentSignal[] {
-  const where = only === 'skipped' ? `WHERE status = 'skipped'` : '';
+  if (!isCompact(db)) {
+    const where = only === 'skipped' ? `WHERE status = 'skipped'` : '';
+    const rows = db
+      .prepare(`SELECT key, wallet, token, side, size, price, status, reason, seen_at FROM signals ${where} ORDER BY seen_at DESC, key LIMIT ?`)
+      .all(limit) as Array<Omit<RecentSignal, 'seenAt'> & { seen_at: number }>;
+    return rows.map(({ seen_at, ...row }) => ({ ...row, seenAt: seen_at }));
+  }
+  // The compact format (store-schema.ts): names by id, codes for side and status, integer amounts.
+  const where = only === 'skipped' ? `WHERE s.status = ${statusCode('skipped')}` : '';
   const rows = db
-    .prepare(`SELECT key, wallet, token, side, size, price, status, reason, seen_at FROM signals ${where} ORDER BY seen_at DESC, key LIMIT ?`)
-    .all(limit) as Array<Omit<RecentSignal, 'seenAt'> & { seen_at: number }>;
-  return rows.map(({ seen_at, ...row }) => ({ ...row, seenAt: seen_at }));
+    .prepare(
+      `SELECT COALESCE(s.key, printf('fp:%016x', s.fp)) AS key, w.text AS wallet, t.text AS token, s.side, CAST(s.size AS TEXT) AS size,
+         CAST(s.price AS TEXT) AS price, s.status, r.text AS reason, s.at - s.seen_age AS seen_at
+       FROM signals s JOIN names w ON w.id = s.wallet JOIN names t ON t.id = s.token LEFT JOIN names r ON r.id = s.reason
+       ${where} ORDER BY seen_at DESC, s.fp LIMIT ?`,
+    )
+    .all(limit) as Array<Omit<RecentSignal, 'seenAt' | 'side' | 'status'> & { side: number; status: number; seen_at: number }>;
+  return rows.map(({ seen_at, side, status, ...row }) => ({ ...row, side: SIDE_CODES[side]!, status: STATUS_CODES[status]!, seenAt: seen_at }));
 }
 
 /** Wallets the store has seen fills of (the mirror does not store its --follow list), by most recent fill. */
 export function walletsSeen(db: Database.Database): string[] {
-  const rows = db.prepare('SELECT wallet, max(seen_at) AS last FROM signals GROUP BY wallet ORDER BY last DESC').all() as Array<{ wallet: string }>;
-  return rows.map((row) => row.wallet);
+  const sql = isCompact(db)
+    ? 'SELECT n.text AS wallet, max(s.at - s.seen_age) AS last FROM signals s JOIN names n ON n.id = s.wallet GROUP BY s.wallet ORDER BY last DESC'
+    : 'SELECT wallet, max(seen_at) AS last FROM signals GROUP BY wallet ORDER BY last DESC';
+  return (db.prepare(sql).all() as Array<{ wallet: string }>).map((row) => row.wallet);
+}
+
+/** A store the mirror has not upgraded yet (it upgrades at its next start) still has the unversioned format. */
+function isCompact(db: Database.Database): boolean {
+  return (db.pragma('user_version', { simple: true }) as number) >= 2;
 }

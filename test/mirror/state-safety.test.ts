@@ -52,15 +52,21 @@ function fillUp(db: Database.Database): void {
   db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true })) + 2}`);
   // Settled signals of other fills take the room left, in the signals table itself.
   const put = db.prepare(
-    `INSERT INTO signals (key, wallet, token, side, size, price, fill_ts, source, seen_at, status, updated_at) VALUES (?, '0xother', 'T9', 'buy', '1', '1', 0, 'data-api', 0, 'skipped', 0)`,
+    `INSERT INTO signals (fp, key, at, wallet, token, side, size, price, fill_age, seen_age, source, status, updated_after) VALUES (?, ?, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1, 0)`,
   );
-  for (let i = 0; i < 100_000; i++) {
-    try {
-      put.run(`filler-${i}-${'x'.repeat(200)}`);
-    } catch {
-      return;
+  // Large fillers first, then the smallest row there is, so not even a compact signal finds room.
+  let filled = false;
+  for (const key of [`filler-${'x'.repeat(200)}`, null]) {
+    for (let i = 0; i < 100_000; i++) {
+      try {
+        put.run(-1 - i - (key ? 0 : 100_000), key && `${key}-${i}`);
+      } catch {
+        filled = true;
+        break;
+      }
     }
   }
+  if (filled) return;
   throw new Error('the store never filled up');
 }
 

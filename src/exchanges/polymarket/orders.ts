@@ -11,7 +11,7 @@ import {
   type OrderResponse,
   type SignedOrder,
 } from '@polymarket/clob-client-v2';
-import { hashTypedData } from 'viem';
+import { keccak256, toHex } from 'viem';
 import { BadInputError, InvalidOrderError, OutcomeUnknownError } from '../../core/errors.js';
 import { formatMicros, MICRO, mulMicros, toMicros, type Micros } from '../../core/money.js';
 import type { OrderParams, OrderStatus } from '../../core/types.js';
@@ -243,31 +243,37 @@ export function exchangeFor(chainId: 137 | 80002, version: OrderVersion, negRisk
   return (negRisk ? contracts.negRiskExchangeV2 : contracts.exchangeV2) as `0x${string}`;
 }
 
-/** EIP-712 hash of a V2/V3 order: what the CLOB returns as orderID, computed locally for dry runs. */
+/**
+ * EIP-712 hash of a V2/V3 order: what the CLOB returns as orderID, computed locally before sending (the
+ * restart's handle on it) and for dry runs. Spelled out for this one struct rather than through viem's
+ * generic hashTypedData: the same bytes (test/exchanges/polymarket/order-hash.test.ts compares them),
+ * 53 us instead of 213 us on every order's critical path (measured on the bench machine, README).
+ * https://eips.ethereum.org/EIPS/eip-712
+ */
 export function orderHash(order: SignedOrderV2Fields, market: { chainId: 137 | 80002; version: OrderVersion; negRisk: boolean }): `0x${string}` {
-  return hashTypedData({
-    domain: {
-      name: 'Polymarket CTF Exchange',
-      version: String(market.version),
-      chainId: market.chainId,
-      verifyingContract: exchangeFor(market.chainId, market.version, market.negRisk),
-    },
-    types: { Order: ORDER_FIELDS },
-    primaryType: 'Order',
-    message: {
-      salt: BigInt(order.salt),
-      maker: order.maker as `0x${string}`,
-      signer: order.signer as `0x${string}`,
-      tokenId: BigInt(order.tokenId),
-      makerAmount: BigInt(order.makerAmount),
-      takerAmount: BigInt(order.takerAmount),
-      side: order.side === 'BUY' || order.side === 0 ? 0 : 1,
-      signatureType: order.signatureType,
-      timestamp: BigInt(order.timestamp),
-      metadata: order.metadata as `0x${string}`,
-      builder: order.builder as `0x${string}`,
-    },
-  });
+  const struct = keccak256(
+    `0x${ORDER_TYPE_HASH.slice(2)}${word(order.salt)}${word(order.maker)}${word(order.signer)}${word(order.tokenId)}${word(order.makerAmount)}${word(order.takerAmount)}${word(order.side === 'BUY' || order.side === 0 ? 0 : 1)}${word(order.signatureType)}${word(order.timestamp)}${order.metadata.slice(2).padEnd(64, '0')}${order.builder.slice(2).padEnd(64, '0')}`,
+  );
+  return keccak256(`0x1901${orderDomain(market).slice(2)}${struct.slice(2)}`);
+}
+
+const word = (value: bigint | string | number) => BigInt(value).toString(16).padStart(64, '0');
+const ORDER_TYPE_HASH = keccak256(toHex(`Order(${ORDER_FIELDS.map((f) => `${f.type} ${f.name}`).join(',')})`));
+const DOMAIN_TYPE_HASH = keccak256(toHex('EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)'));
+const domains = new Map<string, `0x${string}`>();
+
+/** The order's EIP-712 domain separator, one per exchange contract. */
+function orderDomain(market: { chainId: 137 | 80002; version: OrderVersion; negRisk: boolean }): `0x${string}` {
+  const id = `${market.chainId}/${market.version}/${market.negRisk}`;
+  let separator = domains.get(id);
+  if (!separator) {
+    const name = keccak256(toHex('Polymarket CTF Exchange')).slice(2);
+    const version = keccak256(toHex(String(market.version))).slice(2);
+    const contract = word(exchangeFor(market.chainId, market.version, market.negRisk));
+    separator = keccak256(`${DOMAIN_TYPE_HASH}${name}${version}${word(market.chainId)}${contract}`);
+    domains.set(id, separator);
+  }
+  return separator;
 }
 
 /** Decimal strings of the venue ("5.6", "10") to micro-units; tolerates more than 6 decimals by truncating. */
