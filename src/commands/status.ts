@@ -9,6 +9,7 @@ import type { CommandContext } from '../cli/context.js';
 import { declare, type ContextFactory, type ProgramInfo } from '../cli/declare.js';
 import { valueWithDefault, type Options } from '../cli/flags.js';
 import { shortId, type MarketTitles } from '../cli/titles.js';
+import { ConfigError } from '../core/errors.js';
 import { microsToNumber, mulMicros } from '../core/money.js';
 import type { Portfolio } from '../mirror/portfolio.js';
 import type { RecentSignal } from '../mirror/store-read.js';
@@ -82,10 +83,11 @@ export function register(program: Command, context: ContextFactory, info: Progra
 
 export async function run(options: StatusOptions, ctx: CommandContext): Promise<StatusResult> {
   // Loaded here: SQLite's native binding is not for `betmirror --help` to pay for.
-  const [{ Portfolio }, { MirrorStore }, { openStoreReadOnly, readLockState, recentSignals, walletsSeen }] = await Promise.all([
+  const [{ Portfolio }, { MirrorStore }, { openStoreReadOnly, readLockState, recentSignals, walletsSeen }, { SCHEMA_VERSION }] = await Promise.all([
     import('../mirror/portfolio.js'),
     import('../mirror/store.js'),
     import('../mirror/store-read.js'),
+    import('../mirror/store-schema.js'),
   ]);
   const stateDir = ctx.config.stateDir(ctx.profileName);
   const lock = readLockState(stateDir);
@@ -103,6 +105,15 @@ export async function run(options: StatusOptions, ctx: CommandContext): Promise<
   let skips: RecentSignal[];
   let wallets: string[];
   try {
+    // Opening the store for its book would upgrade an older format in place: `status` only looks, so it
+    // never does that (the betmirror that wrote the file, or a mirror still running it, would then be
+    // refused by its own store).
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < SCHEMA_VERSION) {
+      throw new ConfigError(`the mirror state in ${stateDir} is in an older store format (${version}; this betmirror reads ${SCHEMA_VERSION}), and status never upgrades it`, {
+        hint: `run \`betmirror mirror\` with this version once (it upgrades the store in place, keeping every signal), or use the betmirror that wrote it`,
+      });
+    }
     [signals, skips, wallets] = [recentSignals(db, options.last), recentSignals(db, options.last, 'skipped'), walletsSeen(db)];
   } finally {
     db.close();

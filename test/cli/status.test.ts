@@ -136,6 +136,22 @@ describe('betmirror status', () => {
     expect(JSON.parse(stopped.stdout)).toMatchObject({ running: false, pid: process.pid });
   });
 
+  it('a store in an older format is refused, never upgraded: the mirror that wrote it can still open it', async () => {
+    const configDir = tempConfigDir();
+    const stateDir = stateWithHistory(configDir);
+    const Database = (await import('better-sqlite3')).default;
+    const path = join(stateDir, 'mirror.sqlite');
+    const older = new Database(path);
+    older.pragma('user_version = 1');
+    older.close();
+    const result = await run(['status'], { registry: defaultRegistry(), configDir, clock, env, fetch: gamma([]) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: the mirror state in ${stateDir} is in an older store format (1; this betmirror reads 2), and status never upgrades it`);
+    const after = new Database(path, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(1);
+    after.close();
+  });
+
   it('a profile no mirror has run on: says so, creates nothing', async () => {
     const configDir = tempConfigDir();
     const result = await run(['status', '--profile', 'fresh'], { registry: defaultRegistry(), configDir, clock, env, fetch: gamma([]) });
