@@ -29,6 +29,7 @@ import { DEFAULT_MAX_SIGNAL_AGE_MS, DEFAULT_RETENTION_MS } from './settings.js';
 import type { MarketMapper, RiskConfig, SourceName, WhaleFill } from './types.js';
 import { WhaleBalanceCache, type WhaleValueFetcher } from './whale-balance-cache.js';
 import { WhalePositions, type WhalePositionsFetcher } from './whale-positions.js';
+import { WhaleBooks } from './whale-books.js';
 import { collateralReader, whaleEquity } from './whale-equity.js';
 
 export interface MirrorOptions {
@@ -110,7 +111,9 @@ export class MirrorEngine {
   monitor!: TradeMonitor;
   fundManager: FundManager | undefined;
   whaleValues!: WhaleBalanceCache;
+  whaleBooks!: WhaleBooks;
   dataApi: DataApiClient;
+  readonly budget: RequestBudget;
   sources: FillSource[] = [];
   cashedOut = 0n;
   reconciled = 0;
@@ -136,7 +139,8 @@ export class MirrorEngine {
       throw error;
     }
     // One budget for every Data API request of this mirror: polls, gap reads, whale books (VENUES.md 1.7).
-    this.dataApi = new DataApiClient(options.endpoints.dataApiUrl, deps.fetch, new RequestBudget(dataApiBudgetLimits(), deps.clock));
+    this.budget = new RequestBudget(dataApiBudgetLimits(), deps.clock);
+    this.dataApi = new DataApiClient(options.endpoints.dataApiUrl, deps.fetch, this.budget);
   }
 
   /** Aborts when the engine stopped itself (a fatal failure). */
@@ -210,15 +214,16 @@ export class MirrorEngine {
     const whaleValue = this.deps.whaleValue ?? whaleEquity(this.dataApi, rpcUrl ? collateralReader({ rpcUrl, fetch: this.deps.fetch }) : undefined);
     this.whaleValues = new WhaleBalanceCache(whaleValue, clock, options.whaleTtlMs);
     const whalePositions = new WhalePositions(this.deps.whalePositions ?? ((w) => this.dataApi.positions(w)), clock);
-    // Load the whales' books before the first signal so the hot path makes no request for them.
-    await Promise.all(
-      wallets.map(async (wallet) => {
-        await whalePositions.ensure(wallet).catch((e: Error) => logger.warn(`positions of ${wallet}: ${e.message}`));
-        if (options.risk.sizing.mode === 'proportional') {
-          await this.whaleValues.get(wallet).catch((e: Error) => logger.warn(`value of ${wallet}: ${e.message}`));
-        }
-      }),
-    );
+    // The whales' books load in the background, once the mirror runs: a fill from a wallet not loaded
+    // yet loads that wallet first (the executor, on demand), so no decision goes without its book.
+    this.whaleBooks = new WhaleBooks({
+      wallets,
+      positions: whalePositions,
+      values: options.risk.sizing.mode === 'proportional' ? this.whaleValues : undefined,
+      limits: this.budget.limits,
+      clock,
+      logger,
+    });
 
     // Rules come from the venue the copies are placed on (mapped or not); Gamma only names markets.
     const markets = this.deps.markets ?? new CachedMarketRules(venueMarketRules(adapter), clock);
@@ -322,6 +327,7 @@ export class MirrorEngine {
         ),
     });
     await this.monitor.start();
+    this.whaleBooks.start();
 
     if (this.fundManager) {
       const fm = this.fundManager;
@@ -463,6 +469,7 @@ export class MirrorEngine {
   /** Stop taking signals, finish orders in flight, flush, and return the summary. */
   async stop(): Promise<MirrorSummary> {
     for (const cancel of this.timers) cancel();
+    this.whaleBooks?.stop();
     await this.monitor?.stop();
     await this.executor?.stop();
     const venue = await this.venueSummary();

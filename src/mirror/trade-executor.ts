@@ -118,6 +118,11 @@ export class TradeExecutor {
 
   private async process(key: string, fill: WhaleFill): Promise<void> {
     const { deps } = this;
+    // A wallet whose book is not loaded yet (the background load has not reached it) is loaded now,
+    // before its fill is applied: a sell's size needs the whale's position before it.
+    if (!this.stopping && !deps.whalePositions.has(fill.wallet)) {
+      await deps.whalePositions.ensure(fill.wallet).catch((error: Error) => deps.logger.warn(`positions of ${fill.wallet}: ${error.message}`));
+    }
     // The whale's book must follow every fill, copied or not, so later sells see the right position.
     const whalePositionBefore = deps.whalePositions.apply(fill);
     // Starts the name's lookup now, so the order's event can carry it; nothing below waits for it.

@@ -137,6 +137,16 @@ describe('WhalePositions', () => {
     await positions.ensure('0xwhale');
     expect(positions.apply(early)).toBe(M(100));
   });
+  it('applies a fill from a faster source on top of a snapshot taken after it (the Data API lags it)', async () => {
+    const clock = new ManualClock();
+    const positions = new WhalePositions(async () => new Map([['T1', M(60)]]), clock);
+    const early = fill({ side: 'sell', size: M(40), source: 'rtds', seenAt: clock.now() - 5 });
+    expect(positions.has('0xWHALE')).toBe(false);
+    await positions.ensure('0xwhale');
+    expect(positions.has('0xWHALE')).toBe(true);
+    expect(positions.apply(early)).toBe(M(60));
+    expect(positions.apply(fill({ side: 'sell', size: M(20), source: 'onchain', seenAt: clock.now() - 1 }))).toBe(M(20));
+  });
   it('is unknown without a snapshot', () => {
     expect(new WhalePositions(async () => new Map(), new ManualClock()).apply(fill())).toBeUndefined();
   });

@@ -72,6 +72,8 @@ export async function startHarness(
     rulesFromVenue?: boolean;
     /** Default: a fetch that refuses every request (no network). */
     fetch?: typeof fetch;
+    /** The whales' positions and values come from the Data API through `fetch` (the engine's own client and budget). */
+    booksFromDataApi?: boolean;
   } = {},
 ): Promise<Harness> {
   const venue = setup.venue ?? new FakeVenue(M(200));
@@ -92,8 +94,9 @@ export async function startHarness(
       onEvent: validated((event) => events.push(event)),
       sources,
       markets: setup.rulesFromVenue ? undefined : { get: async (f) => rules({ token: f.token, market: f.market ?? 'C1' }) },
-      whaleValue: async () => (valueCalls++, setup.whaleValue ?? M(1000)),
-      whalePositions: async () => new Map(setup.whalePositions ?? []),
+      ...(setup.booksFromDataApi
+        ? {}
+        : { whaleValue: async () => (valueCalls++, setup.whaleValue ?? M(1000)), whalePositions: async () => new Map(setup.whalePositions ?? []) }),
       onReady: (e) => {
         engine = e;
         resolve();
