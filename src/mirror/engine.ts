@@ -148,8 +148,11 @@ export class MirrorEngine {
     return this.halted.signal;
   }
 
-  /** Stops taking signals because going on could lose or double money; `runMirror` then fails with `error`. */
-  halt(error: Error, fill?: WhaleFill): void {
+  /**
+   * Stops taking signals because going on could lose or double money (the state store failed) or is
+   * refused (a geoblock); `runMirror` then fails with `error`, whose message the entry point prints.
+   */
+  halt(error: Error, fill?: WhaleFill, reason: 'state_store_failed' | 'geoblocked' = 'state_store_failed'): void {
     if (this.fatal) return;
     this.fatal = error;
     this.emit(
@@ -163,8 +166,11 @@ export class MirrorEngine {
         txHash: fill?.txHash ?? null,
         source: fill?.source ?? null,
         status: 'stopping',
-        reason: 'state_store_failed',
-        detail: `${error.message}${fill ? ': this whale fill was not decided' : ''}; the mirror stops`,
+        reason,
+        detail:
+          reason === 'geoblocked'
+            ? 'the mirror stops: every order would be refused the same way'
+            : `${error.message}${fill ? ': this whale fill was not decided' : ''}; the mirror stops`,
       }),
     );
     this.halted.abort();
@@ -291,6 +297,7 @@ export class MirrorEngine {
       },
       syncHolding: async (token) => void (await this.sync({ tokens: [token], reason: 'before a sell' })),
       onStoreFailure: (error) => this.halt(error),
+      onGeoblocked: (error) => this.halt(error, undefined, 'geoblocked'),
       maxSignalAgeMs: options.maxSignalAgeMs ?? DEFAULT_MAX_SIGNAL_AGE_MS,
       onSold: () => void this.fundManager?.trigger('sell').catch((e: Error) => logger.warn(`cashout: ${e.message}`)),
       onPlaced: this.deps.onPlaced,

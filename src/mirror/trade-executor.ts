@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { formatMicros, type Micros } from '../core/money.js';
 import type { Clock, Logger } from '../core/runtime.js';
 import type { OrderResult } from '../core/types.js';
-import { isRetryable, OutcomeUnknownError, RateLimitedError } from '../core/errors.js';
+import { GeoblockedError, isRetryable, OutcomeUnknownError, RateLimitedError } from '../core/errors.js';
 import type { IExchangeAdapter } from '../exchanges/adapter.js';
 import type { Instrument } from './books.js';
 import { decide } from './decide.js';
@@ -57,6 +57,11 @@ export interface ExecutorDeps {
    * signal was reported in an event; a restart settles it from the venue).
    */
   onStoreFailure?: (error: Error) => void;
+  /**
+   * The venue refuses every order from this location (a geoblock): no further order is sent (queued
+   * signals are skipped as at shutdown) and the engine ends the run with `error`.
+   */
+  onGeoblocked?: (error: GeoblockedError) => void;
 }
 
 /** Store writes are tried this many times, with a doubling pause (100 ms, 200 ms) between tries. */
@@ -204,6 +209,13 @@ export class TradeExecutor {
         },
       });
     } catch (error) {
+      if (error instanceof GeoblockedError) {
+        // Every copy would fail the same way: stop sending. The message is the run's error, said once.
+        this.stopping = true;
+        await this.fail(key, fill, order, clientId, false, 'geoblocked');
+        deps.onGeoblocked?.(error);
+        return;
+      }
       // A 429 or a refusal means the venue did not take the order; a timeout or dropped connection
       // means it may have: that one stays 'unknown' and is reconciled, never re-sent.
       const unknown = error instanceof OutcomeUnknownError || (isRetryable(error) && !(error instanceof RateLimitedError));

@@ -19,7 +19,7 @@ const LATENCY_MS = 100;
 function fakeBooks(clock: ManualClock, positions: Record<string, Array<{ asset: string; size: number }>>) {
   const requests: Array<{ at: number; route: string; user: string }> = [];
   const answered = { '/positions': 0, '/value': 0 } as Record<string, number>;
-  const fetch = (async (input: string | URL) => {
+  const fetchFn = (async (input: string | URL) => {
     const url = new URL(String(input));
     const user = url.searchParams.get('user')!;
     requests.push({ at: clock.now(), route: url.pathname, user });
@@ -39,7 +39,7 @@ function fakeBooks(clock: ManualClock, positions: Record<string, Array<{ asset: 
     }
     return most;
   };
-  return { fetch, requests, answered, peak, asked: (route: string, user: string) => requests.filter((r) => r.route === route && r.user === user) };
+  return { fetch: fetchFn, requests, answered, peak, asked: (route: string, user: string) => requests.filter((r) => r.route === route && r.user === user) };
 }
 
 async function start(positions: Record<string, Array<{ asset: string; size: number }>>, source = new ManualSource('rtds')) {
