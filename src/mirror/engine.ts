@@ -30,7 +30,7 @@ import type { MarketMapper, RiskConfig, SourceName, WhaleFill } from './types.js
 import { WhaleBalanceCache, type WhaleValueFetcher } from './whale-balance-cache.js';
 import { WhalePositions, type WhalePositionsFetcher } from './whale-positions.js';
 import { WhaleBooks } from './whale-books.js';
-import { collateralReader, whaleEquity } from './whale-equity.js';
+import { collateralReader, whaleEquity, type CollateralReader } from './whale-equity.js';
 
 export interface MirrorOptions {
   wallets: readonly string[];
@@ -112,6 +112,7 @@ export class MirrorEngine {
   fundManager: FundManager | undefined;
   whaleValues!: WhaleBalanceCache;
   whaleBooks!: WhaleBooks;
+  private collateral: CollateralReader | undefined;
   dataApi: DataApiClient;
   readonly budget: RequestBudget;
   sources: FillSource[] = [];
@@ -217,7 +218,8 @@ export class MirrorEngine {
     if (!rpcUrl && options.risk.sizing.mode === 'proportional' && !this.deps.whaleValue) {
       logger.warn('no Polygon RPC: whale equity counts positions only, so proportional copies can be larger than intended (--max-copy-fraction bounds them)');
     }
-    const whaleValue = this.deps.whaleValue ?? whaleEquity(this.dataApi, rpcUrl ? collateralReader({ rpcUrl, fetch: this.deps.fetch }) : undefined);
+    this.collateral = rpcUrl && !this.deps.whaleValue ? collateralReader({ rpcUrl, fetch: this.deps.fetch }) : undefined;
+    const whaleValue = this.deps.whaleValue ?? whaleEquity(this.dataApi, this.collateral);
     this.whaleValues = new WhaleBalanceCache(whaleValue, clock, options.whaleTtlMs);
     const whalePositions = new WhalePositions(this.deps.whalePositions ?? ((w) => this.dataApi.positions(w)), clock);
     // The whales' books load in the background, once the mirror runs: a fill from a wallet not loaded
@@ -479,6 +481,7 @@ export class MirrorEngine {
     this.whaleBooks?.stop();
     await this.monitor?.stop();
     await this.executor?.stop();
+    this.collateral?.close();
     const venue = await this.venueSummary();
     const summary: MirrorSummary = { ...this.status(), stoppedAt: new Date(this.deps.clock.now()).toISOString(), reconciled: this.reconciled, venue };
     this.markAlive();
