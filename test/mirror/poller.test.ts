@@ -136,6 +136,27 @@ describe('Data API poller under the request budget', () => {
     // Each wallet polled every 4 s now: 10 wallets x 5 periods.
     expect(api.requests.length - before).toBe(50);
   });
+
+  it('back to full pace within one period when the firehose stops delivering', async () => {
+    const clock = new ManualClock();
+    const api = new FakeDataApi(clock);
+    let live = true;
+    const wallets = Array.from({ length: 10 }, (_, i) => `0x${String(i).padStart(40, '0')}`);
+    const poller = new DataApiPoller(new DataApiClient('http://data', api.fetch), { wallets, intervalMs: 1000, since: clock.now(), firehoseLive: () => live }, clock, silentLogger);
+    await poller.start(() => undefined);
+    await clock.run(20_000); // every wallet polled every 4 s
+    const quietAt = clock.now();
+    live = false;
+    await clock.run(1000);
+    const user = (path: string) => param(path, 'user');
+    const polledSince = (t: number) => new Set(api.requests.filter((r) => r.at > t).map((r) => user(r.path)));
+    // Within one full-pace period, every wallet was polled again (not up to 4 s after its last poll).
+    expect(polledSince(quietAt).size).toBe(10);
+    const after = api.requests.length;
+    await clock.run(10_000);
+    await poller.stop();
+    expect(api.requests.length - after).toBe(100); // 10 wallets, once a second each
+  });
 });
 
 describe('RequestBudget', () => {

@@ -42,7 +42,9 @@ export class DataApiPoller implements FillSource {
   readonly name = 'data-api' as const;
   private readonly cursors = new Map<string, number>(); // unix seconds
   /** Wallets in the order they are due; each goes back to the end once polled (round robin). */
-  private readonly due: Array<{ wallet: string; at: number }> = [];
+  private due: Array<{ wallet: string; at: number; polledAt?: number }> = [];
+  /** Some wallet is scheduled at the gap-filling pace: watch for the firehose going quiet. */
+  private slowed = false;
   private inFlight = 0;
   private readonly running = new Set<Promise<void>>();
   private cancelTimer: (() => void) | undefined;
@@ -69,11 +71,31 @@ export class DataApiPoller implements FillSource {
    * of the /activity budget asks for it, and slower again while a firehose is live.
    */
   periodMs(): number {
+    const period = this.basePeriodMs();
+    return this.firehoseLive() ? period * GAP_FILL_FACTOR : period;
+  }
+
+  /** The period without a live firehose: the configured one, or the fair share of the budget. */
+  private basePeriodMs(): number {
     const budget = this.options.budget;
     const share = budget ? (budget.limitOf('/activity') * ACTIVITY_BUDGET_SHARE) / budget.limits.windowMs : Infinity; // requests per ms
     const fair = Math.ceil(this.cursors.size / share);
-    const period = Math.max(this.options.intervalMs, fair);
-    return this.options.firehoseLive?.() ? period * GAP_FILL_FACTOR : period;
+    return Math.max(this.options.intervalMs, fair);
+  }
+
+  private firehoseLive(): boolean {
+    return this.options.firehoseLive?.() ?? false;
+  }
+
+  /**
+   * The firehose stopped delivering: every wallet scheduled at the gap-filling pace is due again one
+   * full-pace period after its last poll, not up to GAP_FILL_FACTOR periods later.
+   */
+  private resumeFullPace(): void {
+    const period = this.basePeriodMs();
+    for (const entry of this.due) if (entry.polledAt !== undefined) entry.at = Math.min(entry.at, entry.polledAt + period);
+    this.due = this.due.sort((a, b) => a.at - b.at);
+    this.slowed = false;
   }
 
   async start(sink: FillSink): Promise<void> {
@@ -116,18 +138,22 @@ export class DataApiPoller implements FillSource {
     if (this.stopped || !this.sink) return;
     const now = this.clock.now();
     const concurrency = this.options.concurrency ?? 8;
+    if (this.slowed && !this.firehoseLive()) this.resumeFullPace();
     while (this.inFlight < concurrency && this.due.length > 0 && this.due[0]!.at <= now) {
       const { wallet } = this.due.shift()!;
       this.inFlight++;
       const poll = this.pollWallet(wallet, this.sink).finally(() => {
         this.inFlight--;
         this.running.delete(poll);
-        this.due.push({ wallet, at: now + this.periodMs() });
+        this.slowed ||= this.firehoseLive();
+        this.due.push({ wallet, at: now + this.periodMs(), polledAt: now });
         this.pump();
       });
       this.running.add(poll);
     }
-    const next = this.due[0]?.at;
+    let next = this.due[0]?.at;
+    // While polls are slowed, look again within one full-pace period: the firehose may have gone quiet.
+    if (this.slowed) next = Math.min(next ?? Infinity, now + this.basePeriodMs());
     if (next === undefined || this.inFlight >= concurrency || next >= this.timerAt) return;
     this.cancelTimer?.();
     this.timerAt = next;

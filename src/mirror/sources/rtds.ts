@@ -27,6 +27,13 @@ export interface RtdsOptions {
   pingMs?: number;
   /** No message (trades or pong) for this long = a dead stream. */
   silenceMs?: number;
+  /**
+   * No activity message (any wallet's trade, on either channel) for this long = the stream is not
+   * delivering, even if it still answers pings: `live` turns false and the Data API polls at full pace
+   * (default: silenceMs). Pongs say the connection stands, not that trades flow (VENUES.md 1.5:
+   * `activity/trades` went silent in March 2026 without the connection closing).
+   */
+  liveWindowMs?: number;
   /** Re-reads the REST activity since a time (ms): fills missed while the stream was down. */
   reconcile?: (since: number) => Promise<void>;
 }
@@ -38,6 +45,7 @@ export class RtdsSource implements FillSource {
   private socket: WebSocket | undefined;
   private timers: Array<() => void> = [];
   private lastMessageAt = 0;
+  private lastActivityAt = -Infinity;
   private lastHealthyAt = 0;
   private sink: FillSink | undefined;
   private stopped = false;
@@ -57,9 +65,10 @@ export class RtdsSource implements FillSource {
     this.wallets = new Set(options.wallets.map((w) => w.toLowerCase()));
   }
 
-  /** Connected and heard from within the silence limit: the stream is delivering. */
+  /** Connected and delivering trades (any wallet's) within the live window: the firehose is doing its job. */
   get live(): boolean {
-    return !this.stopped && !this.reconnecting && this.socket?.readyState === WebSocket.OPEN && this.clock.now() - this.lastMessageAt <= (this.options.silenceMs ?? 15_000);
+    const window = this.options.liveWindowMs ?? this.options.silenceMs ?? 15_000;
+    return !this.stopped && !this.reconnecting && this.socket?.readyState === WebSocket.OPEN && this.clock.now() - this.lastActivityAt <= window;
   }
 
   async start(sink: FillSink): Promise<void> {
@@ -123,6 +132,7 @@ export class RtdsSource implements FillSource {
     } catch {
       return;
     }
+    if (message.topic === 'activity') this.lastActivityAt = now;
     const payload = message.payload;
     const channel = RTDS_CHANNELS.find((type) => type === message.type);
     if (message.topic !== 'activity' || !channel || !payload?.proxyWallet) return;
