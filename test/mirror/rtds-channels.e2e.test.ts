@@ -103,7 +103,9 @@ describe('RTDS activity channels', () => {
     expect(mirror.engine.status().sources).toEqual(['rtds', 'data-api']);
     await new Promise((r) => setTimeout(r, 100));
     for (const size of [10, 11]) await sandbox.whaleTrade({ wallet: whale, tokenId: token, side: 'BUY', size, price: 0.99 });
-    await waitFor(() => mirror.events.filter((e) => e.type === 'detection').length >= 2, 'both races settled');
+    // Both copies answered, not only both races settled: the second copy waits for the first one's
+    // answer (same token), and a stop before it starts would skip it.
+    await waitFor(() => mirror.events.filter((e) => e.type === 'detection').length >= 2 && mirror.events.filter((e) => e.type === 'order').length >= 2, 'both races settled and both copies answered');
     const summary = await mirror.stop();
     expect(orderPosts(sandbox, before)).toHaveLength(2);
     const races = mirror.events.filter((e) => e.type === 'detection');
