@@ -29,7 +29,7 @@ function fakeBooks(clock: ManualClock, positions: Record<string, Array<{ asset: 
     if (url.pathname === '/value') return Response.json([{ user, value: 1000 }]);
     return Response.json({ error: 'not found' }, { status: 404 });
   }) as typeof fetch;
-  /** Most /positions requests inside any 10 s window. */
+  /** Most requests to `route` inside any 10 s window. */
   const peak = (route: string) => {
     const times = requests.filter((r) => r.route === route).map((r) => r.at);
     let most = 0;
@@ -45,9 +45,8 @@ function fakeBooks(clock: ManualClock, positions: Record<string, Array<{ asset: 
 async function start(positions: Record<string, Array<{ asset: string; size: number }>>, source = new ManualSource('rtds')) {
   const clock = new ManualClock();
   const api = fakeBooks(clock, positions);
-  let answeredAtReady: Record<string, number> | undefined;
   const h = await startHarness({ wallets, endpoints: { dataApiUrl: 'http://data' } }, { clock, fetch: api.fetch, booksFromDataApi: true, sources: [source] });
-  answeredAtReady = { ...api.answered };
+  const answeredAtReady = { ...api.answered };
   return { h, api, clock, source, t0: clock.now(), answeredAtReady };
 }
 
