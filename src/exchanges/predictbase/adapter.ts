@@ -34,7 +34,8 @@ import type {
   PermissionReport,
 } from '../../core/types.js';
 import type { AdapterContext, Capabilities, IExchangeAdapter, VenueRules } from '../adapter.js';
-import { PredictBaseClient, usdcBalance, type TransportFailure } from './client.js';
+import type { TransportFailure } from '../http.js';
+import { PredictBaseClient, usdcBalance } from './client.js';
 import { assertAddress, assertOrderId } from './ids.js';
 import { checkMarketOpen, dryRunResult, instrumentFor, openOrderFrom, optionIndexOf, resultFrom, validateOrder } from './orders.js';
 import { predictbaseInfo } from './settings.js';
