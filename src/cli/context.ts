@@ -161,7 +161,7 @@ export class CommandContext {
  * key lazily inside createOrder).
  */
 function redactingRegistry(registry: ExchangeRegistry, redactor: Redactor): ExchangeRegistry {
-  return new ExchangeRegistry(registry.ids().map((id) => ({ id, load: async () => redactingVenue(await registry.get(id), redactor) })));
+  return new ExchangeRegistry(registry.infos().map((info) => ({ ...info, load: async () => redactingVenue(await registry.get(info.id), redactor) })));
 }
 
 function redactingVenue(venue: VenueDefinition, redactor: Redactor): VenueDefinition {

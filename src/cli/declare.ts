@@ -4,16 +4,16 @@
  * the parsing and the completion scripts all come from this declaration.
  */
 import type { Command } from 'commander';
-import type { VenueDefinition } from '../exchanges/adapter.js';
+import type { VenueInfo } from '../exchanges/adapter.js';
 import type { CommandContext } from './context.js';
 import { addFlags, optionsOf, type Flags, type Options } from './flags.js';
 import { environmentHelp, type EnvironmentEntry } from './help.js';
 
-/** What the program knows when commands are declared: the venue ids, and (when help is shown) the loaded venues. */
+/** What the program knows when commands are declared: the venue ids, and (when help is shown) the venues as known without loading them. */
 export interface ProgramInfo {
   exchangeIds: readonly string[];
-  /** The venues' definitions, loaded before help is printed (empty otherwise: help is not shown then). */
-  venues(): readonly VenueDefinition[];
+  /** The venues as known without loading them, given when help is printed (empty otherwise: help is not shown then). */
+  venues(): readonly VenueInfo[];
 }
 
 export interface CommandDeclaration<F extends Flags> {

@@ -2,7 +2,7 @@
  * The Environment section of the help, generated from what reads the environment: the venues'
  * settings and secrets (SettingSpec, SecretSpec) and the variables betmirror itself reads.
  */
-import type { VenueDefinition } from '../exchanges/adapter.js';
+import type { VenueInfo } from '../exchanges/adapter.js';
 
 export interface EnvironmentEntry {
   name: string;
@@ -25,7 +25,7 @@ export const PASSWORD_ENVIRONMENT: EnvironmentEntry = {
 /** Columns the Environment section is wrapped to (commander wraps the rest of a piped help to 80 too). */
 const WIDTH = 80;
 
-export function environmentHelp(venues: readonly VenueDefinition[], own: readonly EnvironmentEntry[]): string {
+export function environmentHelp(venues: readonly VenueInfo[], own: readonly EnvironmentEntry[]): string {
   const groups: Array<[string | undefined, EnvironmentEntry[]]> = [[undefined, [...COMMON_ENVIRONMENT, ...own]]];
   for (const venue of venues) groups.push([`${venue.title} (--exchange ${venue.id})`, venueEnvironment(venue)]);
   const indentOf = (title: string | undefined) => (title ? '    ' : '  ');
@@ -53,7 +53,7 @@ function item(term: string, description: string, column: number): string[] {
   return lines.map((text, index) => `${(index === 0 ? term : '').padEnd(column)}${text}`);
 }
 
-function venueEnvironment(venue: VenueDefinition): EnvironmentEntry[] {
+function venueEnvironment(venue: VenueInfo): EnvironmentEntry[] {
   const entries: EnvironmentEntry[] = [];
   for (const spec of venue.settings) {
     if (spec.env) entries.push({ name: spec.env, description: `${spec.description}${spec.default ? ` (default: ${spec.default})` : ''}` });

@@ -19,7 +19,7 @@ import * as sandbox from '../commands/sandbox.js';
 import * as status from '../commands/status.js';
 import * as vet from '../commands/vet.js';
 import { Redactor } from '../config/redact.js';
-import type { VenueDefinition } from '../exchanges/adapter.js';
+import type { VenueInfo } from '../exchanges/adapter.js';
 import { CommandContext, type Deps, type GlobalOptions } from './context.js';
 import { presentEnv } from './env.js';
 import type { ContextFactory, ProgramInfo } from './declare.js';
@@ -45,7 +45,7 @@ export const GLOBAL_FLAGS = {
 /** Columns of help text when stdout is not a terminal: stable for pipes, files and tests. */
 const PIPED_HELP_WIDTH = 80;
 
-export function createProgram(deps: Deps, context: ContextFactory, commands = COMMANDS, venues: readonly VenueDefinition[] = []): Command {
+export function createProgram(deps: Deps, context: ContextFactory, commands = COMMANDS, venues: readonly VenueInfo[] = []): Command {
   const program = new Command('betmirror')
     .description('Copy-trade prediction-market whales: follow wallets, mirror their trades safely.')
     .version(deps.version, '-V, --version')
@@ -93,9 +93,9 @@ export async function runCli(argv: readonly string[], deps: Deps, commands = COM
   };
   let program: Command | undefined;
   try {
-    // A command's help lists the venues' environment variables: their (heavy) modules are loaded only
-    // when such a help is shown, so `betmirror --help` and every other run stay fast.
-    const venues = wantsCommandHelp(argv) ? await Promise.all(deps.exchanges.ids().map((id) => deps.exchanges.get(id))) : [];
+    // A command's help lists the venues' environment variables, from the registry's light venue infos:
+    // no venue module is loaded for help.
+    const venues = wantsCommandHelp(argv) ? deps.exchanges.infos() : [];
     program = createProgram(deps, context, commands, venues);
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.OK;

@@ -192,7 +192,7 @@ async function titleLookup(ctx: CommandContext, venueId: string): Promise<TitleL
   const settings = resolveSettings(ctx, venue);
   if (venue.id === 'polymarket' && settings.gammaUrl) return gammaTitleLookup(settings.gammaUrl, ctx.deps.fetch);
   if (venue.id === 'kalshi') {
-    const { KALSHI_URLS } = await import('../exchanges/kalshi/index.js');
+    const { KALSHI_URLS } = await import('../exchanges/kalshi/settings.js');
     return kalshiTitleLookup(settings.apiUrl ?? KALSHI_URLS[settings.env === 'demo' ? 'demo' : 'prod'], ctx.deps.fetch);
   }
   return undefined;

@@ -115,15 +115,25 @@ export interface SecretSpec {
   required: boolean;
 }
 
-/** Venue-wide trading rules, known without credentials (InstrumentRules' static part). */
+/**
+ * Trading rules that hold on every market of a venue, known without credentials: an order on this grid,
+ * of at least these minimums, passes these checks on any market of the venue. A market may allow finer
+ * (its fetchInstrumentRules tells); a field is absent where the venue's markets differ.
+ */
 export interface VenueRules {
-  tickSize: Micros;
-  minSize: Micros;
-  minNotional: Micros;
-  sizeStep: Micros;
-  /** The most a taker pays, in basis points of the order's value (rounded up to the micro-dollar). */
-  takerFeeBps: bigint;
+  tickSize?: Micros;
+  minSize?: Micros;
+  minNotional?: Micros;
+  sizeStep?: Micros;
+  /** The most a taker pays for `shares` at `price`, in micro-dollars, where one formula holds on every market. */
+  takerFee?(shares: Micros, price: Micros): Micros;
 }
+
+/**
+ * What is known about a venue without loading its (heavy) modules: each venue's settings.ts exports it,
+ * so help, completion and capability checks need no venue code. Its definition carries the same fields.
+ */
+export type VenueInfo = Pick<VenueDefinition, 'id' | 'title' | 'has' | 'settings' | 'secrets'>;
 
 /** One entry of the adapter registry. */
 export interface VenueDefinition {

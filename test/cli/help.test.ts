@@ -71,14 +71,16 @@ describe('--help', () => {
     }
   });
 
-  it('betmirror --help does not load the venues (it stays fast); a command\'s help does', async () => {
+  it('no help loads a venue (help stays fast): a command\'s Environment section comes from the registry\'s light venue infos', async () => {
     const loaded: string[] = [];
     const registry = defaultRegistry();
     const get = registry.get.bind(registry);
     registry.get = async (id) => (loaded.push(id), get(id));
     await run(['--help'], { registry });
+    const { stdout } = await run(['balance', '--help'], { registry });
     expect(loaded).toEqual([]);
-    await run(['balance', '--help'], { registry });
-    expect(loaded).toEqual(['polymarket', 'kalshi', 'predictbase']);
+    expect(stdout).toContain('Polymarket (--exchange polymarket)');
+    expect(stdout).toMatch(/^ +KALSHI_PRIVATE_KEY_PATH /m);
+    expect(stdout).toMatch(/^ +PREDICTBASE_API_KEY /m);
   });
 });

@@ -103,6 +103,36 @@ const VENUES: Record<string, () => Promise<Venue>> = {
   },
 };
 
+/**
+ * Each venue's static rules (VenueRules: what every market accepts; `takerFee` shown as whether a formula
+ * is declared), the contract market's rules as the adapter reads them, and [shares, price, fee] vectors of
+ * the venue-wide fee formula.
+ */
+const RULES: Record<string, { rules: Record<string, unknown> | undefined; market: Record<string, Micros>; fees: Array<[Micros, Micros, Micros]> }> = {
+  // Size step 0.01 and the $1 marketable minimum (VENUES 1.4); tick, minimum size and fees are per market.
+  polymarket: { rules: { minNotional: 1_000_000n, sizeStep: 10_000n, takerFee: false }, market: { minNotional: 1_000_000n, sizeStep: 10_000n }, fees: [] },
+  // Whole cents, whole contracts, no minimum value; fee 0.07 x C x P x (1 - P) rounded up to the cent.
+  kalshi: {
+    rules: { tickSize: 10_000n, minSize: 1_000_000n, minNotional: 0n, sizeStep: 1_000_000n, takerFee: true },
+    market: { tickSize: 10_000n, minSize: 1_000_000n, minNotional: 0n, sizeStep: 1_000_000n },
+    fees: [
+      [10_000_000n, 330_000n, 160_000n], // 0.15477 -> $0.16
+      [1_000_000n, 500_000n, 20_000n], // 0.0175 -> $0.02
+      [100_000_000n, 50_000n, 340_000n], // 0.3325 -> $0.34
+    ],
+  },
+  // Whole cents, whole shares, no minimum value; fee 2% of the value rounded up to the micro-dollar.
+  predictbase: {
+    rules: { tickSize: 10_000n, minSize: 1_000_000n, minNotional: 0n, sizeStep: 1_000_000n, takerFee: true },
+    market: { tickSize: 10_000n, minSize: 1_000_000n, minNotional: 0n, sizeStep: 1_000_000n },
+    fees: [
+      [10_000_000n, 330_000n, 66_000n], // 2% of $3.30
+      [1_000_000n, 500_000n, 10_000n], // 2% of $0.50
+      [3_000_000n, 333_333n, 20_000n], // 2% of $0.999999 = 0.0199999.. -> $0.020000
+    ],
+  },
+};
+
 it('every registered venue runs the contract', () => {
   expect(defaultRegistry().ids().sort()).toEqual(Object.keys(VENUES).sort());
 });
@@ -168,15 +198,19 @@ describe.each(Object.keys(VENUES))('%s', (name) => {
     expect(venue.requests()).toBe(before);
   });
 
-  it('publishes the same capabilities and rules on its venue definition as its adapter reports, where declared', async () => {
-    const definition = await defaultRegistry().get(name);
-    if (definition.has) expect(definition.has).toEqual(venue.adapter.has);
-    if (definition.rules && venue.adapter.fetchInstrumentRules) {
-      const rules = await venue.adapter.fetchInstrumentRules(venue.market, venue.outcome);
-      const { takerFeeBps, ...fixed } = definition.rules;
-      expect(rules).toMatchObject(fixed);
-      // The fee bound: takerFeeBps of the value, rounded up (10 shares at 0.33 = $3.30).
-      expect(rules.takerFee(10_000_000n, 330_000n)).toBe((3_300_000n * takerFeeBps + 9_999n) / 10_000n);
+  it('publishes the same capabilities and rules on its venue definition (and its light registry entry) as its adapter reports', async () => {
+    const registry = defaultRegistry();
+    const definition = await registry.get(name);
+    expect(registry.infos().find((info) => info.id === name)?.has).toEqual(venue.adapter.has);
+    expect(definition.has).toEqual(venue.adapter.has);
+    const fixed = RULES[name]!;
+    expect(definition.rules ? { ...definition.rules, takerFee: definition.rules.takerFee !== undefined } : undefined).toEqual(fixed.rules);
+    const rules = await venue.adapter.fetchInstrumentRules!(venue.market, venue.outcome);
+    expect({ tickSize: rules.tickSize, minSize: rules.minSize, minNotional: rules.minNotional, sizeStep: rules.sizeStep }).toMatchObject(fixed.market);
+    // Where the venue has one fee formula, the adapter charges by it: exact amounts at three prices.
+    for (const [shares, price, fee] of fixed.fees) {
+      expect(definition.rules!.takerFee!(shares, price)).toBe(fee);
+      expect(rules.takerFee(shares, price)).toBe(fee);
     }
   });
 });

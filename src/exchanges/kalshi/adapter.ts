@@ -48,18 +48,9 @@ import {
   validateOrder,
   type KalshiOrder,
 } from './orders.js';
+import { KALSHI_URLS, kalshiInfo, type KalshiEnv } from './settings.js';
 import { submitOrder } from './submit.js';
 import { centsToMicros, FEE_EXACT_BELOW, outcomeBook, parseFixed, parseOrderbook } from './wire.js';
-
-/**
- * Kalshi's current hosts (VENUES 3): production is
- * external-api.kalshi.com (api.elections.kalshi.com also answers), demo external-api.demo.kalshi.co.
- */
-export const KALSHI_URLS = {
-  prod: 'https://external-api.kalshi.com/trade-api/v2',
-  demo: 'https://external-api.demo.kalshi.co/trade-api/v2',
-} as const;
-export type KalshiEnv = keyof typeof KALSHI_URLS;
 
 /**
  * Kalshi does not publish how far KALSHI-ACCESS-TIMESTAMP may drift. 5 s is the usual exchange window
@@ -76,15 +67,7 @@ const PROBE_ORDER_ID = '00000000-0000-4000-8000-000000000000';
 
 export class KalshiAdapter implements IExchangeAdapter {
   readonly exchangeName = 'kalshi';
-  readonly has: Capabilities = {
-    cashout: false,
-    orderBook: true,
-    positions: true,
-    openOrders: true,
-    fetchOrder: true,
-    marketableOrders: true,
-    expiringOrders: true,
-  };
+  readonly has: Capabilities = { ...kalshiInfo.has };
 
   readonly env: KalshiEnv;
   readonly baseUrl: string;

@@ -12,6 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import { AuthenticationError, NetworkError, RequestTimeoutError } from '../../core/errors.js';
 import type { Clock } from '../../core/runtime.js';
 import { PRIVATE_KEY_SOURCES, signRequest } from './auth.js';
+import { failedBeforeSending, type TransportFailure } from '../http.js';
 import { errorInAnswer, mapKalshiError, type CallKind } from './errors.js';
 
 export interface KalshiCredentials {
@@ -120,39 +121,6 @@ export function missingCredentials(): AuthenticationError {
   return new AuthenticationError('Kalshi API key id and private key are required for this call', {
     hint: `set KALSHI_API_KEY_ID and ${PRIVATE_KEY_SOURCES} (or run \`betmirror auth --exchange kalshi\`)`,
   });
-}
-
-/** `info` of a transport failure: `sent` is false only when the request provably never left (see below). */
-export interface TransportFailure {
-  method: string;
-  path: string;
-  sent: boolean;
-}
-
-/**
- * Failures while connecting, before one byte of the request was written. Anything else (reset, socket
- * closed, timeout, an unknown code, a fake fetch's error) may have reached Kalshi: the safe assumption
- * for an order.
- */
-const CONNECT_FAILURES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-]);
-
-function failedBeforeSending(error: unknown): boolean {
-  // undici's fetch wraps the socket error in `cause`; happy eyeballs may wrap several in an AggregateError.
-  const cause = (error as { cause?: unknown }).cause as { code?: string; errors?: Array<{ code?: string }> } | undefined;
-  if (cause?.code && CONNECT_FAILURES.has(cause.code)) return true;
-  return Boolean(cause?.errors?.length && cause.errors.every((inner) => inner.code !== undefined && CONNECT_FAILURES.has(inner.code)));
 }
 
 function describeCause(error: unknown): string {

@@ -5,6 +5,7 @@
  */
 import { MICRO, type Micros } from '../../core/money.js';
 import type { InstrumentRules } from '../../core/types.js';
+import type { VenueRules } from '../adapter.js';
 import { PAST_TRADING, TRADING, type KalshiMarket } from './market.js';
 import { CENT, CONTRACT } from './orders.js';
 
@@ -53,3 +54,10 @@ export function kalshiRules(market: KalshiMarket): InstrumentRules {
     takerFee: kalshiTakerFee,
   };
 }
+
+/**
+ * What every Kalshi market accepts (the venue definition's `rules`): whole-cent prices (sub-cent ranges
+ * only add finer steps: tickOf), whole contracts (fractional markets only add 0.01 steps), no minimum
+ * value, and the published taker fee formula.
+ */
+export const KALSHI_RULES: Readonly<VenueRules> = { tickSize: CENT, minSize: CONTRACT, minNotional: 0n, sizeStep: CONTRACT, takerFee: kalshiTakerFee };

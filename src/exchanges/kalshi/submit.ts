@@ -18,7 +18,8 @@ import {
   type BetmirrorError,
 } from '../../core/errors.js';
 import type { Clock } from '../../core/runtime.js';
-import type { KalshiClient, TransportFailure } from './client.js';
+import type { TransportFailure } from '../http.js';
+import type { KalshiClient } from './client.js';
 import type { CreateOrderBody, CreateOrderResponse } from './orders.js';
 
 /** Pause before the one repeat: long enough for a gateway blip or a reconnect, short for a trade. */

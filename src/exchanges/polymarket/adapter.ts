@@ -29,18 +29,19 @@ import type {
 import type { AdapterContext, Capabilities, IExchangeAdapter } from '../adapter.js';
 import { cashout } from './cashout.js';
 import { PolygonRpc } from './chain.js';
-import { createClobClient, createSigner, type ClobWiring } from './clob.js';
-import { resolveConfig, type PolymarketConfig } from './config.js';
+import { createClobClient, createSigner, type ClobWiring } from './client.js';
 import { redactError, toBetmirrorError, venueError } from './errors.js';
 import { resolveFunding } from './funding.js';
-import { MarketMetaCache } from './market-meta.js';
-import { bookOf, fetchPositions, openOrderOf, permissionChecksOf, reservedByBuys } from './mapping.js';
-import { assertOrderId, checkOrderShape, clobOrderType, type OrderVersion } from './orders.js';
+import { assertOrderId, assertTokenId } from './ids.js';
+import { MarketMetaCache } from './market.js';
+import { checkOrderShape, clobOrderType, type OrderVersion } from './orders.js';
 import { placeOrder, type PlacementDeps } from './place.js';
 import { postSignedOrder } from './post.js';
-import { assertTokenId, readHolding, readOrder } from './reads.js';
-import { instrumentRules } from './rules.js';
+import { readHolding, readOrder } from './reads.js';
 import { RelayerHttp } from './relayer.js';
+import { instrumentRules } from './rules.js';
+import { polymarketInfo, resolveConfig, type PolymarketConfig } from './settings.js';
+import { bookOf, fetchPositions, openOrderOf, permissionChecksOf, reservedByBuys } from './wire.js';
 
 interface Identity {
   account: PrivateKeyAccount;
@@ -50,17 +51,7 @@ interface Identity {
 
 export class PolymarketAdapter implements IExchangeAdapter {
   readonly exchangeName = 'polymarket';
-  readonly has: Capabilities = {
-    cashout: true,
-    orderBook: true,
-    positions: true,
-    openOrders: true,
-    fetchOrder: true,
-    marketableOrders: true,
-    expiringOrders: true,
-    // place.ts calls onSigned with the order hash before POST /order.
-    orderIdBeforeSend: true,
-  };
+  readonly has: Capabilities = { ...polymarketInfo.has };
 
   private readonly config: PolymarketConfig;
   private creds?: ApiKeyCreds;

@@ -11,7 +11,7 @@ import { formatMicros, type Micros } from '../../core/money.js';
 import type { Clock } from '../../core/runtime.js';
 import type { CashoutRequest, CashoutResult } from '../../core/types.js';
 import { PUSD, transferCalldata, type PolygonRpc } from './chain.js';
-import type { SignatureType } from './config.js';
+import type { SignatureType } from './settings.js';
 import { outcomeUnknown, transportReason } from './errors.js';
 import { RELAYER_CONTRACTS } from './funding.js';
 import {

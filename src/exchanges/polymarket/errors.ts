@@ -17,6 +17,7 @@ import {
   RateLimitedError,
   RequestTimeoutError,
 } from '../../core/errors.js';
+import { broadRules, errorOf, exactRule, type ErrorRule, type ExceptionTable } from '../exceptions.js';
 
 export interface VenueFailure {
   /** The venue's reason (error string / errorMsg). */
@@ -24,17 +25,6 @@ export interface VenueFailure {
   status?: number;
   payload?: unknown;
 }
-
-const INVALID_ORDER_CODES = [
-  'INVALID_ORDER_MIN_TICK_SIZE',
-  'INVALID_ORDER_MIN_SIZE',
-  'INVALID_ORDER_DUPLICATED',
-  'INVALID_ORDER_EXPIRATION',
-  'INVALID_POST_ONLY_ORDER',
-  'FOK_ORDER_NOT_FILLED_ERROR',
-  'MARKET_NOT_READY',
-  'INVALID_ORDER_ERROR',
-];
 
 /**
  * A geoblock: Polymarket refuses order placement from restricted countries
@@ -49,6 +39,66 @@ function geoblocked(status: number | undefined, reason: string): boolean {
   return status === 403 && /cloudflare|cf-error|you have been blocked|attention required|<html|<!doctype/.test(text);
 }
 
+const RATE_LIMITED: ErrorRule = { error: RateLimitedError };
+const AUTH: ErrorRule = { error: AuthenticationError, hint: 'run `betmirror auth --exchange polymarket`: it checks the key and stores fresh API credentials' };
+const DEPOSIT_WALLET: ErrorRule = { error: AuthenticationError, hint: 'this account must trade from a deposit wallet: set POLYMARKET_SIGNATURE_TYPE=deposit-wallet' };
+const KEY_OWNER: ErrorRule = { error: AuthenticationError, hint: 'the API credentials belong to another key: run `betmirror auth --exchange polymarket` with this key' };
+const FUNDS: ErrorRule = { error: InsufficientFundsError, hint: 'fund the funder address with pUSD and approve the exchange' };
+const INVALID: ErrorRule = { error: InvalidOrderError };
+const NOT_FOUND: ErrorRule = { error: OrderNotFoundError };
+const TIMEOUT: ErrorRule = { error: RequestTimeoutError };
+const UNAVAILABLE: ErrorRule = { error: ExchangeUnavailableError };
+/** A bare 400: an order refused for a reason no other rule names. */
+const REFUSED: ErrorRule = { error: InvalidOrderError };
+
+/**
+ * Polymarket's error table (ccxt's `exceptions`). The CLOB's status and its message are independent (a
+ * 400 says "not enough balance / allowance"), so every rule the status or the message matches is a
+ * candidate, and the first of PRECEDENCE wins: the message's specific cause over a generic status.
+ * Sources: the CLOB's error messages (https://docs.polymarket.com/developers/CLOB/orders/create-order#error-messages),
+ * throttling answers 429 (VENUES.md 1.7), geoblocks a 403 from the edge (above).
+ */
+export const EXCEPTIONS: ExceptionTable = {
+  exact: {
+    400: REFUSED,
+    401: AUTH,
+    403: AUTH,
+    404: NOT_FOUND,
+    408: TIMEOUT,
+    429: RATE_LIMITED,
+    '5xx': UNAVAILABLE,
+  },
+  broad: {
+    'too many requests': RATE_LIMITED,
+    'rate limit': RATE_LIMITED,
+    unauthorized: AUTH,
+    'invalid api key': AUTH,
+    'invalid signature': AUTH,
+    'deposit wallet flow': DEPOSIT_WALLET,
+    'has to be the address of the api key': KEY_OWNER,
+    'owner of the api key': KEY_OWNER,
+    'not enough balance': FUNDS,
+    allowance: FUNDS,
+    insufficient: FUNDS,
+    invalid_order_min_tick_size: INVALID,
+    invalid_order_min_size: INVALID,
+    invalid_order_duplicated: INVALID,
+    invalid_order_expiration: INVALID,
+    invalid_post_only_order: INVALID,
+    fok_order_not_filled_error: INVALID,
+    market_not_ready: INVALID,
+    invalid_order_error: INVALID,
+    'invalid order': INVALID,
+    'min size': INVALID,
+    'tick size': INVALID,
+    'not found': NOT_FOUND,
+    timeout: TIMEOUT,
+  },
+};
+
+/** Which matching rule wins. */
+const PRECEDENCE: readonly ErrorRule[] = [RATE_LIMITED, AUTH, DEPOSIT_WALLET, KEY_OWNER, FUNDS, INVALID, NOT_FOUND, TIMEOUT, UNAVAILABLE, REFUSED];
+
 /** Maps one venue failure to the error class a caller can act on. */
 export function venueError(context: string, failure: VenueFailure): BetmirrorError {
   const { reason, status } = failure;
@@ -61,39 +111,13 @@ export function venueError(context: string, failure: VenueFailure): BetmirrorErr
   }
   const message = `${context}: ${reason}${status ? ` (HTTP ${status})` : ''}`;
   const options = { info: { reason, status, payload: failure.payload } };
-  const text = reason.toLowerCase();
-  if (status === 429 || text.includes('too many requests') || text.includes('rate limit')) {
-    return new RateLimitedError(message, undefined, options);
-  }
-  if (status === 401 || status === 403 || text.includes('unauthorized') || text.includes('invalid api key') || text.includes('invalid signature')) {
-    return new AuthenticationError(message, { ...options, hint: 'run `betmirror auth --exchange polymarket`: it checks the key and stores fresh API credentials' });
-  }
-  if (text.includes('deposit wallet flow')) {
-    return new AuthenticationError(message, {
-      ...options,
-      hint: 'this account must trade from a deposit wallet: set POLYMARKET_SIGNATURE_TYPE=deposit-wallet',
-    });
-  }
-  if (text.includes('has to be the address of the api key') || text.includes('owner of the api key')) {
-    return new AuthenticationError(message, {
-      ...options,
-      hint: 'the API credentials belong to another key: run `betmirror auth --exchange polymarket` with this key',
-    });
-  }
-  if (text.includes('not enough balance') || text.includes('allowance') || text.includes('insufficient')) {
-    return new InsufficientFundsError(message, { ...options, hint: 'fund the funder address with pUSD and approve the exchange' });
-  }
-  if (INVALID_ORDER_CODES.some((code) => reason.includes(code)) || text.includes('invalid order') || text.includes('min size') || text.includes('tick size')) {
-    return new InvalidOrderError(message, options);
-  }
-  if (status === 404 || text.includes('not found')) return new OrderNotFoundError(message, options);
-  if (status === 408 || text.includes('timeout')) return new RequestTimeoutError(message, options);
-  if (status !== undefined && status >= 500) return new ExchangeUnavailableError(message, options);
+  const candidates = [exactRule(EXCEPTIONS, status, status !== undefined && status >= 500 ? '5xx' : undefined), ...broadRules(EXCEPTIONS, reason)];
+  const rule = PRECEDENCE.find((candidate) => candidates.includes(candidate));
+  if (rule) return errorOf(rule, message, options);
   if (status === undefined && /econn|socket|network|connect|fetch failed/i.test(reason)) {
     // No status: the request never got an answer.
     return new ExchangeUnavailableError(message, options);
   }
-  if (status === 400) return new InvalidOrderError(message, options);
   return new ExchangeError(message, options);
 }
 

@@ -6,7 +6,7 @@
 import { deriveDepositWallet, deriveProxyWallet, deriveSafe } from '@polymarket/builder-relayer-client';
 import { getAddress, isAddressEqual } from 'viem';
 import type { PermissionCheck } from '../../core/types.js';
-import { SIGNATURE_TYPE_NAMES, type SignatureType } from './config.js';
+import { SIGNATURE_TYPE_NAMES, type SignatureType } from './settings.js';
 
 /** Factories from @polymarket/builder-relayer-client's config (identical on 137 and 80002 where present). */
 export const RELAYER_CONTRACTS = {

@@ -1,18 +1,16 @@
-/** Polymarket's entry in the adapter registry. */
+/** Polymarket's registry entry: what settings.ts knows without loading the adapter, its market rules, and the adapter factory. */
 import type { VenueDefinition } from '../adapter.js';
 import { PolymarketAdapter } from './adapter.js';
-import { POLYMARKET_SECRETS, POLYMARKET_SETTINGS } from './config.js';
+import { POLYMARKET_RULES } from './rules.js';
+import { polymarketInfo } from './settings.js';
 
 export const polymarketVenue: VenueDefinition = {
-  id: 'polymarket',
-  title: 'Polymarket',
-  // As PolymarketAdapter.has.
-  has: { cashout: true, orderBook: true, positions: true, openOrders: true, fetchOrder: true, marketableOrders: true, expiringOrders: true, orderIdBeforeSend: true },
-  settings: POLYMARKET_SETTINGS,
-  secrets: POLYMARKET_SECRETS,
+  ...polymarketInfo,
+  rules: POLYMARKET_RULES,
   create: (context) => new PolymarketAdapter(context),
 };
 
 export { PolymarketAdapter } from './adapter.js';
+export { POLYMARKET_RULES } from './rules.js';
 export { HYBRID_EXPLANATION, derivedFunder, resolveFunding } from './funding.js';
-export { parseSignatureType, SIGNATURE_TYPE_NAMES, type SignatureType } from './config.js';
+export { parseSignatureType, polymarketInfo, SIGNATURE_TYPE_NAMES, type SignatureType } from './settings.js';

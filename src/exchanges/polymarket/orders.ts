@@ -15,7 +15,7 @@ import { keccak256, toHex } from 'viem';
 import { BadInputError, InvalidOrderError, OutcomeUnknownError } from '../../core/errors.js';
 import { formatMicros, MICRO, mulMicros, toMicros, type Micros } from '../../core/money.js';
 import type { OrderParams, OrderStatus } from '../../core/types.js';
-import type { MarketMeta } from './market-meta.js';
+import type { MarketMeta } from './market.js';
 
 /** Shares are rounded down to 2 decimals by the builder: refuse more precision rather than trade less. */
 const SIZE_STEP = 10_000n;

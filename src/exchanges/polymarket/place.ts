@@ -12,7 +12,7 @@ import { divMicros, formatMicros } from '../../core/money.js';
 import type { OrderParams, OrderResult } from '../../core/types.js';
 import { venueError } from './errors.js';
 import { chargesFees, takerFee, takerFillsOf, totalShares, type TakerFill } from './fees.js';
-import type { MarketMeta, MarketMetaCache } from './market-meta.js';
+import type { MarketMeta, MarketMetaCache } from './market.js';
 import {
   assertFillWithinSigned,
   buildSignedOrder,

@@ -5,12 +5,13 @@
  * https://docs.polymarket.com/developers/CLOB/orders/get-order
  */
 import { AssetType, type ClobClient, type Trade } from '@polymarket/clob-client-v2';
-import { BadInputError, ExchangeError, OrderNotFoundError } from '../../core/errors.js';
+import { ExchangeError, OrderNotFoundError } from '../../core/errors.js';
 import type { Micros } from '../../core/money.js';
 import type { OrderResult } from '../../core/types.js';
+import { assertTokenId } from './ids.js';
 import { chargesFees, takerFee, takerFillsOf } from './fees.js';
-import { assertRecordWithinSize, orderResultOf } from './mapping.js';
-import type { MarketMetaCache } from './market-meta.js';
+import { assertRecordWithinSize, orderResultOf } from './wire.js';
+import type { MarketMetaCache } from './market.js';
 
 export interface ReadDeps {
   client: ClobClient;
@@ -43,9 +44,4 @@ export async function readHolding(client: ClobClient, tokenId: string): Promise<
   const balance = String(response?.balance ?? '');
   if (!/^\d+$/.test(balance)) throw new ExchangeError(`the CLOB answered no share balance for token ${tokenId}`, { info: response });
   return BigInt(balance);
-}
-
-/** A malformed token id costs no request (not even deriving credentials). */
-export function assertTokenId(tokenId: string): void {
-  if (!/^\d{1,78}$/.test(tokenId)) throw new BadInputError(`unknown token "${tokenId}": a Polymarket token id is a decimal uint256`);
 }

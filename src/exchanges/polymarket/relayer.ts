@@ -19,7 +19,7 @@ import {
 import { BuilderSigner } from '@polymarket/builder-signing-sdk';
 import { concat, encodePacked, hashTypedData, keccak256, toHex, zeroAddress, type Hex } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
-import type { ApiCredentials } from './config.js';
+import type { ApiCredentials } from './settings.js';
 import { NetworkError } from '../../core/errors.js';
 import { failedBeforeSending, outcomeUnknown, transportReason, venueError } from './errors.js';
 import { RELAYER_CONTRACTS } from './funding.js';

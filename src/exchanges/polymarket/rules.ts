@@ -9,8 +9,9 @@ import type { ClobClient } from '@polymarket/clob-client-v2';
 import { InvalidOrderError } from '../../core/errors.js';
 import { MICRO, toMicros, type Micros } from '../../core/money.js';
 import type { InstrumentRules } from '../../core/types.js';
+import type { VenueRules } from '../adapter.js';
 import type { FeeSchedule } from './fees.js';
-import type { MarketMetaCache } from './market-meta.js';
+import type { MarketMetaCache } from './market.js';
 
 /**
  * Share sizes: the official client rounds an order's size down to 2 decimals (getOrderRawAmounts,
@@ -22,6 +23,12 @@ export const SIZE_STEP: Micros = 10_000n;
  * "invalid amount for a marketable BUY order ($x), min size: $1".
  */
 export const MIN_MARKETABLE_USD: Micros = MICRO;
+
+/**
+ * What every Polymarket market shares (the venue definition's `rules`): the size step and the $1 minimum.
+ * Tick, minimum size and fee schedule are per market (GET /book, GET /clob-markets).
+ */
+export const POLYMARKET_RULES: Readonly<VenueRules> = { minNotional: MIN_MARKETABLE_USD, sizeStep: SIZE_STEP };
 
 /** Rates are read to this many decimals (published rates have 2 to 4). */
 const RATE_DECIMALS = 10;

@@ -34,13 +34,14 @@ import type {
   PermissionReport,
 } from '../../core/types.js';
 import type { AdapterContext, Capabilities, IExchangeAdapter, VenueRules } from '../adapter.js';
-import { PredictBaseClient, usdcBalance, type TransportFailure } from './client.js';
+import type { TransportFailure } from '../http.js';
+import { PredictBaseClient, usdcBalance } from './client.js';
 import { assertAddress, assertOrderId } from './ids.js';
 import { checkMarketOpen, dryRunResult, instrumentFor, openOrderFrom, optionIndexOf, resultFrom, validateOrder } from './orders.js';
+import { predictbaseInfo } from './settings.js';
 import {
   BASE_RPC_URL,
   BASE_USDC,
-  FEE_RATE_BPS,
   MIN_NOTIONAL,
   PATHS,
   PREDICTBASE_API_URL,
@@ -57,27 +58,18 @@ import {
   type WireOrder,
 } from './wire.js';
 
-/** Known without credentials (ccxt's `has`): the venue definition publishes the same object. */
-export const PREDICTBASE_CAPABILITIES: Readonly<Capabilities> = {
-  // The USDC is in the user's wallet, which betmirror cannot sign for: no withdrawal through the API.
-  cashout: false,
-  orderBook: true,
-  // No positions or holdings endpoint is documented.
-  positions: false,
-  openOrders: true,
-  // Only active orders can be listed (D5): a filled order cannot be read back by id.
-  fetchOrder: false,
-  // FAK only, as a LIMIT GTC at the cap with its rest cancelled (wire.ts TIME_IN_FORCE); FOK is refused.
-  marketableOrders: true,
-  expiringOrders: false,
-};
-
 /** The same on every PredictBase market (wire.ts: TICK, SHARE, MIN_NOTIONAL, FEE_RATE_BPS and their sources). */
-export const PREDICTBASE_RULES: Readonly<VenueRules> = { tickSize: TICK, minSize: SHARE, minNotional: MIN_NOTIONAL, sizeStep: SHARE, takerFeeBps: FEE_RATE_BPS };
+export const PREDICTBASE_RULES: Readonly<VenueRules> = {
+  tickSize: TICK,
+  minSize: SHARE,
+  minNotional: MIN_NOTIONAL,
+  sizeStep: SHARE,
+  takerFee: (shares, price) => tradeFee(mulMicros(shares, price)),
+};
 
 export class PredictBaseAdapter implements IExchangeAdapter {
   readonly exchangeName = 'predictbase';
-  readonly has: Capabilities = { ...PREDICTBASE_CAPABILITIES };
+  readonly has: Capabilities = { ...predictbaseInfo.has };
   readonly baseUrl: string;
   private readonly rpcUrl: string;
   private readonly address?: string;
@@ -177,10 +169,10 @@ export class PredictBaseAdapter implements IExchangeAdapter {
       ...(wire.question ? { title: wire.question } : {}),
       active: wire.status === 0,
       closed: wire.status !== 0,
-      tickSize: PREDICTBASE_RULES.tickSize,
-      minSize: PREDICTBASE_RULES.minSize,
-      minNotional: PREDICTBASE_RULES.minNotional,
-      sizeStep: PREDICTBASE_RULES.sizeStep,
+      tickSize: TICK,
+      minSize: SHARE,
+      minNotional: MIN_NOTIONAL,
+      sizeStep: SHARE,
       takerFee: (shares, price) => tradeFee(mulMicros(shares, price)),
     };
   }

@@ -4,6 +4,7 @@
  */
 import { AuthenticationError, ExchangeUnavailableError, NetworkError, RequestTimeoutError } from '../../core/errors.js';
 import type { Micros } from '../../core/money.js';
+import { failedBeforeSending, type TransportFailure } from '../http.js';
 import { mapPredictBaseError, type CallKind } from './errors.js';
 import { API_KEY_HEADER } from './wire.js';
 
@@ -12,13 +13,6 @@ export interface CallOptions {
   /** Private calls carry the API key; market data is public (read-markets page). */
   auth: boolean;
   kind: CallKind;
-}
-
-/** `info` of a transport failure: `sent` is false only when the request provably never left. */
-export interface TransportFailure {
-  method: string;
-  path: string;
-  sent: boolean;
 }
 
 export class PredictBaseClient {
@@ -105,19 +99,9 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-/**
- * Failures while connecting, before a byte of the request was written: nothing reached the venue. Anything
- * else (reset, timeout, unknown) may have: the safe assumption for an order. (The same list as Kalshi's
- * client; a shared src/exchanges/http.ts is part of the one-shape refactor.)
- */
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
 function transportError(who: string, method: string, url: URL, error: unknown, timeoutMs: number): NetworkError {
-  const cause = (error as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } }).cause;
-  const notSent =
-    Boolean(cause?.code && CONNECT_FAILURES.has(cause.code)) ||
-    Boolean(cause?.errors?.length && cause.errors.every((inner) => inner.code !== undefined && CONNECT_FAILURES.has(inner.code)));
-  const info: TransportFailure = { method, path: url.pathname, sent: !notSent };
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const info: TransportFailure = { method, path: url.pathname, sent: !failedBeforeSending(error) };
   const name = (error as { name?: string }).name;
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new RequestTimeoutError(`${who} did not answer ${method} ${url.pathname} within ${timeoutMs} ms`, { info });

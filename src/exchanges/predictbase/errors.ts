@@ -13,45 +13,39 @@ import {
   OrderNotFoundError,
   RateLimitedError,
   type BetmirrorError,
-  type ErrorOptions,
 } from '../../core/errors.js';
+import { broadRule, errorOf, exactRule, type ExceptionTable } from '../exceptions.js';
 import { errorMessage } from './wire.js';
 
 /** What the failed call was about: decides how a 400/403/404 reads. */
 export type CallKind = 'create' | 'cancel' | 'orders' | 'market';
 
-type Make = (message: string, options: ErrorOptions) => BetmirrorError;
-const make =
-  (Kind: new (message: string, options: ErrorOptions) => BetmirrorError): Make =>
-  (message, options) =>
-    new Kind(message, options);
-
 const AUTH_HINT = 'check PREDICTBASE_API_KEY (run `betmirror auth --exchange predictbase`) and that PREDICTBASE_ADDRESS is the user the key belongs to';
 
-export const EXCEPTIONS: { exact: Record<string, { error: Make; hint?: string }>; broad: Record<string, { error: Make; hint?: string }> } = {
+export const EXCEPTIONS: ExceptionTable = {
   exact: {
     // Cancel, documented (place-and-manage-orders page): 404 not found, 403 user mismatch, 400 status
     // not cancelable, 409 filled or updated concurrently.
-    'cancel 404': { error: make(OrderNotFoundError) },
-    'cancel 403': { error: make(OrderNotFoundError), hint: 'the order belongs to another user than this API key' },
-    'cancel 400': { error: make(InvalidOrderError), hint: 'only orders that are not fully filled or cancelled can be cancelled' },
-    'cancel 409': { error: make(InvalidOrderError), hint: 'the order filled or changed while cancelling: list open orders to see what is left' },
+    'cancel 404': { error: OrderNotFoundError },
+    'cancel 403': { error: OrderNotFoundError, hint: 'the order belongs to another user than this API key' },
+    'cancel 400': { error: InvalidOrderError, hint: 'only orders that are not fully filled or cancelled can be cancelled' },
+    'cancel 409': { error: InvalidOrderError, hint: 'the order filled or changed while cancelling: list open orders to see what is left' },
     // Create: a user other than the key's is refused (ownership checks, same page); an unknown market is a refused order.
-    'create 403': { error: make(AuthenticationError), hint: AUTH_HINT },
-    'create 400': { error: make(InvalidOrderError) },
-    'create 404': { error: make(InvalidOrderError), hint: 'check --market: the number in predictbase.app/market/<id>' },
-    'create 409': { error: make(InvalidOrderError) },
-    'market 404': { error: make(InvalidOrderError), hint: 'check --market: the number in predictbase.app/market/<id>' },
-    401: { error: make(AuthenticationError), hint: AUTH_HINT },
-    403: { error: make(AuthenticationError), hint: AUTH_HINT },
-    429: { error: (message, options) => new RateLimitedError(message, undefined, options), hint: 'PredictBase rate-limits its API: slow down and retry' },
+    'create 403': { error: AuthenticationError, hint: AUTH_HINT },
+    'create 400': { error: InvalidOrderError },
+    'create 404': { error: InvalidOrderError, hint: 'check --market: the number in predictbase.app/market/<id>' },
+    'create 409': { error: InvalidOrderError },
+    'market 404': { error: InvalidOrderError, hint: 'check --market: the number in predictbase.app/market/<id>' },
+    401: { error: AuthenticationError, hint: AUTH_HINT },
+    403: { error: AuthenticationError, hint: AUTH_HINT },
+    429: { error: RateLimitedError, hint: 'PredictBase rate-limits its API: slow down and retry' },
   },
   broad: {
-    'insufficient balance': { error: make(InsufficientFundsError), hint: 'deposit USDC on Base to PREDICTBASE_ADDRESS or lower --size' },
-    'insufficient funds': { error: make(InsufficientFundsError), hint: 'deposit USDC on Base to PREDICTBASE_ADDRESS or lower --size' },
-    'insufficient allowance': { error: make(InsufficientFundsError), hint: 'approve USDC for PredictBase in its web app' },
-    'insufficient shares': { error: make(InvalidOrderError), hint: 'a sell needs the shares: check the holding' },
-    'invalid api key': { error: make(AuthenticationError), hint: AUTH_HINT },
+    'insufficient balance': { error: InsufficientFundsError, hint: 'deposit USDC on Base to PREDICTBASE_ADDRESS or lower --size' },
+    'insufficient funds': { error: InsufficientFundsError, hint: 'deposit USDC on Base to PREDICTBASE_ADDRESS or lower --size' },
+    'insufficient allowance': { error: InsufficientFundsError, hint: 'approve USDC for PredictBase in its web app' },
+    'insufficient shares': { error: InvalidOrderError, hint: 'a sell needs the shares: check the holding' },
+    'invalid api key': { error: AuthenticationError, hint: AUTH_HINT },
   },
 };
 
@@ -69,12 +63,11 @@ export function mapPredictBaseError(call: FailedCall): BetmirrorError {
   const where = `${call.method} ${call.path}`;
   const info = { status: call.status, method: call.method, path: call.path, body: call.payload };
   const message = `PredictBase answered ${call.status} on ${where}: ${reason}`;
-  const lower = reason.toLowerCase();
-  const broad = call.status < 500 ? Object.entries(EXCEPTIONS.broad).find(([needle]) => lower.includes(needle))?.[1] : undefined;
-  const rule = broad ?? EXCEPTIONS.exact[`${call.kind} ${call.status}`] ?? EXCEPTIONS.exact[call.status];
+  const broad = call.status < 500 ? broadRule(EXCEPTIONS, reason) : undefined;
+  const rule = broad ?? exactRule(EXCEPTIONS, `${call.kind} ${call.status}`, call.status);
   if (rule) {
     if (call.status === 429) return new RateLimitedError(message, retryAfterMs(call.retryAfter), { info, hint: rule.hint });
-    return rule.error(message, { info, ...(rule.hint ? { hint: rule.hint } : {}) });
+    return errorOf(rule, message, { info });
   }
   if (call.status >= 500) return new ExchangeUnavailableError(`PredictBase is unavailable (${reason}) on ${where}`, { info });
   return new ExchangeError(message, { info });

@@ -8,7 +8,7 @@ import { OutcomeUnknownError } from '../../../src/core/errors.js';
 import { toMicros } from '../../../src/core/money.js';
 import type { OrderParams } from '../../../src/core/types.js';
 import { chargesFees, takerFee, takerFillsOf, totalShares } from '../../../src/exchanges/polymarket/fees.js';
-import { assertRecordWithinSize, orderResultOf } from '../../../src/exchanges/polymarket/mapping.js';
+import { assertRecordWithinSize, orderResultOf } from '../../../src/exchanges/polymarket/wire.js';
 import { assertFillWithinSigned, filledAmounts, marketBuyAmount, orderStatus, venueMicros } from '../../../src/exchanges/polymarket/orders.js';
 
 const M = (text: string) => toMicros(text);

@@ -5,7 +5,7 @@
 import { deriveDepositWallet, deriveProxyWallet, deriveSafe } from '@polymarket/builder-relayer-client';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, BadInputError } from '../../../src/core/errors.js';
-import { parseSignatureType } from '../../../src/exchanges/polymarket/config.js';
+import { parseSignatureType } from '../../../src/exchanges/polymarket/settings.js';
 import { HYBRID_EXPLANATION, resolveFunding } from '../../../src/exchanges/polymarket/funding.js';
 import { adapterFor, countingServer, newKey, refusingFetch } from './helpers.js';
 

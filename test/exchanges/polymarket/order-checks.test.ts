@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../../src/cli/exit.js';
 import { BadInputError, InvalidOrderError } from '../../../src/core/errors.js';
 import type { OrderParams } from '../../../src/core/types.js';
-import type { MarketMeta } from '../../../src/exchanges/polymarket/market-meta.js';
+import type { MarketMeta } from '../../../src/exchanges/polymarket/market.js';
 import { MAX_SHARES, checkOrderAgainstMarket, checkOrderShape } from '../../../src/exchanges/polymarket/orders.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
 import { adapterFor, countingServer, newKey } from './helpers.js';

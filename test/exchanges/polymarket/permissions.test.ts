@@ -4,7 +4,7 @@
  */
 import type { BalanceAllowanceResponse } from '@polymarket/clob-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissionChecksOf } from '../../../src/exchanges/polymarket/mapping.js';
+import { permissionChecksOf } from '../../../src/exchanges/polymarket/wire.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../../src/sandbox/polymarket/index.js';
 import { adapterFor, newKey } from './helpers.js';
 

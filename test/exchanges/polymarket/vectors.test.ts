@@ -4,7 +4,7 @@
  */
 import { createL1Headers, createL2Headers, Side } from '@polymarket/clob-client-v2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClobClient, createSigner } from '../../../src/exchanges/polymarket/clob.js';
+import { createClobClient, createSigner } from '../../../src/exchanges/polymarket/client.js';
 import { buildSignedOrder, orderHash } from '../../../src/exchanges/polymarket/orders.js';
 
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';

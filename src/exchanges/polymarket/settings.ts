@@ -1,10 +1,12 @@
 /**
- * Resolves the adapter's settings and secrets into one typed configuration. Everything the adapter
- * talks to is configurable so the same code runs against production, Amoy or the local sandbox.
+ * What betmirror knows about Polymarket before loading its adapter (settings, secrets, capabilities),
+ * and their resolution into one typed configuration. Everything the adapter talks to is configurable so
+ * the same code runs against production, Amoy or the local sandbox. Light on purpose (no official
+ * client, no viem): the registry and every command's help read it.
  * https://docs.polymarket.com/developers/CLOB/clients
  */
 import { BadInputError, ConfigError } from '../../core/errors.js';
-import type { SecretSpec, SettingSpec } from '../adapter.js';
+import type { SecretSpec, SettingSpec, VenueInfo } from '../adapter.js';
 
 /** CLOB signature types (SignatureTypeV2 of @polymarket/clob-client-v2). */
 export type SignatureType = 0 | 1 | 2 | 3;
@@ -56,6 +58,24 @@ export const POLYMARKET_SECRETS: readonly SecretSpec[] = [
   { key: 'builderApiSecret', env: 'POLYMARKET_BUILDER_API_SECRET', description: 'Builder API secret for the relayer (optional)', required: false },
   { key: 'builderApiPassphrase', env: 'POLYMARKET_BUILDER_API_PASSPHRASE', description: 'Builder API passphrase (optional)', required: false },
 ];
+
+export const polymarketInfo: VenueInfo = {
+  id: 'polymarket',
+  title: 'Polymarket',
+  has: {
+    cashout: true,
+    orderBook: true,
+    positions: true,
+    openOrders: true,
+    fetchOrder: true,
+    marketableOrders: true,
+    expiringOrders: true,
+    // place.ts calls onSigned with the order hash before POST /order.
+    orderIdBeforeSend: true,
+  },
+  settings: POLYMARKET_SETTINGS,
+  secrets: POLYMARKET_SECRETS,
+};
 
 export interface ApiCredentials {
   key: string;

@@ -8,7 +8,7 @@
 import { ClobClient, type ApiKeyCreds } from '@polymarket/clob-client-v2';
 import { createWalletClient, custom, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { SignatureType } from './config.js';
+import type { SignatureType } from './settings.js';
 
 /** A signing-only wallet client: it never talks to a node (signTypedData of a local account is offline). */
 export function createSigner(privateKey: `0x${string}`): WalletClient & { account: { address: `0x${string}` } } {

@@ -1,6 +1,6 @@
 /**
- * Venue shapes -> unified types: order books, open orders, order states, positions (Data API) and the
- * collateral part of the permission report.
+ * The wire format: venue shapes -> unified types (order books, open orders, order states, positions of
+ * the Data API) and the collateral part of the permission report.
  * https://docs.polymarket.com/developers/CLOB/orders/get-active-order
  */
 import { getContractConfig, type BalanceAllowanceResponse, type OpenOrder as ClobOpenOrder, type OrderBookSummary } from '@polymarket/clob-client-v2';

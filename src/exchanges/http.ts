@@ -1,0 +1,39 @@
+/**
+ * What the venues' fetch-based clients (Kalshi, PredictBase) share about a fetch that threw: whether
+ * the request provably never left this machine. That decides whether an order may be sent again
+ * (nothing reached the venue) or its outcome is unknown (it may have).
+ */
+
+/** `info` of a transport failure: `sent` is false only when the request provably never left. */
+export interface TransportFailure {
+  method: string;
+  path: string;
+  sent: boolean;
+}
+
+/**
+ * Failures while connecting (refused, unresolvable, unreachable, connect timeout) or in the TLS
+ * handshake, before one byte of the request was written. Anything else (reset, socket closed, timeout,
+ * an unknown code, a fake fetch's error) may have reached the venue: the safe assumption for an order.
+ */
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+/** Whether the error fetch threw proves the request never left (see CONNECT_FAILURES). */
+export function failedBeforeSending(error: unknown): boolean {
+  // undici's fetch wraps the socket error in `cause`; happy eyeballs may wrap several in an AggregateError.
+  const cause = (error as { cause?: unknown }).cause as { code?: string; errors?: Array<{ code?: string }> } | undefined;
+  if (cause?.code && CONNECT_FAILURES.has(cause.code)) return true;
+  return Boolean(cause?.errors?.length && cause.errors.every((inner) => inner.code !== undefined && CONNECT_FAILURES.has(inner.code)));
+}
