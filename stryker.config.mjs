@@ -62,7 +62,7 @@ export default {
     'src/mirror/reconcile.ts',
     'src/mirror/store.ts',
     ...functions('src/exchanges/polymarket/orders.ts', ['venueMicros', 'filledAmounts', 'assertFillWithinSigned', 'marketBuyAmount', 'isComplete', 'orderStatus']),
-    ...functions('src/exchanges/polymarket/mapping.ts', ['orderResultOf', 'assertRecordWithinSize', 'numberMicros']),
+    ...functions('src/exchanges/polymarket/wire.ts', ['orderResultOf', 'assertRecordWithinSize', 'numberMicros']),
     ...functions('src/exchanges/polymarket/fees.ts', ['chargesFees', 'takerFee', 'takerFillsOf', 'totalShares', 'roundDown']),
     ...functions('src/exchanges/kalshi/wire.ts', ['fromYesBook', 'outcomePrice', 'parseFixed', 'feePaid', 'centsToMicros']),
     ...functions('src/exchanges/kalshi/orders.ts', ['createdStatus', 'createResult', 'bookSideOf', 'openOrderFrom', 'orderResultFrom']),

@@ -5,7 +5,7 @@
  */
 import { createL2Headers } from '@polymarket/clob-client-v2';
 import { describe, expect, it } from 'vitest';
-import { createSigner } from '../../../src/exchanges/polymarket/clob.js';
+import { createSigner } from '../../../src/exchanges/polymarket/client.js';
 import { l2Headers } from '../../../src/exchanges/polymarket/post.js';
 
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
