@@ -103,6 +103,10 @@ function decideBuy(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale:
 
 function decideSell(fill: WhaleFill, rules: MarketRules, risk: RiskConfig, whale: WhaleView, account: AccountView): Decision {
   if (account.position <= 0n) return skip('no_position', `no shares held in token ${fill.token}`);
+  // Without the whale's book there is no fraction to copy: selling everything on a guess could dump a
+  // position the whale only trimmed. (A loaded book that lacks the token says the whale exited: that
+  // sells everything, in sellShares.)
+  if (whale.positionBefore === undefined) return skip('whale_position_unknown', `no positions of ${fill.wallet} could be read: the fraction sold is unknown`);
   const price = worstPrice('sell', fill.price, risk.maxSlippage, rules.tickSize);
   if (price === undefined) return skip('price_out_of_range', `no tradable price near ${fmt(fill.price)}`);
   let shares = floorTo(sellShares(account.position, fill.size, whale.positionBefore), rules.sizeStep);

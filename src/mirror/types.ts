@@ -98,6 +98,7 @@ export type SkipReason =
   | 'unmapped_market'
   | 'daily_loss_limit'
   | 'whale_value_unknown'
+  | 'whale_position_unknown'
   | 'no_position'
   | 'below_minimum'
   | 'max_per_trade'

@@ -155,6 +155,15 @@ describe('proportional sells', () => {
       reason: 'below_minimum',
     });
   });
+  it('skips a sell when the whale\'s book could not be read, instead of selling everything on a guess', () => {
+    expect(decide(fill({ side: 'sell', size: M(50) }), rules(), risk(), {}, account({ position: M(40) }))).toEqual({
+      action: 'skip',
+      reason: 'whale_position_unknown',
+      detail: 'no positions of 0xwhale could be read: the fraction sold is unknown',
+    });
+    // A book that was read but lacks the token: the whale exited, so we exit.
+    expect(decide(fill({ side: 'sell', size: M(50) }), rules(), risk(), { positionBefore: 0n }, account({ position: M(40) }))).toMatchObject({ action: 'place', order: { size: M(40) } });
+  });
 });
 
 describe('market filters', () => {
