@@ -8,10 +8,10 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, encodeAbiParameters, encodeEventTopics, http, keccak256, parseAbi, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import WebSocket, { WebSocketServer } from 'ws';
 import { silentLogger, systemClock } from '../../src/core/runtime.js';
 import { decodeOrderFilled, ORDER_FILLED_ABI, ORDER_FILLED_TOPIC, OnchainSource, V2_EXCHANGES } from '../../src/mirror/sources/onchain.js';
 import type { WhaleFill } from '../../src/mirror/types.js';
+import { wsRelay } from './support/ws-relay.js';
 import { DEV_KEYS, startAnvil, type LocalChain } from '../support/chain.js';
 import { waitFor } from './support/sandbox-harness.js';
 
@@ -72,44 +72,6 @@ const ONE_FILTER = {
   address: V2_EXCHANGES.map((a) => a.toLowerCase()),
   topics: [ORDER_FILLED_TOPIC, null, [WHALE, WHALE2, WHALE3].map((w) => `0x${'0'.repeat(24)}${w.slice(2).toLowerCase()}`)],
 };
-
-/** A websocket relay between the source and anvil that records what the source sends, and can drop and refuse connections. */
-async function recordingRelay(target: string) {
-  const frames: Array<{ method: string; params: unknown[] }> = [];
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  let refusing = false;
-  server.on('connection', (client) => {
-    if (refusing) return client.terminate();
-    const upstream = new WebSocket(target);
-    const queue: string[] = [];
-    upstream.on('open', () => queue.splice(0).forEach((m) => upstream.send(m)));
-    client.on('message', (data) => {
-      const text = data.toString();
-      frames.push(JSON.parse(text));
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
-      else queue.push(text);
-    });
-    upstream.on('message', (data) => client.readyState === WebSocket.OPEN && client.send(data.toString()));
-    client.on('close', () => upstream.terminate());
-    upstream.on('close', () => client.terminate());
-    upstream.on('error', () => client.terminate());
-  });
-  const { port } = server.address() as { port: number };
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    frames,
-    /** Drops every connection and refuses new ones until `accept()`. */
-    cut() {
-      refusing = true;
-      for (const client of server.clients) client.terminate();
-    },
-    accept() {
-      refusing = false;
-    },
-    close: () => new Promise<void>((resolve) => { for (const c of server.clients) c.terminate(); server.close(() => resolve()); }),
-  };
-}
 
 describe('on-chain source on anvil', () => {
   let chain: LocalChain;
@@ -174,7 +136,7 @@ describe('on-chain source on anvil', () => {
   });
 
   it('websocket: one eth_subscribe("logs") with the same filter, fills pushed', async () => {
-    const relay = await recordingRelay(chain.rpcUrl.replace(/^http/, 'ws'));
+    const relay = await wsRelay(chain.rpcUrl.replace(/^http/, 'ws'));
     try {
       const { fills, source } = await followThree(relay.url);
       expect(source.transport).toBe('websocket');
@@ -188,7 +150,7 @@ describe('on-chain source on anvil', () => {
   });
 
   it('websocket: a dropped connection is re-subscribed and the fills of the gap are read once', async () => {
-    const relay = await recordingRelay(chain.rpcUrl.replace(/^http/, 'ws'));
+    const relay = await wsRelay(chain.rpcUrl.replace(/^http/, 'ws'));
     const fills: WhaleFill[] = [];
     const source = new OnchainSource({ rpcUrl: relay.url, wallets: [WHALE, WHALE2, WHALE3], intervalMs: 50 }, systemClock, silentLogger);
     await source.start((f) => fills.push(f));
