@@ -81,6 +81,10 @@ export async function latency(source: SourceName, trades: number): Promise<void>
 
   const detection: number[] = [];
   const post: number[] = [];
+  // Sells first read the holding from the venue (money truth: a sell is sized from what the venue
+  // says we hold), so their time to POST includes one venue round trip that buys do not make.
+  const postBuy: number[] = [];
+  const postSell: number[] = [];
   const venueRequests: number[] = [];
   const sourceRequests: number[] = [];
   for (let i = 0; i < trades + 2 * tokens.length; i++) {
@@ -99,6 +103,7 @@ export async function latency(source: SourceName, trades: number): Promise<void>
     if (warmup || postAt === undefined || seenAt === undefined) continue;
     detection.push(seenAt - t0);
     post.push(postAt - seenAt);
+    (i % 2 ? postSell : postBuy).push(postAt - seenAt);
     venueRequests.push(window.filter((r) => !r.path.startsWith('/data-api') && !r.path.startsWith('/gamma')).length);
     sourceRequests.push(window.filter((r) => r.path.startsWith('/data-api')).length);
   }
@@ -109,6 +114,8 @@ export async function latency(source: SourceName, trades: number): Promise<void>
   console.log(`  source ${source} (${detection.length} copied trades${source === 'data-api' ? ', poll 100 ms' : ''})`);
   console.log(`    detection          p50 ${ms(pct(detection, 50))}  p99 ${ms(pct(detection, 99))}`);
   console.log(`    decide+sign+post   p50 ${ms(pct(post, 50))}  p99 ${ms(pct(post, 99))}`);
+  console.log(`      buys             p50 ${ms(pct(postBuy, 50))}  p99 ${ms(pct(postBuy, 99))}`);
+  console.log(`      sells            p50 ${ms(pct(postSell, 50))}  p99 ${ms(pct(postSell, 99))}  (read the holding from the venue first)`);
   console.log(`    venue (CLOB) requests per copied trade: ${avg(venueRequests)}; Data API requests in the same window: ${avg(sourceRequests)}`);
 }
 

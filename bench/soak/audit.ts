@@ -4,18 +4,22 @@
  * and its store's holdings) equal the stand-in's ledger for the mirror's account.
  *
  * Tracing an order back to a whale fill: the stand-in records every POST /order body; its order hash
- * (the venue's order id) is matched to the signal whose client id signed it (the store's signals
- * table: key = the whale fill's identity, client_id, order_id; plus the child's trace of every signed
- * order id, which survives a signal being sent twice). A signal's key starts with the whale fill's
- * transaction hash, and each whale trade is one taker fill of one wallet: (wallet, tx) names the fill.
+ * (the venue's order id) is matched to the signal whose client id signed it (the child's trace of
+ * every signed order id, which survives a signal being sent twice, and the store's client id while a
+ * signal is unresolved). A signal is matched to the whale fill by the fingerprint of the mirror's own
+ * fill key (src/mirror/dedup.ts fillKey), computed here from the stand-in's /activity row.
  */
-import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrderNotFoundError } from '../../src/core/errors.js';
 import { formatMicros, toMicros, type Micros } from '../../src/core/money.js';
 import type { IExchangeAdapter } from '../../src/exchanges/adapter.js';
+import { systemClock } from '../../src/core/runtime.js';
+import { fillKey } from '../../src/mirror/dedup.js';
 import type { MirrorSummary } from '../../src/mirror/engine.js';
+import { activityToFill, type ActivityItem } from '../../src/mirror/sources/data-api.js';
+import { MirrorStore } from '../../src/mirror/store.js';
+import { fingerprint, fingerprintKey } from '../../src/mirror/store-schema.js';
 import type { PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 import { exchangeDomain, orderHash, type SignedOrderStruct } from '../../src/sandbox/polymarket/signing.js';
 
@@ -28,6 +32,8 @@ export interface WhaleFillRecord {
   price: number;
   /** Unix seconds (the Data API's precision). */
   timestamp: number;
+  /** The mirror's key for this fill, as the store keeps it once settled (`fp:<fingerprint>`). */
+  fp: string;
 }
 
 export interface VenueOrder {
@@ -107,14 +113,13 @@ export async function audit(input: AuditInput): Promise<AuditResult> {
   const fills = (await Promise.all(input.sandbox.whales.map((w) => whaleFills(input.sandbox.dataApiUrl, w))))
     .flat()
     .sort((a, b) => a.timestamp - b.timestamp);
-  const { signals, holdings } = readStore(input.stateDir);
   const signed = readTrace(input.tracePath);
+  const { signals, holdings } = readStore(input.stateDir, signed);
   const orders = await venueOrders(input, signed, signals);
 
   const signalsByFill = new Map<string, SignalRow[]>();
   for (const row of signals) {
-    const id = fillId(row.wallet, row.key.split('|')[0]!);
-    signalsByFill.set(id, [...(signalsByFill.get(id) ?? []), row]);
+    signalsByFill.set(row.key, [...(signalsByFill.get(row.key) ?? []), row]);
   }
   const ordersByClient = new Map<string, VenueOrder[]>();
   for (const order of orders) {
@@ -127,7 +132,7 @@ export async function audit(input: AuditInput): Promise<AuditResult> {
   const fillMismatches: FillMismatch[] = [];
   const attributed = new Set<VenueOrder>();
   for (const fill of fills) {
-    const rows = signalsByFill.get(fillId(fill.wallet, fill.txHash)) ?? [];
+    const rows = signalsByFill.get(fill.fp) ?? [];
     const mine = rows.flatMap((r) => (r.client_id ? (ordersByClient.get(r.client_id) ?? []) : []));
     mine.forEach((o) => attributed.add(o));
     for (const row of rows) {
@@ -176,7 +181,9 @@ async function whaleFills(dataApiUrl: string, wallet: string): Promise<WhaleFill
     if (!response.ok) throw new Error(`stand-in /activity answered ${response.status}`);
     const rows = (await response.json()) as Array<Record<string, unknown>>;
     for (const r of rows) {
+      const fill = activityToFill(r as unknown as ActivityItem, 'data-api', systemClock);
       out.push({
+        fp: fingerprintKey(fingerprint(fillKey(fill))),
         wallet: String(r.proxyWallet).toLowerCase(),
         txHash: String(r.transactionHash).toLowerCase(),
         token: String(r.asset),
@@ -191,20 +198,27 @@ async function whaleFills(dataApiUrl: string, wallet: string): Promise<WhaleFill
   return out;
 }
 
-function readStore(stateDir: string): { signals: SignalRow[]; holdings: Map<string, Micros> } {
-  const path = join(stateDir, 'mirror.sqlite');
-  if (!existsSync(path)) return { signals: [], holdings: new Map() };
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+/**
+ * The store as the mirror reads it (the mirror is dead by now). A settled signal keeps only its key's
+ * fingerprint and its order id, not its client id: the child's trace of signed orders names the
+ * client id of every order id.
+ */
+function readStore(stateDir: string, signed: Map<string, string>): { signals: SignalRow[]; holdings: Map<string, Micros> } {
+  if (!existsSync(join(stateDir, 'mirror.sqlite'))) return { signals: [], holdings: new Map() };
+  const store = MirrorStore.open(stateDir);
   try {
-    const signals = db
-      .prepare('SELECT key, wallet, status, reason, client_id, order_id, filled_size FROM signals')
-      .all() as SignalRow[];
-    const holdings = new Map(
-      (db.prepare('SELECT token, size FROM holdings').all() as Array<{ token: string; size: string }>).map((h) => [h.token, BigInt(h.size)]),
-    );
-    return { signals: signals.map((s) => ({ ...s, wallet: s.wallet.toLowerCase() })), holdings };
+    const signals = store.all().map((r) => ({
+      key: fingerprintKey(fingerprint(r.key)),
+      wallet: r.wallet.toLowerCase(),
+      status: r.status,
+      reason: r.reason,
+      client_id: r.clientId ?? (r.orderId ? (signed.get(r.orderId.toLowerCase()) ?? null) : null),
+      order_id: r.orderId,
+      filled_size: r.filledSize,
+    }));
+    return { signals, holdings: new Map(store.holdings().map((h) => [h.token, h.size])) };
   } finally {
-    db.close();
+    store.close();
   }
 }
 
@@ -337,6 +351,5 @@ function uptimeOf(second: number, intervals: Array<[number, number]>): Uptime {
   return 'down';
 }
 
-const fillId = (wallet: string, tx: string) => `${wallet.toLowerCase()}|${tx.toLowerCase()}`;
 
 export const short = (id: string) => (id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id);
