@@ -184,20 +184,25 @@ export class PolymarketAdapter implements IExchangeAdapter {
     return this.guard('cashing out of Polymarket', async () => {
       const { account, privateKey, funder } = this.identity();
       const { chainId, rpcUrl, relayerUrl, builderCreds, signatureType } = this.config;
-      return cashout(
-        {
-          account,
-          privateKey,
-          signatureType,
-          funder,
-          chainId,
-          rpc: new PolygonRpc(rpcUrl, chainId, this.ctx.fetch),
-          relayer: new RelayerHttp(relayerUrl, this.ctx.fetch, builderCreds, () => Math.floor(this.ctx.clock.now() / 1000)),
-          clock: this.ctx.clock,
-          reserved: () => this.reservedByOpenBuys(),
-        },
-        request,
-      );
+      const rpc = new PolygonRpc(rpcUrl, chainId, this.ctx.fetch);
+      try {
+        return await cashout(
+          {
+            account,
+            privateKey,
+            signatureType,
+            funder,
+            chainId,
+            rpc,
+            relayer: new RelayerHttp(relayerUrl, this.ctx.fetch, builderCreds, () => Math.floor(this.ctx.clock.now() / 1000)),
+            clock: this.ctx.clock,
+            reserved: () => this.reservedByOpenBuys(),
+          },
+          request,
+        );
+      } finally {
+        await rpc.close();
+      }
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * Polygon access for what the CLOB does not do: reading collateral on chain and the EOA-mode cashout
- * (a plain pUSD transfer signed by the key). JSON-RPC goes through the injected fetch.
+ * (a plain pUSD transfer signed by the key). JSON-RPC goes through the injected fetch, or over a
+ * websocket when POLYGON_RPC_URL is ws(s):// (the on-chain trade source prefers one: one URL serves both).
  */
 import {
   createPublicClient,
@@ -8,6 +9,7 @@ import {
   encodeFunctionData,
   http,
   keccak256,
+  webSocket,
   parseAbi,
   type Chain,
   type PublicClient,
@@ -33,7 +35,7 @@ export function polygonChain(chainId: number, rpcUrl: string): Chain {
     id: chainId,
     name: chainId === 137 ? 'Polygon' : 'Polygon Amoy',
     nativeCurrency: { name: 'POL', symbol: 'POL', decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
+    rpcUrls: rpcUrl.startsWith('ws') ? { default: { http: [], webSocket: [rpcUrl] } } : { default: { http: [rpcUrl] } },
   };
 }
 
@@ -51,7 +53,18 @@ export class PolygonRpc {
   }
 
   private transport() {
+    // No retries either way: a resent transaction could be sent twice (a lost answer is OutcomeUnknown).
+    if (/^wss?:\/\//.test(this.rpcUrl)) return webSocket(this.rpcUrl, { retryCount: 0, reconnect: false });
     return http(this.rpcUrl, { fetchFn: this.fetchFn, retryCount: 0 });
+  }
+
+  /** Closes the websocket, if this RPC opened one (an http RPC holds nothing open). */
+  async close(): Promise<void> {
+    const transport = this.publicClient.transport as { getRpcClient?: () => Promise<{ close(): void }> };
+    if (!transport.getRpcClient || !/^wss?:\/\//.test(this.rpcUrl)) return;
+    // A socket that never opened has nothing to close; that failure is not the caller's result.
+    const client = await transport.getRpcClient().catch(() => undefined);
+    client?.close();
   }
 
   collateralOf(owner: `0x${string}`): Promise<bigint> {

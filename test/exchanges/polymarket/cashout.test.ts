@@ -52,6 +52,17 @@ describe('cashout, EOA mode (type 0)', () => {
     expect(await chain.collateralBalance(address)).toBe(37_500_000n);
   });
 
+  it('over a websocket POLYGON_RPC_URL too (the one the on-chain trade source prefers), closing it after', async () => {
+    const { key, address } = newKey();
+    const destination = newKey().address;
+    await chain.setEthBalance(address, 10n ** 18n);
+    await chain.mintCollateral(address, 20_000_000n);
+    const result = await adapter(key, 'eoa', { rpcUrl: chain.rpcUrl.replace(/^http/, 'ws') }).cashout({ amount: 7_250_000n, destination });
+    expect(result).toMatchObject({ amount: 7_250_000n, destination, method: 'eoa-transfer' });
+    expect(await chain.collateralBalance(destination)).toBe(7_250_000n);
+    expect(await chain.collateralBalance(address)).toBe(12_750_000n);
+  });
+
   it("'all' empties the funder", async () => {
     const { key, address } = newKey();
     const destination = newKey().address;
