@@ -113,6 +113,8 @@ export class MirrorEngine {
   whaleValues!: WhaleBalanceCache;
   whaleBooks!: WhaleBooks;
   private collateral: CollateralReader | undefined;
+  /** Market names for people (Gamma, in the background): events and the summary's positions. */
+  private titles: MarketTitles | undefined;
   dataApi: DataApiClient;
   readonly budget: RequestBudget;
   sources: FillSource[] = [];
@@ -274,7 +276,7 @@ export class MirrorEngine {
       store: this.store,
       portfolio: this.portfolio,
       markets,
-      titles: new MarketTitles(options.endpoints.gammaUrl, this.deps.fetch, clock, logger),
+      titles: (this.titles = new MarketTitles(options.endpoints.gammaUrl, this.deps.fetch, clock, logger)),
       whaleValues: this.whaleValues,
       whalePositions,
       risk: options.risk,
@@ -528,7 +530,14 @@ export class MirrorEngine {
       skipReasons: { ...(exec?.skipReasons ?? {}) },
       orders: { ...(exec?.orders ?? { sent: 0, filled: 0, partiallyFilled: 0, missed: 0, unknown: 0 }) },
       positions: p
-        ? [...p.holdings.values()].map((h) => ({ token: h.token, market: h.market, size: usd(h.size)!, cost: usd(h.cost)!, mark: usd(h.mark)! }))
+        ? [...p.holdings.values()].map((h) => ({
+            token: h.token,
+            market: h.market,
+            title: this.titles?.known(h.token) ?? null,
+            size: usd(h.size)!,
+            cost: usd(h.cost)!,
+            mark: usd(h.mark)!,
+          }))
         : [],
       cash: usd(p?.cash ?? 0n)!,
       reserved: usd(p?.reserved ?? 0n)!,

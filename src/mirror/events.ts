@@ -106,7 +106,7 @@ export interface MirrorStatus {
   signals: { seen: number; copied: number; skipped: number; failed: number; duplicates: number; beforeStart: number };
   skipReasons: Record<string, number>;
   orders: { sent: number; filled: number; partiallyFilled: number; missed: number; unknown: number };
-  positions: Array<{ token: string; market: string; size: number; cost: number; mark: number }>;
+  positions: Array<{ token: string; market: string; title: string | null; size: number; cost: number; mark: number }>;
   cash: number;
   reserved: number;
   realizedPnl: number;

@@ -49,6 +49,11 @@ export class MarketTitles {
     return undefined;
   }
 
+  /** The name if known now; never starts a lookup (the final summary, written as the mirror stops). */
+  known(token: string): string | undefined {
+    return this.titles.get(token);
+  }
+
   /** A name the venue's own market data carries (Kalshi's title), kept unless a better one is known. */
   remember(token: string, title: string | undefined): void {
     if (title && !this.titles.has(token)) this.titles.set(token, title);

@@ -49,7 +49,7 @@ export function formatSummary(s: MirrorStatus & { reconciled?: number; venue?: V
     `  signals: ${s.signals.seen} seen, ${s.signals.copied} copied, ${s.signals.skipped} skipped, ${s.signals.failed} failed (${s.signals.duplicates} duplicates and ${s.signals.beforeStart} older trades ignored)`,
     ...(reasons.length ? [`  skipped because: ${reasons.map(([r, c]) => `${r} ${c}`).join(', ')}`] : []),
     `  orders: ${s.orders.sent} sent, ${s.orders.filled} filled, ${s.orders.partiallyFilled} partly filled, ${s.orders.missed} not filled, ${s.orders.unknown} unknown`,
-    `  positions: ${s.positions.length ? s.positions.map((p) => `${short(p.token)} ${p.size.toFixed(2)} @ ${p.size ? (p.cost / p.size).toFixed(3) : '0'}`).join(', ') : 'none'}`,
+    `  positions: ${s.positions.length ? s.positions.map((p) => `${short(p.token)}${p.title ? ` "${p.title}"` : ''} ${p.size.toFixed(2)} @ ${p.size ? (p.cost / p.size).toFixed(3) : '0'}`).join(', ') : 'none'}`,
     `  cash $${s.cash.toFixed(2)}, realized PnL ${s.realizedPnl.toFixed(2)}, unrealized ${s.unrealizedPnl.toFixed(2)}${s.fees ? `, fees $${s.fees.toFixed(2)}` : ''}${s.cashedOut ? `, cashed out $${s.cashedOut.toFixed(2)}` : ''}`,
     ...detectionLines(s.detection),
     ...venueLines(s.venue),

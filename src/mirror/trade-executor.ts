@@ -132,6 +132,7 @@ export class TradeExecutor {
     const whalePositionBefore = deps.whalePositions.apply(fill);
     // Starts the name's lookup now, so the order's event can carry it; nothing below waits for it.
     if (!fill.title) deps.titles?.titleOf(fill.token);
+    else deps.titles?.remember(fill.token, fill.title);
     deps.portfolio.mark(fill.token, fill.price);
     if (this.stopping) return this.skipSignal(key, fill, 'shutdown', 'the mirror is stopping');
 

@@ -60,9 +60,11 @@ describe('market titles', () => {
   });
 
   it("a fill's own title is used and Gamma is not asked", async () => {
-    const { orders, gamma } = await copyWithGamma(undefined, 'From the fill');
+    const { orders, gamma, summary, token } = await copyWithGamma(undefined, 'From the fill');
     expect(gamma).toEqual([]);
     expect(orders.map((e) => e.title)).toEqual(['From the fill', 'From the fill']);
+    // The final summary names the position too (from what is known, never a lookup at stop).
+    expect(summary.positions.map((p) => [p.token, p.title, p.size])).toEqual([[token, 'From the fill', 20]]);
   });
 
   it.each([404, 500, 'hang'] as const)('Gamma %s: both copies are placed and booked to the cent, untitled', async (failure) => {
@@ -73,6 +75,7 @@ describe('market titles', () => {
       ['filled', null],
       ['filled', null],
     ]);
+    expect(summary.positions.map((p) => p.title)).toEqual([null]);
     // $5 at 0.50 = 10 shares per copy, filled at the 0.51 cap: $5.10 each.
     expect(venue.orders.map((o) => [o.size, o.price])).toEqual([
       [M(10), M(0.51)],

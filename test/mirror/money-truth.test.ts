@@ -256,7 +256,7 @@ describe('the venue is the source of truth', () => {
     venue.positions.set('T1', M(15));
     const summary = await h.stop();
     expect(summary.venue).toEqual({ cash: 189.8, positions: [{ token: 'T1', size: 15 }], differences: [{ token: 'T1', book: 20, venue: 15 }] });
-    expect(summary.positions).toEqual([{ token: 'T1', market: 'C1', size: 20, cost: 10.2, mark: 0.51 }]);
+    expect(summary.positions).toEqual([{ token: 'T1', market: 'C1', title: null, size: 20, cost: 10.2, mark: 0.51 }]);
     expect(bookEvents(h.events)).toEqual([{ token: 'T1', book: 20, venue: 15, reason: 'stop', status: 'differs' }]);
   });
 });

@@ -28,7 +28,7 @@ describe('human output', () => {
       signals: { seen: 7, copied: 4, skipped: 3, failed: 0, duplicates: 2, beforeStart: 0 },
       skipReasons: {},
       orders: { sent: 4, filled: 4, partiallyFilled: 0, missed: 0, unknown: 0 },
-      positions: [{ token: 't', market: 'm', size: 1, cost: 1, mark: 1 }],
+      positions: [{ token: 't', market: 'm', title: null, size: 1, cost: 1, mark: 1 }],
       cash: 990.5,
       reserved: 0,
       realizedPnl: 1.25,
@@ -54,7 +54,10 @@ describe('human output', () => {
       signals: { seen: 3, copied: 0, skipped: 0, failed: 0, duplicates: 2, beforeStart: 0 },
       skipReasons: {},
       orders: { sent: 0, filled: 0, partiallyFilled: 0, missed: 0, unknown: 0 },
-      positions: [],
+      positions: [
+        { token: '2521398019804243497345', market: 'm', title: 'Will it rain in Sandbox City tomorrow?', size: 10, cost: 5.2, mark: 0.53 },
+        { token: '6363120000000000001028', market: 'm', title: null, size: 4, cost: 1.8, mark: 0.45 },
+      ],
       cash: 0,
       reserved: 0,
       realizedPnl: 0,
@@ -70,6 +73,8 @@ describe('human output', () => {
         ],
       },
     });
+    // Positions by title where one is known, the token's short id always (two outcomes share a title).
+    expect(text).toContain('  positions: 252139…7345 "Will it rain in Sandbox City tomorrow?" 10.00 @ 0.520, 636312…1028 4.00 @ 0.450\n');
     expect(text.split('\n').slice(-3)).toEqual([
       '  detection (race window 120 s, 1 fill(s) still in it):',
       '    rtds     first 3, confirmed 0, missed 0, lead over the next p50 840 ms / p99 1910 ms',
