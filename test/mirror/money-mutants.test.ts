@@ -9,7 +9,7 @@ import { decide, type AccountView } from '../../src/mirror/decide.js';
 import { fillOutOfBounds, type SignedOrder } from '../../src/mirror/fill-bounds.js';
 import { Portfolio } from '../../src/mirror/portfolio.js';
 import { ceilTo, floorTo, worstPrice } from '../../src/mirror/pricing.js';
-import { sellShares } from '../../src/mirror/sizing.js';
+import { sellShares, sharesWithin } from '../../src/mirror/sizing.js';
 import type { RiskConfig } from '../../src/mirror/types.js';
 import { fill, M, rules } from './support/fakes.js';
 
@@ -74,6 +74,19 @@ describe('money: parsing and formatting at the edges', () => {
     expect(minMicros(-5n)).toBe(-5n);
     expect(maxMicros(1n, 3n, 2n)).toBe(3n);
     expect(maxMicros(3n, 1n)).toBe(3n);
+  });
+});
+
+describe('sizing: the largest size whose worst cost fits', () => {
+  it('a market without a size step (bad venue data) sizes nothing instead of dividing by zero', () => {
+    expect(sharesWithin(M(10), M(0.5), rules({ sizeStep: 0n }))).toBe(0n);
+    expect(sharesWithin(M(10), M(0.5), rules({ sizeStep: -M(0.01) }))).toBe(0n);
+  });
+  it('fits cost plus fee exactly at the boundary, on the step', () => {
+    // 0.5 x 20 = 10.00 with no fee: exactly the room; one step more does not fit.
+    expect(sharesWithin(M(10), M(0.5), rules({ sizeStep: M(0.01) }))).toBe(M(20));
+    // A 1% fee of the value: 19.80 x 0.5 = 9.90 + 0.099 = 9.999 fits, 19.81 costs 10.00405.
+    expect(sharesWithin(M(10), M(0.5), rules({ sizeStep: M(0.01), takerFee: (shares, price) => (shares * price) / 100_000_000n }))).toBe(M(19.8));
   });
 });
 
