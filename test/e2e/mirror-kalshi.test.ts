@@ -6,16 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTextFile } from '../../src/cli/context.js';
-import { runCli } from '../../src/cli/program.js';
-import { nonInteractivePrompter } from '../../src/cli/prompter.js';
-import { systemClock } from '../../src/core/runtime.js';
-import { defaultRegistry } from '../../src/exchanges/registry.js';
 import { startKalshiSandbox } from '../doubles/kalshi/index.js';
 import { startPolymarketSandbox, type PolymarketSandbox } from '../../src/sandbox/polymarket/index.js';
 import { generateKey } from '../exchanges/kalshi/helpers.js';
-import { memoryStream, tempConfigDir } from '../support/cli.js';
-import { assertValidEvent } from '../mirror/support/event-schema.js';
+import { tempConfigDir } from '../support/cli.js';
+import { mirrorMappedTrades } from './support/mapped-mirror.js';
 
 const TICKER = 'KXRAIN-26NOV26';
 let polymarket: PolymarketSandbox;
@@ -33,7 +28,6 @@ afterAll(async () => {
   await Promise.all([polymarket?.close(), kalshi?.close()]);
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const kalshiOrders = () => kalshi.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/portfolio/events/orders'));
 
 describe('mirror onto Kalshi', () => {
@@ -46,49 +40,19 @@ describe('mirror onto Kalshi', () => {
     const pem = join(dir, 'kalshi.pem');
     writeFileSync(pem, key.privateKeyPem);
 
-    const controller = new AbortController();
-    const stdout = memoryStream(false);
-    const stderr = memoryStream(false);
-    const running = runCli(
-      ['mirror', '--exchange', 'kalshi', '--follow', whale, '--market-map', mapFile, '--source', 'data-api', '--poll-interval', '100',
-        '--sizing', 'fixed', '--fixed-usd', '5', '--max-slippage', '10', '--yes', '--json'],
-      {
-        io: { stdout, stderr, stdin: { isTTY: false } },
-        env: {
-          KALSHI_API_URL: kalshi.url,
-          KALSHI_API_KEY_ID: 'key-mirror',
-          KALSHI_PRIVATE_KEY_PATH: pem,
-          POLYMARKET_DATA_API_URL: polymarket.dataApiUrl,
-          POLYMARKET_GAMMA_URL: polymarket.gammaUrl,
-          POLYMARKET_RTDS_URL: polymarket.rtdsUrl,
-        },
-        clock: systemClock,
-        fetch: globalThis.fetch,
-        prompter: nonInteractivePrompter(),
-        exchanges: defaultRegistry(),
-        signal: controller.signal,
-        configDir: dir,
-        version: 'test',
-        readTextFile,
-      },
-    );
-    const until = (ms: number, done: () => boolean) => (async () => {
-      const end = Date.now() + ms;
-      while (Date.now() < end && !done()) await sleep(50);
-    })();
-    await until(10_000, () => stdout.text().includes('"type":"started"'));
-    expect(stdout.text()).toContain('"type":"started"');
-
-    expect(await polymarket.whaleTrade({ wallet: whale, tokenId: mapped!.tokens[0].tokenId, side: 'BUY', size: 20, price: 0.6 })).not.toHaveLength(0);
-    expect(await polymarket.whaleTrade({ wallet: whale, tokenId: unmapped!.tokens[0].tokenId, side: 'BUY', size: 20, price: 0.99 })).not.toHaveLength(0);
-    await until(10_000, () => (stdout.text().match(/"type":"decision"/g) ?? []).length >= 2 && stdout.text().includes('"type":"order"'));
-    controller.abort();
-    const code = await running;
-    expect(stderr.text()).not.toMatch(/error:/);
+    const { code, stderr, events } = await mirrorMappedTrades({
+      exchange: 'kalshi',
+      mapFile,
+      configDir: dir,
+      env: { KALSHI_API_URL: kalshi.url, KALSHI_API_KEY_ID: 'key-mirror', KALSHI_PRIVATE_KEY_PATH: pem },
+      polymarket,
+      whale,
+      mappedToken: mapped!.tokens[0].tokenId,
+      unmappedToken: unmapped!.tokens[0].tokenId,
+    });
+    expect(stderr).not.toMatch(/error:/);
     expect(code).toBe(0);
 
-    const events = stdout.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    events.forEach(assertValidEvent);
     const skip = events.find((e) => e.type === 'decision' && e.status === 'skip');
     expect(skip).toMatchObject({ token: unmapped!.tokens[0].tokenId, reason: 'unmapped_market' });
     const order = events.find((e) => e.type === 'order');
