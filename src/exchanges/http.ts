@@ -37,3 +37,15 @@ export function failedBeforeSending(error: unknown): boolean {
   if (cause?.code && CONNECT_FAILURES.has(cause.code)) return true;
   return Boolean(cause?.errors?.length && cause.errors.every((inner) => inner.code !== undefined && CONNECT_FAILURES.has(inner.code)));
 }
+
+/**
+ * A Retry-After header in ms: delta-seconds, or an HTTP date when `nowMs` is given (RFC 9110 10.2.3).
+ * Undefined when absent or unreadable: the caller picks its own wait.
+ */
+export function retryAfterMs(header: string | null, nowMs?: number): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.round(Number(header) * 1000);
+  if (nowMs === undefined) return undefined;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}

@@ -16,6 +16,7 @@ import {
   type BetmirrorError,
 } from '../../core/errors.js';
 import { broadRule, errorOf, exactRule, type ErrorRule, type ExceptionTable } from '../exceptions.js';
+import { retryAfterMs } from '../http.js';
 
 /** What the failed call was about: decides how a 400/404 reads. */
 export type CallKind = 'order' | 'order-lookup' | 'market' | 'account';
@@ -37,12 +38,7 @@ export function readErrorBody(payload: unknown): KalshiErrorBody {
 }
 
 /** Retry-After as seconds or an HTTP date; Kalshi documents none, so usually undefined. */
-export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.round(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
+export { retryAfterMs };
 
 export interface FailedCall {
   status: number;

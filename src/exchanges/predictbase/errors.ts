@@ -15,6 +15,7 @@ import {
   type BetmirrorError,
 } from '../../core/errors.js';
 import { broadRule, errorOf, exactRule, type ExceptionTable } from '../exceptions.js';
+import { retryAfterMs } from '../http.js';
 import { errorMessage } from './wire.js';
 
 /** What the failed call was about: decides how a 400/403/404 reads. */
@@ -71,9 +72,4 @@ export function mapPredictBaseError(call: FailedCall): BetmirrorError {
   }
   if (call.status >= 500) return new ExchangeUnavailableError(`PredictBase is unavailable (${reason}) on ${where}`, { info });
   return new ExchangeError(message, { info });
-}
-
-/** Retry-After in seconds; PredictBase documents none. */
-function retryAfterMs(header: string | null): number | undefined {
-  return header && /^\d+$/.test(header.trim()) ? Number(header) * 1000 : undefined;
 }

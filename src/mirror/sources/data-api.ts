@@ -8,6 +8,7 @@
 import { toMicros, type Micros } from '../../core/money.js';
 import type { Clock } from '../../core/runtime.js';
 import { ExchangeUnavailableError, NetworkError, RateLimitedError } from '../../core/errors.js';
+import { retryAfterMs } from '../../exchanges/http.js';
 import type { WhaleFill } from '../types.js';
 import type { RequestBudget } from './budget.js';
 import { nextV1Page, parseV2Page, v1ActivityUrl, v2ActivityUrl, type ActivityPageRef, type ActivityQuery } from './data-api-v2.js';
@@ -111,8 +112,7 @@ export class DataApiClient {
   private async body(response: Response, route: string): Promise<unknown> {
     if (response.status === 429) {
       this.rateLimited++;
-      const retryAfter = Number(response.headers.get('retry-after'));
-      const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
+      const waitMs = retryAfterMs(response.headers.get('retry-after')) || undefined;
       // The limit is the venue's, for the whole process: every request waits, not only this one.
       this.budget?.pause(waitMs ?? DEFAULT_RETRY_AFTER_MS);
       throw new RateLimitedError('Data API rate limit', waitMs);
