@@ -40,7 +40,7 @@ describe('mirror onto Kalshi', () => {
     const pem = join(dir, 'kalshi.pem');
     writeFileSync(pem, key.privateKeyPem);
 
-    const { code, stderr, events } = await mirrorMappedTrades({
+    const { code, stderr, events, mappedFills } = await mirrorMappedTrades({
       exchange: 'kalshi',
       mapFile,
       configDir: dir,
@@ -64,6 +64,8 @@ describe('mirror onto Kalshi', () => {
     const body = typeof raw === "string" ? JSON.parse(raw) : raw;
     expect(body).toMatchObject({ ticker: TICKER, side: 'bid', time_in_force: 'immediate_or_cancel' });
     // $5 at the whale's price in whole contracts, capped 10% above it; filled at the YES ask, 1 - 0.48.
+    // Every amount below follows from the whale's price: it must be the one the venue filled the whale at.
+    expect(mappedFills.map((f) => [f.size, f.price])).toContainEqual([order!.whaleSize, order!.whalePrice]);
     const whalePrice = order!.whalePrice as number;
     const contracts = Math.floor(5 / whalePrice);
     expect(order).toMatchObject({ copySize: contracts, filledSize: contracts, filledValue: Number((contracts * 0.52).toFixed(2)) });

@@ -55,7 +55,7 @@ describe('mirror onto PredictBase', () => {
       }),
     );
 
-    const { code, stderr, events } = await mirrorMappedTrades({
+    const { code, stderr, events, mappedFills } = await mirrorMappedTrades({
       exchange: 'predictbase',
       mapFile,
       configDir: dir,
@@ -78,6 +78,8 @@ describe('mirror onto PredictBase', () => {
     expect(order).toMatchObject({ token: mapped!.tokens[0].tokenId, side: 'buy', status: 'filled' });
 
     // $5 at the whale's price in whole shares, capped 10% above it: one LIMIT order on option 0 of the mapped market.
+    // Every amount below follows from the whale's price: it must be the one the venue filled the whale at.
+    expect(mappedFills.map((f) => [f.size, f.price])).toContainEqual([order!.whaleSize, order!.whalePrice]);
     const whalePrice = order!.whalePrice as number;
     const shares = Math.floor(5 / whalePrice);
     const posts = predictbase.requests.filter((r) => r.method === 'POST' && r.path === '/create-order');

@@ -43,7 +43,11 @@ describe('racing the sources through the engine', () => {
     const summary = await h.stop();
 
     // One order per whale fill, whoever saw it first and however many confirmed it.
-    expect(h.venue.orders.map((o) => o.size)).toEqual([M(10), M(10), M(10), M(10), M(10)]);
+    expect(h.venue.orders.map((o) => [o.size, o.price])).toEqual(Array(5).fill([M(10), M(0.51)]));
+    // Each copy booked once: 5 x 10 x 0.51 spent, at the venue and in the books.
+    expect(h.venue.cash).toBe(M(200) - 5n * M(5.1));
+    expect(h.engine.portfolio.cash).toBe(h.venue.cash);
+    expect(summary.cash).toBe(174.5);
     expect(h.events.filter((e) => e.type === 'decision').map((e) => [e.whaleSize, e.status])).toEqual([[10, 'copy'], [20, 'copy'], [30, 'copy'], [40, 'copy'], [50, 'copy']]);
     expect(summary.signals).toMatchObject({ seen: 5, duplicates: 6 });
     expect(summary.detection).toEqual({

@@ -111,6 +111,14 @@ describe('retention: pruning keeps what a restart needs', () => {
     for (const f of [a, b, c]) second.sources[0]!.push({ ...f, seenAt: clock.now() });
     await second.engine.executor.drain();
     expect(venue.orders).toHaveLength(3);
+    // Nothing was booked twice either: 1,000 - 3 x 100 x 0.51 at the venue and in the restored books.
+    expect(venue.cash).toBe(M(847));
+    expect(second.engine.portfolio.cash).toBe(M(847));
+    expect([...second.engine.portfolio.holdings.values()].map((h) => [h.token, h.size, h.cost])).toEqual([
+      ['T1', M(100), M(51)],
+      ['T2', M(100), M(51)],
+      ['T3', M(100), M(51)],
+    ]);
     // A and B are before the resumed start (A is also past the dedup window); C, inside it, is known to the store.
     expect(second.engine.monitor.counters).toEqual({ seen: 0, duplicates: 1, beforeStart: 2 });
     expect(second.engine.store.all().map((r) => [r.key, r.status])).toEqual([

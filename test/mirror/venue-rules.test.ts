@@ -152,6 +152,8 @@ describe('taker fees in the reservation and the books', () => {
     await h.engine.executor.drain();
     expect(venue.cash).toBe(M(20) - M(10.55) - M(8.97));
     expect(h.engine.portfolio.cash).toBe(venue.cash);
+    expect(h.engine.portfolio.fees).toBe(M(0.35) + M(0.3));
+    expect(h.engine.portfolio.reserved).toBe(0n);
     await h.stop();
   });
 });

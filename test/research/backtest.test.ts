@@ -42,7 +42,8 @@ describe('backtest of the scripted wallets ($20 fixed copies, 0.5% fill slippage
   it('the fast wallet at 10 s with a 50% cap: copies fill at 0.7035 and the edge is gone', async () => {
     const result = replay(await load(HISTORY_WALLETS.fast), config({ 'max-slippage': '50' }, 10_000));
     // 40 shares at 0.7035 = 28.14 USD, fee 0.2372 shares: 7 x (39.7628 - 28.14) - 3 x 28.14.
-    expect(result).toMatchObject({ pnl: M('-3.0604'), copied: 10, skipped: 0 });
+    // The fee in dollars: 10 x 40 x 0.02 x 0.7035 x 0.2965 = 1.6687.
+    expect(result).toMatchObject({ pnl: M('-3.0604'), copied: 10, skipped: 0, fees: M('1.6687') });
   });
 
   it('the steady winner, the lucky wallet and the loser', async () => {

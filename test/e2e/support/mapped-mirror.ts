@@ -32,7 +32,9 @@ const until = async (ms: number, done: () => boolean) => {
   while (Date.now() < end && !done()) await sleep(50);
 };
 
-export async function mirrorMappedTrades(run: MappedMirrorRun): Promise<{ code: number; stderr: string; events: Array<Record<string, unknown>> }> {
+export async function mirrorMappedTrades(
+  run: MappedMirrorRun,
+): Promise<{ code: number; stderr: string; events: Array<Record<string, unknown>>; mappedFills: Array<{ size: number; price: number }> }> {
   const { polymarket } = run;
   const controller = new AbortController();
   const stdout = memoryStream(false);
@@ -55,14 +57,16 @@ export async function mirrorMappedTrades(run: MappedMirrorRun): Promise<{ code: 
   );
   await until(10_000, () => stdout.text().includes('"type":"started"'));
   if (!stdout.text().includes('"type":"started"')) throw new Error(`the mirror did not start: ${stderr.text()}`);
+  const mappedFills: Array<{ size: number; price: number }> = [];
   for (const [token, price] of [[run.mappedToken, 0.6], [run.unmappedToken, 0.99]] as const) {
     const fills = await polymarket.whaleTrade({ wallet: run.whale, tokenId: token, side: 'BUY', size: 20, price });
     if (fills.length === 0) throw new Error(`the sandbox whale's trade on ${token} did not fill`);
+    if (token === run.mappedToken) mappedFills.push(...fills.map((f) => ({ size: Number(f.size), price: Number(f.price) })));
   }
   await until(10_000, () => (stdout.text().match(/"type":"decision"/g) ?? []).length >= 2 && stdout.text().includes('"type":"order"'));
   controller.abort();
   const code = await running;
   const events = stdout.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
   events.forEach(assertValidEvent);
-  return { code, stderr: stderr.text(), events };
+  return { code, stderr: stderr.text(), events, mappedFills };
 }
