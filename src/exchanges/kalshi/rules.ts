@@ -7,10 +7,8 @@ import { MICRO, type Micros } from '../../core/money.js';
 import type { InstrumentRules } from '../../core/types.js';
 import type { VenueRules } from '../adapter.js';
 import { PAST_TRADING, TRADING, type KalshiMarket } from './market.js';
-import { CENT, CONTRACT } from './orders.js';
+import { CENT, CONTRACT, COUNT_STEP } from './orders.js';
 
-/** Counts of a fractional market move in 0.01 steps (`fractional_trading_enabled`, create-order-v2 `count`). */
-const FRACTIONAL_STEP: Micros = 10_000n;
 
 /**
  * General trading fee of a taker (Kalshi fee schedule, https://kalshi.com/docs/kalshi-fee-schedule.pdf,
@@ -38,7 +36,8 @@ function tickOf(market: KalshiMarket): Micros {
 }
 
 export function kalshiRules(market: KalshiMarket): InstrumentRules {
-  const step = market.fractional ? FRACTIONAL_STEP : CONTRACT;
+  // Counts of a fractional market move in 0.01 steps (`fractional_trading_enabled`, create-order-v2 `count`).
+  const step = market.fractional ? COUNT_STEP : CONTRACT;
   // A payload without a status predates the field: Kalshi decides at the order (market.ts).
   const active = market.status === undefined || TRADING.has(market.status);
   return {

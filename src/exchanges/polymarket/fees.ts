@@ -44,16 +44,25 @@ export function chargesFees(schedule: FeeSchedule | undefined): schedule is FeeS
   return schedule !== undefined && schedule.rate > 0;
 }
 
-/** What the taker paid: shares withheld on a BUY, pUSD withheld on a SELL. */
-export function takerFee(side: Side, fills: readonly TakerFill[], schedule: FeeSchedule): Fee {
-  const rateNum = BigInt(schedule.rate.toFixed(RATE_DECIMALS).replace('.', ''));
+/**
+ * C x rate x (p(1-p))^exponent of one fill, exactly: USD micro-units times `scale` (the caller rounds as
+ * its use needs: the venue's charge down to 5 decimals, a worst-case bound up). 0n outside (0, 1).
+ */
+export function scaledFee(shares: Micros, price: Micros, schedule: FeeSchedule): { value: bigint; scale: bigint } {
+  const rate = BigInt(schedule.rate.toFixed(RATE_DECIMALS).replace('.', ''));
   const exponent = BigInt(Math.max(0, Math.round(schedule.exponent)));
   const scale = 10n ** BigInt(RATE_DECIMALS) * MICRO ** (2n * exponent);
+  if (shares <= 0n || price <= 0n || price >= MICRO) return { value: 0n, scale };
+  return { value: shares * rate * (price * (MICRO - price)) ** exponent, scale };
+}
+
+/** What the taker paid: shares withheld on a BUY, pUSD withheld on a SELL. */
+export function takerFee(side: Side, fills: readonly TakerFill[], schedule: FeeSchedule): Fee {
   let usd = 0n;
   let shares = 0n;
   for (const { shares: c, price: p } of fills) {
     if (c <= 0n || p <= 0n || p >= MICRO) continue;
-    const value = c * rateNum * (p * (MICRO - p)) ** exponent; // USD micro-units x scale
+    const { value, scale } = scaledFee(c, p, schedule); // USD micro-units x scale
     if (side === 'sell') usd += roundDown(value / scale);
     else shares += roundDown((value * MICRO) / (scale * p));
   }

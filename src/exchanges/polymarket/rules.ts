@@ -10,7 +10,7 @@ import { InvalidOrderError } from '../../core/errors.js';
 import { MICRO, toMicros, type Micros } from '../../core/money.js';
 import type { InstrumentRules } from '../../core/types.js';
 import type { VenueRules } from '../adapter.js';
-import type { FeeSchedule } from './fees.js';
+import { scaledFee, type FeeSchedule } from './fees.js';
 import type { MarketMetaCache } from './market.js';
 
 /**
@@ -30,9 +30,6 @@ export const MIN_MARKETABLE_USD: Micros = MICRO;
  */
 export const POLYMARKET_RULES: Readonly<VenueRules> = { minNotional: MIN_MARKETABLE_USD, sizeStep: SIZE_STEP };
 
-/** Rates are read to this many decimals (published rates have 2 to 4). */
-const RATE_DECIMALS = 10;
-
 /**
  * The most a taker can be charged for `shares` at `price`, in USD: C x rate x (p(1-p))^exponent
  * (docs.polymarket.com/trading/fees), rounded UP to the micro-dollar (the venue rounds each fill's fee
@@ -40,12 +37,9 @@ const RATE_DECIMALS = 10;
  * client's adjustBuyAmountForFees keeps it out of the USDC spent all the same, and so does the mirror.
  */
 export function maxTakerFee(schedule: FeeSchedule, shares: Micros, price: Micros): Micros {
-  if (!(schedule.rate > 0) || shares <= 0n || price <= 0n || price >= MICRO) return 0n;
-  const rate = BigInt(schedule.rate.toFixed(RATE_DECIMALS).replace('.', ''));
-  const exponent = BigInt(Math.max(0, Math.round(schedule.exponent)));
-  const scale = 10n ** BigInt(RATE_DECIMALS) * MICRO ** (2n * exponent);
-  const exact = shares * rate * (price * (MICRO - price)) ** exponent;
-  return (exact + scale - 1n) / scale;
+  if (!(schedule.rate > 0)) return 0n;
+  const { value, scale } = scaledFee(shares, price, schedule);
+  return (value + scale - 1n) / scale;
 }
 
 /**

@@ -35,7 +35,7 @@ import type {
 } from '../../core/types.js';
 import type { AdapterContext, Capabilities, IExchangeAdapter, VenueRules } from '../adapter.js';
 import type { TransportFailure } from '../http.js';
-import { PredictBaseClient, usdcBalance } from './client.js';
+import { missingKey, PredictBaseClient, usdcBalance } from './client.js';
 import { assertAddress, assertOrderId } from './ids.js';
 import { checkMarketOpen, dryRunResult, instrumentFor, openOrderFrom, optionIndexOf, resultFrom, validateOrder } from './orders.js';
 import { predictbaseInfo } from './settings.js';
@@ -59,13 +59,13 @@ import {
 } from './wire.js';
 
 /** The same on every PredictBase market (wire.ts: TICK, SHARE, MIN_NOTIONAL, FEE_RATE_BPS and their sources). */
-export const PREDICTBASE_RULES: Readonly<VenueRules> = {
+export const PREDICTBASE_RULES = {
   tickSize: TICK,
   minSize: SHARE,
   minNotional: MIN_NOTIONAL,
   sizeStep: SHARE,
-  takerFee: (shares, price) => tradeFee(mulMicros(shares, price)),
-};
+  takerFee: (shares: Micros, price: Micros): Micros => tradeFee(mulMicros(shares, price)),
+} satisfies VenueRules;
 
 export class PredictBaseAdapter implements IExchangeAdapter {
   readonly exchangeName = 'predictbase';
@@ -169,11 +169,8 @@ export class PredictBaseAdapter implements IExchangeAdapter {
       ...(wire.question ? { title: wire.question } : {}),
       active: wire.status === 0,
       closed: wire.status !== 0,
-      tickSize: TICK,
-      minSize: SHARE,
-      minNotional: MIN_NOTIONAL,
-      sizeStep: SHARE,
-      takerFee: (shares, price) => tradeFee(mulMicros(shares, price)),
+      // Every PredictBase market trades on the same grid (no per-market rules in the API: wire.ts).
+      ...PREDICTBASE_RULES,
     };
   }
 
@@ -186,7 +183,7 @@ export class PredictBaseAdapter implements IExchangeAdapter {
   async createOrder(params: OrderParams): Promise<OrderResult> {
     const instrument = validateOrder(params);
     const user = params.dryRun ? (this.address ?? '0x0000000000000000000000000000000000000000') : this.user();
-    if (!params.dryRun && !this.apiKey) throw this.keyMissing();
+    if (!params.dryRun && !this.apiKey) throw missingKey();
     const market = await this.market(instrument.marketId);
     checkMarketOpen(market);
     const body = createOrderBody({
@@ -299,10 +296,6 @@ export class PredictBaseAdapter implements IExchangeAdapter {
       pending.catch(() => this.markets.delete(id));
     }
     return pending;
-  }
-
-  private keyMissing(): AuthenticationError {
-    return new AuthenticationError('no PredictBase API key', { hint: 'run `betmirror auth --exchange predictbase` or set PREDICTBASE_API_KEY' });
   }
 }
 
