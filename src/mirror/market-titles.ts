@@ -28,7 +28,6 @@ export class MarketTitles {
   private readonly titles = new Map<string, string>();
   private readonly pending = new Set<string>();
   private readonly failedAt = new Map<string, number>();
-  lookups = 0;
 
   constructor(
     /** Undefined: no Gamma configured, names only from fills and venues. */
@@ -65,7 +64,6 @@ export class MarketTitles {
   }
 
   private async lookup(token: string): Promise<void> {
-    this.lookups++;
     try {
       const url = `${this.gammaUrl!.replace(/\/$/, '')}/markets/keyset?clob_token_ids=${encodeURIComponent(token)}&limit=1`;
       const response = await this.fetchFn(url, { signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });

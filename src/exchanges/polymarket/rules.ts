@@ -92,6 +92,8 @@ async function closedMarketRules(clob: ClobReads, tokenId: string, noBook: Inval
     market: conditionId,
     active: false,
     closed: true,
+    // A closed market is skipped before its grid matters, so without `mts`/`mos` the record holds
+    // placeholders: 0.01 (one of the ticks the client accepts, VENUES.md 1.4) and no minimum.
     tickSize: info.mts !== undefined ? toMicros(String(info.mts)) : 10_000n,
     minSize: info.mos !== undefined ? toMicros(String(info.mos)) : 0n,
     minNotional: MIN_MARKETABLE_USD,

@@ -301,7 +301,10 @@ export class PredictBaseAdapter implements IExchangeAdapter {
 
 /**
  * Whether PredictBase may have acted on a create that failed: anything sent and unanswered, or a
- * 500/502/504. 429 and 503 refuse the request before handling it; 4xx are answers.
+ * 500/502/504. 429 and 503 refuse the request before handling it; 4xx are answers. PredictBase documents
+ * none of these for create-order (VENUES.md 4 lists only cancel's codes): this is HTTP's meaning,
+ * RFC 6585 section 4 (429: "too many requests", not handled) and RFC 9110 section 15.6.4 (503: "unable to
+ * handle the request"). ASSUMPTION: its edge does not answer 503 after passing the order on.
  */
 function outcomeUnknown(error: unknown): boolean {
   if (error instanceof RateLimitedError) return false;

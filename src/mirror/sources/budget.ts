@@ -37,9 +37,6 @@ export class RequestBudget {
   private pausedUntil = 0;
   private cancelTimer: (() => void) | undefined;
   private timerAt = Infinity;
-  /** Requests let through, and pauses ordered by the venue (429). */
-  granted = 0;
-  pauses = 0;
 
   constructor(
     readonly limits: BudgetLimits,
@@ -65,17 +62,12 @@ export class RequestBudget {
   /** The venue said to wait (429 Retry-After): nothing is let through before `ms` from now. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
-    this.pauses++;
     this.pump();
   }
 
   /** Requests this budget allows per window for `path` (the overall figure when the route has none). */
   limitOf(path: string): number {
     return Math.min(this.limits.overall, this.limits.routes[routeOf(path)] ?? Infinity);
-  }
-
-  get queued(): number {
-    return this.waiting.length;
   }
 
   private pump(): void {
@@ -91,7 +83,6 @@ export class RequestBudget {
       }
       const [entry] = this.waiting.splice(i, 1);
       this.record(entry!.route, now);
-      this.granted++;
       entry!.resolve();
     }
     if (wake === Infinity || wake >= this.timerAt) return;

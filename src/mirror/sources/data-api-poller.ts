@@ -53,9 +53,6 @@ export class DataApiPoller implements FillSource {
   private stopped = false;
   /** Aborted at stop: polls waiting for the budget give up instead of holding the stop. */
   private readonly abort = new AbortController();
-  /** Polls made (one per wallet visit, whatever the pages) and polls refused with 429. */
-  polls = 0;
-  refused = 0;
 
   constructor(
     private readonly client: DataApiClient,
@@ -168,7 +165,6 @@ export class DataApiPoller implements FillSource {
     const limit = this.options.pageLimit ?? ACTIVITY_PAGE_LIMIT;
     const maxPages = this.options.maxPages ?? 20;
     const rows: ActivityItem[] = [];
-    this.polls++;
     try {
       let after: ActivityPageRef | undefined;
       for (let page = 0; page < maxPages; page++) {
@@ -184,7 +180,6 @@ export class DataApiPoller implements FillSource {
     } catch (error) {
       if (this.stopped) return;
       if (error instanceof RateLimitedError) {
-        this.refused++;
         // The client paused the shared budget for the Retry-After: every request waits, this wallet is
         // polled again when its turn comes back, from the same cursor.
         this.logger.warn(`Data API rate limit (429) polling ${wallet}: waiting ${error.retryAfterMs ?? 'one window of'} ms`);
