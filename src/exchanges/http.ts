@@ -1,3 +1,5 @@
+import { NetworkError, RequestTimeoutError } from '../core/errors.js';
+
 /**
  * What the venues' fetch-based clients (Kalshi, PredictBase) share about a fetch that threw: whether
  * the request provably never left this machine. That decides whether an order may be sent again
@@ -48,4 +50,39 @@ export function retryAfterMs(header: string | null, nowMs?: number): number | un
   if (nowMs === undefined) return undefined;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
+ * The error a fetch that threw becomes: a timeout, or a network failure that says whether the request
+ * left (`info.sent`), so an order is retried only when it provably never reached `who`.
+ */
+export function transportError(who: string, method: string, url: URL, error: unknown, timeoutMs: number): NetworkError {
+  const info: TransportFailure = { method, path: url.pathname, sent: !failedBeforeSending(error) };
+  const name = (error as { name?: string }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new RequestTimeoutError(`${who} did not answer ${method} ${url.pathname} within ${timeoutMs} ms`, { info });
+  }
+  const reason = describeCause(error);
+  return new NetworkError(
+    info.sent ? `the connection to ${who} failed during ${method} ${url.pathname}: ${reason}` : `cannot reach ${who} at ${url.origin}: ${reason}`,
+    { cause: error, info },
+  );
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const outer = (error as Error).message;
+  if (!cause?.message && !cause?.code) return outer;
+  return `${outer} (${[cause.code, cause.message].filter(Boolean).join(' ')})`;
+}
+
+/** An answer's body: JSON when it parses, else its text (an HTML error page), undefined when empty. */
+export async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

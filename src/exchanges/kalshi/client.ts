@@ -9,10 +9,10 @@
  * (auth.ts), so this client owns it instead.
  */
 import type { KeyObject } from 'node:crypto';
-import { AuthenticationError, NetworkError, RequestTimeoutError } from '../../core/errors.js';
+import { AuthenticationError } from '../../core/errors.js';
 import type { Clock } from '../../core/runtime.js';
 import { PRIVATE_KEY_SOURCES, signRequest } from './auth.js';
-import { failedBeforeSending, type TransportFailure } from '../http.js';
+import { readBody, transportError } from '../http.js';
 import { errorInAnswer, mapKalshiError, type CallKind } from './errors.js';
 
 export interface KalshiCredentials {
@@ -72,27 +72,10 @@ export class KalshiClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const info: TransportFailure = { method, path: url.pathname, sent: !failedBeforeSending(error) };
-      const name = (error as { name?: string }).name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new RequestTimeoutError(`Kalshi did not answer ${method} ${url.pathname} within ${this.timeoutMs} ms`, { info });
-      }
-      const reason = describeCause(error);
-      const message = info.sent
-        ? `the connection to Kalshi failed during ${method} ${url.pathname}: ${reason}`
-        : `cannot reach Kalshi at ${url.origin}: ${reason}`;
-      throw new NetworkError(message, { cause: error, info });
+      throw transportError('Kalshi', method, url, error, this.timeoutMs);
     }
     const receivedAtMs = this.clock.now();
-    const text = await response.text();
-    let data: unknown = undefined;
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        data = text;
-      }
-    }
+    const data = await readBody(response);
     // A 2xx carrying an error object is a failure like any other (errors.ts errorInAnswer).
     if (!response.ok || errorInAnswer(data)) {
       throw mapKalshiError({
@@ -123,9 +106,4 @@ export function missingCredentials(): AuthenticationError {
   });
 }
 
-function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const outer = (error as Error).message;
-  if (!cause?.message && !cause?.code) return outer;
-  return `${outer} (${[cause.code, cause.message].filter(Boolean).join(' ')})`;
-}
+

@@ -2,9 +2,9 @@
  * A small fetch-based PredictBase client: adds `x-api-key` to private calls, parses JSON, maps failures
  * (errors.ts), and reads the wallet's USDC on Base with one `eth_call`. No official client exists.
  */
-import { AuthenticationError, ExchangeUnavailableError, NetworkError, RequestTimeoutError } from '../../core/errors.js';
+import { AuthenticationError, ExchangeUnavailableError } from '../../core/errors.js';
 import type { Micros } from '../../core/money.js';
-import { failedBeforeSending, type TransportFailure } from '../http.js';
+import { readBody, transportError } from '../http.js';
 import { mapPredictBaseError, type CallKind } from './errors.js';
 import { API_KEY_HEADER } from './wire.js';
 
@@ -43,7 +43,7 @@ export class PredictBaseClient {
     } catch (error) {
       throw transportError('PredictBase', method, url, error, this.timeoutMs);
     }
-    const data = await readJson(response);
+    const data = await readBody(response);
     if (!response.ok) {
       throw mapPredictBaseError({
         status: response.status,
@@ -73,7 +73,7 @@ export async function usdcBalance(fetchFn: typeof fetch, rpcUrl: string, usdc: s
   } catch (error) {
     throw transportError('the Base RPC', 'POST', url, error, timeoutMs);
   }
-  const body = (await readJson(response)) as { result?: unknown; error?: { message?: string } } | undefined;
+  const body = (await readBody(response)) as { result?: unknown; error?: { message?: string } } | undefined;
   if (!response.ok || typeof body?.result !== 'string' || !/^0x[0-9a-fA-F]*$/.test(body.result)) {
     throw new ExchangeUnavailableError(`the Base RPC could not read the USDC balance (${body?.error?.message ?? `HTTP ${response.status}`})`, {
       info: { status: response.status, body },
@@ -89,26 +89,4 @@ export function missingKey(): AuthenticationError {
   });
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
-function transportError(who: string, method: string, url: URL, error: unknown, timeoutMs: number): NetworkError {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const info: TransportFailure = { method, path: url.pathname, sent: !failedBeforeSending(error) };
-  const name = (error as { name?: string }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new RequestTimeoutError(`${who} did not answer ${method} ${url.pathname} within ${timeoutMs} ms`, { info });
-  }
-  const reason = [(error as Error).message, cause?.code, cause?.message].filter(Boolean).join(' ');
-  return new NetworkError(
-    info.sent ? `the connection to ${who} failed during ${method} ${url.pathname}: ${reason}` : `cannot reach ${who} at ${url.origin}: ${reason}`,
-    { cause: error, info },
-  );
-}
