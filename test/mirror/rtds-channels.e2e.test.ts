@@ -68,6 +68,8 @@ describe('RTDS activity channels', () => {
       const paid = made.reduce((sum, e) => sum + micros(e.filledValue!), 0n);
       expect(sandbox.sharesOf(address, token)).toBe(bought);
       expect(sandbox.collateralOf(address)).toBe(500n * MICRO - paid);
+      expect(micros(summary.cash)).toBe(500n * MICRO - paid);
+      expect(summary.venue).toMatchObject({ differences: [] });
     } finally {
       sandbox.setRtdsChannelSilent('trades', false);
     }
@@ -76,7 +78,7 @@ describe('RTDS activity channels', () => {
   it('with both channels live (and each message sent twice), copies each fill once', async () => {
     sandbox.setRtdsDuplicates(true);
     try {
-      const { key } = fundedKey(sandbox, 500n * MICRO);
+      const { key, address } = fundedKey(sandbox, 500n * MICRO);
       const before = sandbox.requests.length;
       const mirror = await startSandboxMirror(sandbox, key, { sources: ['rtds'], risk: fixed5 });
       await new Promise((r) => setTimeout(r, 100));
@@ -90,6 +92,14 @@ describe('RTDS activity channels', () => {
       expect(orderPosts(sandbox, before)).toHaveLength(3);
       expect(summary.signals).toMatchObject({ seen: 3, copied: 3 });
       expect(copies(mirror.events).map((e) => e.whaleSize)).toEqual([10, 11, 12]);
+      // Booked once each: the venue's shares and cash are exactly the three copies', and so are the books.
+      const made = copies(mirror.events);
+      const bought = made.reduce((sum, e) => sum + micros(e.filledSize!), 0n);
+      const paid = made.reduce((sum, e) => sum + micros(e.filledValue!), 0n);
+      expect(sandbox.sharesOf(address, token)).toBe(bought);
+      expect(sandbox.collateralOf(address)).toBe(500n * MICRO - paid);
+      expect(micros(summary.cash)).toBe(500n * MICRO - paid);
+      expect(summary.venue).toMatchObject({ differences: [] });
     } finally {
       sandbox.setRtdsDuplicates(false);
     }
